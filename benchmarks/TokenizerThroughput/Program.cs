@@ -1,0 +1,1 @@
+Console.Error.WriteLine("not written yet"); return 1;

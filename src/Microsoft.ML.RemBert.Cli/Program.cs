@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Microsoft.ML.RemBert.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("rembert: RemBERT for .NET (forward passes, tokenization, training).");
+        return root.Parse(args).Invoke();
+    }
+}
