@@ -9,6 +9,8 @@ namespace Microsoft.ML.RemBert.Checkpoints;
 /// </summary>
 public sealed class CheckpointReader : IDisposable
 {
+    private const string SafeTensorsExtension = ".safetensors";
+
     private readonly List<ICheckpointFile> _files;
     private readonly Dictionary<string, (CheckpointTensorInfo Info, ICheckpointFile File)> _index;
 
@@ -115,6 +117,7 @@ public sealed class CheckpointReader : IDisposable
     private static ICheckpointFile OpenSingle(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint file '{path}' does not exist.", path);
-        return TorchZipFile.LooksLikeZip(path) ? TorchZipFile.Open(path) : SafeTensorsFile.Open(path);
+        // The extension decides, so a damaged file gets the error of the format it claims to be.
+        return path.EndsWith(SafeTensorsExtension, StringComparison.OrdinalIgnoreCase) ? SafeTensorsFile.Open(path) : TorchZipFile.Open(path);
     }
 }
