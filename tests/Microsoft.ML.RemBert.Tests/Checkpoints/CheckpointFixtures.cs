@@ -16,6 +16,9 @@ internal static class CheckpointFixtures
     /// <summary>The fixture directory (skips the test when ../shared is absent).</summary>
     public static string Directory(string name) => TestPaths.SharedFixture("rembert-reference", name);
 
+    /// <summary>expected.json: the reference batch and the PyTorch outputs for it.</summary>
+    public static string ReferenceOutputsFile => TestPaths.SharedFixture("rembert-reference", "expected.json");
+
     /// <summary>The fixture's weights file.</summary>
     public static string WeightsFile(string name)
     {
