@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Microsoft.ML.RemBert.Checkpoints;
+using Microsoft.ML.RemBert.Modeling;
+using TorchSharp;
+using static ModelThroughput.BenchmarkSettings;
+
+namespace ModelThroughput;
+
+/// <summary>The whole benchmark: build, time forwards and matmuls, save, and measure a fresh process loading the save.</summary>
+internal static class FullRun
+{
+    public static int Run()
+    {
+        Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}");
+        var config = RemBertConfig.GoogleRemBert();
+        var build = Stopwatch.StartNew();
+        var model = new RemBertModel(config);
+        build.Stop();
+        long parameters = model.CountParameters();
+        Console.WriteLine($"model: RemBertModel, google/rembert config (hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, vocab {config.VocabSize}), random init in {build.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"parameters: {parameters:N0} ({parameters * sizeof(float) / BytesPerGiB:F2} GiB fp32)");
+
+        double secondsPerForward = ForwardBenchmark.MeasureSecondsPerForward(model);
+        double tokensPerSecond = BatchSize * SequenceLength / secondsPerForward;
+        double modelGflops = ForwardBenchmark.ForwardFlops(model) / secondsPerForward / Giga;
+        Console.WriteLine($"forward: batch {BatchSize} x {SequenceLength} tokens, eval, no_grad, fp32, {WarmUpForwards} warm-up + {TimedForwards} timed runs: {secondsPerForward:F2} s per forward");
+        Console.WriteLine($"throughput: {tokensPerSecond:F1} tokens/s");
+        Console.WriteLine($"model FLOPs per forward (2 x non-embedding, non-pooler params x tokens + 4 x layers x batch x seq^2 x hidden): {ForwardBenchmark.ForwardFlops(model) / Giga:F1} GFLOP");
+        Console.WriteLine($"model achieved: {modelGflops:F1} GFLOP/s");
+
+        double matmulGflops = MatmulBenchmark.MeasureGflops();
+        Console.WriteLine($"fp32 matmul {MatmulSize}x{MatmulSize} ({MatmulRepeats} repeats): {matmulGflops:F1} GFLOP/s");
+        Console.WriteLine($"ratio model / matmul: {modelGflops / matmulGflops:P1}");
+
+        string directory = Path.Combine(Path.GetTempPath(), "rembert-throughput-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var save = Stopwatch.StartNew();
+            model.SavePretrained(directory);
+            save.Stop();
+            long fileBytes = new FileInfo(Path.Combine(directory, CheckpointFileNames.SafeTensors)).Length;
+            Console.WriteLine($"save: {fileBytes / BytesPerGiB:F2} GiB model.safetensors in {save.Elapsed.TotalSeconds:F1} s");
+            model.Dispose();
+            return MeasureLoadInChildProcess(directory, fileBytes);
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static int MeasureLoadInChildProcess(string directory, long fileBytes)
+    {
+        string host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true };
+        // Under `dotnet ModelThroughput.dll` the host is dotnet itself and needs the assembly path first.
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(FullRun).Assembly.Location);
+        start.ArgumentList.Add(LoadMemoryProbe.ModeArgument);
+        start.ArgumentList.Add(directory);
+        using var child = Process.Start(start)!;
+        var values = new Dictionary<string, string>();
+        for (string? line; (line = child.StandardOutput.ReadLine()) != null;)
+            if (line.Split('=', 2) is [var key, var value]) values[key] = value;
+        child.WaitForExit();
+        if (child.ExitCode != 0 || !values.ContainsKey(LoadMemoryProbe.PeakKey))
+        {
+            Console.Error.WriteLine($"load probe failed with exit code {child.ExitCode}");
+            return 1;
+        }
+        double baseline = long.Parse(values[LoadMemoryProbe.BaselineKey]) / BytesPerGiB;
+        double peak = long.Parse(values[LoadMemoryProbe.PeakKey]) / BytesPerGiB;
+        double file = fileBytes / BytesPerGiB;
+        Console.WriteLine($"load (fresh process, RemBertPretrained.FromPretrained): {values[LoadMemoryProbe.SecondsKey]} s");
+        Console.WriteLine($"load peak RSS (VmHWM): {peak:F2} GiB; before loading: {baseline:F2} GiB; checkpoint: {file:F2} GiB");
+        Console.WriteLine($"load peak above baseline / checkpoint size: {(peak - baseline) / file:F2}");
+        return 0;
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.ML.RemBert.Modeling;
+using TorchSharp;
+
+namespace Microsoft.ML.RemBert.Checkpoints;
+
+/// <summary>
+/// transformers' <c>from_pretrained</c> / <c>save_pretrained</c> for RemBERT: a checkpoint directory
+/// (config.json + weights in any supported layout) to a ready model, and back.
+/// </summary>
+public static class RemBertPretrained
+{
+    /// <summary>
+    /// Loads the architecture named by config.json's <c>architectures</c> (the bare <see cref="RemBertModel"/> when
+    /// none is named) from <paramref name="directory"/>, in eval mode, on <paramref name="device"/> (CPU by default).
+    /// </summary>
+    /// <param name="directory">A Hugging Face checkpoint directory.</param>
+    /// <param name="device">Where the model runs; weights are streamed from the file and converted on the way.</param>
+    /// <param name="options">Key matching and the warning callback; see <see cref="CheckpointLoadOptions"/>.</param>
+    public static RemBertPreTrainedModel FromPretrained(string directory, torch.Device? device = null, CheckpointLoadOptions? options = null) =>
+        Load(directory, config => RemBertModelFactory.Create(config), device, options).Model;
+
+    /// <summary>
+    /// Loads <typeparamref name="TModel"/> (e.g. <see cref="RemBertForSequenceClassification"/>) whatever config.json
+    /// names, so a head can start from a base-only checkpoint such as google/rembert; head weights the checkpoint lacks
+    /// keep their initialisation and are listed in one warning.
+    /// </summary>
+    public static TModel FromPretrained<TModel>(string directory, torch.Device? device = null, CheckpointLoadOptions? options = null)
+        where TModel : RemBertPreTrainedModel =>
+        LoadWithReport<TModel>(directory, device, options).Model;
+
+    /// <summary>As <see cref="FromPretrained{TModel}"/>, also returning the load report.</summary>
+    public static RemBertLoadResult<TModel> LoadWithReport<TModel>(string directory, torch.Device? device = null, CheckpointLoadOptions? options = null)
+        where TModel : RemBertPreTrainedModel
+    {
+        // Our classes carry transformers' class names, so the type name is the architecture name.
+        var architecture = typeof(TModel) == typeof(RemBertPreTrainedModel) ? null : typeof(TModel).Name;
+        var result = Load(directory, config => architecture is null ? RemBertModelFactory.Create(config) : RemBertModelFactory.Create(config, architecture), device, options);
+        return new RemBertLoadResult<TModel>((TModel)result.Model, result.Report);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="model"/> as a directory transformers' <c>from_pretrained</c> reads: <c>model.safetensors</c>
+    /// (transformers' key names, {"format": "pt"} metadata) and <c>config.json</c> naming the model's architecture.
+    /// Each file is written atomically; a cancelled or failed save leaves no half-written file.
+    /// </summary>
+    public static void SavePretrained(this RemBertPreTrainedModel model, string directory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var config = model.Config with { Architectures = new[] { model.GetType().Name } };
+        config.Validate();
+        CheckpointWriter.SaveDirectory(model, directory, config.ToJson(), cancellationToken);
+    }
+
+    private static RemBertLoadResult<RemBertPreTrainedModel> Load(string directory, Func<RemBertConfig, RemBertPreTrainedModel> build,
+        torch.Device? device, CheckpointLoadOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var config = RemBertConfig.Load(directory);
+        using var reader = CheckpointReader.Open(directory);
+        var model = build(config);
+        try
+        {
+            if (device is not null) model.to(device);
+            var report = CheckpointLoader.LoadInto(model, reader, options);
+            model.eval();
+            return new RemBertLoadResult<RemBertPreTrainedModel>(model, report);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace Microsoft.ML.RemBert.Checkpoints;
+
+/// <summary>The <c>weight_map</c> of a sharded checkpoint's <c>*.index.json</c>: which shard file holds each key.</summary>
+internal static class ShardedCheckpointIndex
+{
+    private const string WeightMapProperty = "weight_map";
+
+    /// <summary>Reads the index at <paramref name="indexPath"/> and returns the shard file names (relative to its folder) in first-use order.</summary>
+    public static IReadOnlyList<string> ReadShardFileNames(string indexPath)
+    {
+        JsonDocument document;
+        try { document = JsonDocument.Parse(File.ReadAllBytes(indexPath)); }
+        catch (JsonException ex)
+        {
+            throw new CheckpointFormatException(indexPath, $"the index is not valid JSON ({ex.Message}).", ex);
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty(WeightMapProperty, out var map) || map.ValueKind != JsonValueKind.Object)
+                throw new CheckpointFormatException(indexPath, $"the index has no \"{WeightMapProperty}\" object mapping keys to shard files.");
+            var shards = new List<string>();
+            foreach (var entry in map.EnumerateObject())
+            {
+                string shard = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : "";
+                if (shard.Length == 0 || Path.GetFileName(shard) != shard)
+                    throw new CheckpointFormatException(indexPath, $"key '{entry.Name}' maps to '{entry.Value}', which is not a file name in the index's folder.");
+                if (!shards.Contains(shard)) shards.Add(shard);
+            }
+            string folder = Path.GetDirectoryName(Path.GetFullPath(indexPath))!;
+            foreach (var shard in shards.Where(s => !File.Exists(Path.Combine(folder, s))))
+                throw new CheckpointFormatException(indexPath, $"shard '{shard}' listed in the weight map is missing from '{folder}'.");
+            return shards;
+        }
+    }
+}

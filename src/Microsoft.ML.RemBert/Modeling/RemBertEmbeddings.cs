@@ -1,0 +1,58 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.RemBert.Modeling;
+
+/// <summary>
+/// Word + token-type + absolute-position embeddings at <c>input_embedding_size</c>, then LayerNorm and dropout
+/// (transformers' RemBertEmbeddings). The encoder projects the result up to <c>hidden_size</c>.
+/// </summary>
+public sealed class RemBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // field names are the state-dict names
+    private readonly Embedding word_embeddings;
+    private readonly Embedding position_embeddings;
+    private readonly Embedding token_type_embeddings;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
+#pragma warning restore IDE1006
+
+    /// <summary>Builds the embedding tables from a configuration.</summary>
+    public RemBertEmbeddings(RemBertConfig config) : base(nameof(RemBertEmbeddings))
+    {
+        PaddingIndex = config.PadTokenId;
+        MaxPositions = config.MaxPositionEmbeddings;
+        word_embeddings = nn.Embedding(config.VocabSize, config.InputEmbeddingSize, padding_idx: config.PadTokenId);
+        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.InputEmbeddingSize);
+        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.InputEmbeddingSize);
+        LayerNorm = nn.LayerNorm(config.InputEmbeddingSize, eps: config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    /// <summary>The word-embedding row that stays zero at initialisation (<c>pad_token_id</c>), or null.</summary>
+    public long? PaddingIndex { get; }
+
+    /// <summary>The longest sequence the position table covers.</summary>
+    public long MaxPositions { get; }
+
+    /// <summary>The word-embedding table, [vocab_size, input_embedding_size].</summary>
+    public Embedding WordEmbeddings => word_embeddings;
+
+    /// <summary>Embeds <paramref name="input_ids"/> [batch, seq] with their token types [batch, seq]; positions are 0..seq-1.</summary>
+    /// <returns>[batch, seq, input_embedding_size].</returns>
+    public override Tensor forward(Tensor input_ids, Tensor token_type_ids)
+    {
+        var sequenceLength = input_ids.shape[^1];
+        if (sequenceLength > MaxPositions)
+            throw new ArgumentException(
+                $"input_ids has {sequenceLength} positions but max_position_embeddings is {MaxPositions}.", nameof(input_ids));
+
+        using var scope = NewDisposeScope();
+        var positionIds = arange(sequenceLength, dtype: ScalarType.Int64, device: input_ids.device).unsqueeze(0);
+        var embeddings = word_embeddings.forward(input_ids) + token_type_embeddings.forward(token_type_ids);
+        embeddings = embeddings + position_embeddings.forward(positionIds);
+        return dropout.forward(LayerNorm.forward(embeddings)).MoveToOuterDisposeScope();
+    }
+}
