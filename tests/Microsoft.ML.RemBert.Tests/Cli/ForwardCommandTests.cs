@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Microsoft.ML.RemBert.Cli.Commands;
+using Microsoft.ML.RemBert.Tests.Modeling;
+using TorchSharp;
+using Xunit;
+
+namespace Microsoft.ML.RemBert.Tests.Cli;
+
+/// <summary>
+/// <c>rembert forward</c> on every reference checkpoint reproduces expected.json within 1e-4, through the same
+/// JSON files a user would write and read.
+/// </summary>
+public class ForwardCommandTests
+{
+    private const double Tolerance = 1e-4;
+    private const int KeptVocabularyLogits = 64;
+    private const int ChoicesPerQuestion = 2;
+
+    public static TheoryData<string, string, string> Cases => new()
+    {
+        { "base", "last_hidden_state", "last_hidden_state" },
+        { "base", "pooler_output", "pooler_output" },
+        { "seqcls", "logits", "seqcls_logits" },
+        { "tokcls", "logits", "tokcls_logits" },
+        { "qa", "start_logits", "qa_start_logits" },
+        { "qa", "end_logits", "qa_end_logits" },
+        { "mc", "logits", "mc_logits" },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void OutputMatchesReference(string checkpoint, string outputName, string expectedName)
+    {
+        var fixture = ReferenceFixture.Load();
+        var output = RunForward(fixture, checkpoint);
+        var (shape, data) = ReadOutput(output, outputName);
+        var expected = fixture.Output(expectedName);
+        Assert.Equal(expected.Shape, shape);
+        TensorAssert.CloseValues($"{checkpoint}/{outputName}", expected.Data, data, Tolerance);
+    }
+
+    [SkippableTheory]
+    [InlineData("mlm", "mlm")]
+    [InlineData("causal", "causal_lm")]
+    public void LanguageModelLogitsMatchReference(string checkpoint, string expectedPrefix)
+    {
+        var fixture = ReferenceFixture.Load();
+        var (shape, data) = ReadOutput(RunForward(fixture, checkpoint), "logits");
+        using var scope = torch.NewDisposeScope();
+        var logits = torch.tensor(data, shape);
+        var first = logits[.., .., ..KeptVocabularyLogits].contiguous();
+        var expectedFirst = fixture.Output(expectedPrefix + "_logits_first64");
+        TensorAssert.Close(expectedPrefix + " first 64 logits", expectedFirst.Shape, expectedFirst.Data, first, Tolerance);
+        var expectedLse = fixture.Output(expectedPrefix + "_logsumexp");
+        TensorAssert.Close(expectedPrefix + " logsumexp", expectedLse.Shape, expectedLse.Data, logits.logsumexp(-1), Tolerance);
+    }
+
+    [SkippableFact]
+    public void MalformedInputsNameTheFileAndKey()
+    {
+        var fixture = ReferenceFixture.Load();
+        var dir = Directory.CreateTempSubdirectory("rembert-forward-");
+        try
+        {
+            var inputs = Path.Combine(dir.FullName, "in.json");
+            File.WriteAllText(inputs, """{"input_ids": [[3, 5, 4], [3, 4]]}""");
+            var ex = Assert.Throws<InvalidDataException>(() =>
+                ForwardCommand.Run(fixture.Checkpoint("base"), inputs, Path.Combine(dir.FullName, "out.json"), torch.CPU, TextWriter.Null));
+            Assert.Contains(inputs, ex.Message);
+            Assert.Contains("input_ids", ex.Message);
+            Assert.False(File.Exists(Path.Combine(dir.FullName, "out.json")));
+
+            File.WriteAllText(inputs, """{"attention_mask": [[1, 1]]}""");
+            ex = Assert.Throws<InvalidDataException>(() =>
+                ForwardCommand.Run(fixture.Checkpoint("base"), inputs, Path.Combine(dir.FullName, "out.json"), torch.CPU, TextWriter.Null));
+            Assert.Contains("'input_ids' is missing", ex.Message);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    /// <summary>Writes the fixture's inputs as the CLI's JSON (grouped as [question][choice][length] for multiple choice), runs it, returns the output file's JSON.</summary>
+    private static JsonElement RunForward(ReferenceFixture fixture, string checkpoint)
+    {
+        var dir = Directory.CreateTempSubdirectory("rembert-forward-");
+        try
+        {
+            var inputs = new Dictionary<string, object>();
+            foreach (var (name, matrix) in new[] { ("input_ids", fixture.InputIds()), ("token_type_ids", fixture.TokenTypeIds()), ("attention_mask", fixture.AttentionMask()) })
+            {
+                var rows = Enumerable.Range(0, (int)matrix.shape[0]).Select(r => matrix[r].data<long>().ToArray()).ToArray();
+                inputs[name] = checkpoint == "mc" ? rows.Chunk(ChoicesPerQuestion).ToArray() : rows;
+            }
+            var inputPath = Path.Combine(dir.FullName, "in.json");
+            var outputPath = Path.Combine(dir.FullName, "out.json");
+            File.WriteAllText(inputPath, JsonSerializer.Serialize(inputs));
+            ForwardCommand.Run(fixture.Checkpoint(checkpoint), inputPath, outputPath, torch.CPU, TextWriter.Null);
+            using var doc = JsonDocument.Parse(File.ReadAllText(outputPath));
+            return doc.RootElement.Clone();
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    private static (long[] Shape, float[] Data) ReadOutput(JsonElement root, string name)
+    {
+        Assert.True(root.TryGetProperty(name, out var output), $"output '{name}' missing; got {string.Join(", ", root.EnumerateObject().Select(p => p.Name))}");
+        return (output.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray(),
+                output.GetProperty("data").EnumerateArray().Select(e => e.GetSingle()).ToArray());
+    }
+}
