@@ -19,11 +19,14 @@ internal static class TinyModels
         PadTokenId = 0, BosTokenId = 1, EosTokenId = 2,
     }.WithLabels(Enumerable.Range(0, numLabels).Select(i => $"L{i}").ToArray());
 
-    /// <summary>Builds a seeded model in eval mode.</summary>
+    /// <summary>
+    /// Builds a model in eval mode whose weights depend only on <paramref name="seed"/>: a private generator, because
+    /// xunit runs test classes in parallel and they would race on libtorch's global one.
+    /// </summary>
     public static T Build<T>(RemBertConfig config, string architecture, long seed = 1234) where T : RemBertPreTrainedModel
     {
-        manual_seed(seed);
         var model = (T)RemBertModelFactory.Create(config, architecture);
+        model.InitializeWeights(new Generator((ulong)seed));
         model.eval();
         return model;
     }
