@@ -31,6 +31,17 @@ public class TokenizeCommandTests
     }
 
     [SkippableFact]
+    public void Raw_OverTheMultilingualCorpus_EqualsSpmEncode()
+    {
+        // unigram-8k.ids is `spm_encode --output_format=id` of corpus.txt with the same model as the checkpoints'.
+        var corpus = File.ReadAllText(TestPaths.TestData("sentencepiece", "corpus.txt"));
+        var expected = File.ReadAllLines(TestPaths.TestData("sentencepiece", "unigram-8k.ids"));
+        var (code, lines, _) = Run(corpus, "--tokenizer", FixtureTokenizer.CheckpointDirectory, "--raw");
+        Assert.Equal(TokenizeCommand.Success, code);
+        Assert.Equal(expected, lines);
+    }
+
+    [SkippableFact]
     public void Raw_AcceptsAnySentencePieceModel()
     {
         // bpe-8k has <unk>/<s>/</s> instead of RemBERT's special tokens; spm_encode gives these ids.
