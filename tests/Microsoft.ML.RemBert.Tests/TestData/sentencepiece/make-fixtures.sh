@@ -25,14 +25,19 @@ TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
 lines = ["\ud800", "a\udc00b", "x \ud83d y", "\ud83d\ude00 \ude00\ud83d", "end\udfff", "\ud800\ud800\udc00"]
 with open("surrogates.txt", "wb") as f:
     for s in lines:
+        # A UTF-16 round trip joins valid pairs into one code point (4 bytes); lone surrogates stay (3 bytes each).
+        s = s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
         f.write(s.encode("utf-8", "surrogatepass") + b"\n")
 PY
 
+# Training runs inside $TMP with relative names: the model records its input and prefix, so this keeps reruns
+# byte-identical.
+cp corpus.txt "$TMP/corpus.txt"
 COMMON=(--input=corpus.txt --num_threads=2 --input_sentence_size=0 --minloglevel=2)
 # character_coverage 0.98 keeps ~1,200 characters in the vocabulary: the rest exercise unknown/byte-fallback paths.
 train() { # name, extra spm_train options...
   local name="$1"; shift
-  spm_train "${COMMON[@]}" --model_prefix="$TMP/$name" "$@" >/dev/null 2>&1
+  (cd "$TMP" && spm_train "${COMMON[@]}" --model_prefix="$name" "$@" >/dev/null 2>&1)
   cp "$TMP/$name.model" "$name.model"
 }
 # Unigram with byte fallback: unknown characters become <0xXX> pieces.
@@ -45,8 +50,8 @@ train uni-nobos --model_type=unigram --vocab_size=2500 --character_coverage=0.98
 # Tiny vocabulary trained on the ASCII-only lines: most characters are unknown and consecutive unknowns merge
 # into one <unk>. (spm_train refuses character_coverage < 0.98, so a small character set needs a small input.)
 LC_ALL=C grep -v -P '[^\x00-\x7F]' corpus.txt > "$TMP/ascii.txt"
-train bpe-tiny --input="$TMP/ascii.txt" --model_type=bpe --vocab_size=250
-train uni-tiny --input="$TMP/ascii.txt" --model_type=unigram --vocab_size=300 --hard_vocab_limit=false
+train bpe-tiny --input=ascii.txt --model_type=bpe --vocab_size=250
+train uni-tiny --input=ascii.txt --model_type=unigram --vocab_size=300 --hard_vocab_limit=false
 # Unigram with user-defined symbols (normalizer leaves them verbatim) and case-folding nfkc_cf normalization.
 train uni-userdefined --model_type=unigram --vocab_size=2500 --character_coverage=0.98 --normalization_rule_name=nmt_nfkc_cf \
   --user_defined_symbols='<sep>,[LINK],C++,ﬁ,😀,ＡＢ'
