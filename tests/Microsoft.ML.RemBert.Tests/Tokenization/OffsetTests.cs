@@ -35,10 +35,10 @@ public class OffsetTests
     [SkippableFact]
     public void FullWidth_SlicesAreTheFullWidthCharacters()
     {
-        // ▁A B C 12 3 ▁ full
+        // ▁A B C 12 3 ▁ full; the lone ▁ sits, empty, at the space it stands for.
         var encoding = Load().Encode("ＡＢＣ１２３ full", options: new RemBertEncodeOptions { AddSpecialTokens = false });
         Assert.Equal([87, 86, 70, 655, 232, 5, 4134], encoding.InputIds);
-        Assert.Equal([(0, 1), (1, 2), (2, 3), (3, 5), (5, 6), (7, 7), (7, 11)], encoding.Offsets);
+        Assert.Equal([(0, 1), (1, 2), (2, 3), (3, 5), (5, 6), (6, 6), (7, 11)], encoding.Offsets);
     }
 
     [SkippableFact]
@@ -77,8 +77,10 @@ public class OffsetTests
     [SkippableFact]
     public void PairOffsets_PointIntoThePairText()
     {
+        // "big world" → ▁ big ▁w or ld: "big" is the pair's second token.
         var encoding = Load().Encode("Hello", "big world");
-        var worldStart = Array.IndexOf(encoding.SequenceIds, 1);
-        Assert.Equal((0, 3), encoding.Offsets[worldStart]);
+        var pairStart = Array.IndexOf(encoding.SequenceIds, 1);
+        Assert.Equal((0, 3), encoding.Offsets[pairStart + 1]);
+        Assert.Equal((4, 5), encoding.Offsets[pairStart + 2]);
     }
 }
