@@ -32,6 +32,25 @@ public class OffsetTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData(false, true, true)]
+    [InlineData(true, false, true)]
+    [InlineData(true, true, false)]
+    public void OverTheMultilingualCorpus_OffsetsStayOrderedAndInsideTheText(bool keepAccents, bool removeSpace, bool keepCase)
+    {
+        var tokenizer = Load(new RemBertTokenizerOptions { KeepAccents = keepAccents, RemoveSpace = removeSpace, DoLowerCase = !keepCase });
+        foreach (var line in File.ReadLines(Infrastructure.TestPaths.TestData("sentencepiece", "corpus.txt")))
+        {
+            var encoding = tokenizer.Encode(line, options: new RemBertEncodeOptions { AddSpecialTokens = false });
+            var previousStart = 0;
+            foreach (var (start, end) in encoding.Offsets)
+            {
+                Assert.True(start >= previousStart && start <= end && end <= line.Length, $"offset ({start}, {end}) in \"{line}\"");
+                previousStart = start;
+            }
+        }
+    }
+
     [SkippableFact]
     public void FullWidth_SlicesAreTheFullWidthCharacters()
     {
