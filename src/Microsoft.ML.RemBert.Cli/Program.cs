@@ -8,6 +8,7 @@ public static class Program
     {
         var root = new RootCommand("rembert: RemBERT for .NET (forward passes, tokenization, training).");
         root.Subcommands.Add(Commands.ForwardCommand.Create());
+        root.Subcommands.Add(Commands.TokenizeCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
