@@ -1,0 +1,185 @@
+namespace Microsoft.ML.RemBert.Tokenization;
+
+/// <summary>transformers' <c>RemBertTokenizer</c> (the slow, SentencePiece-based one) on top of
+/// <see cref="SentencePieceProcessor"/>: special tokens found in raw text, <c>[CLS] A [SEP] B [SEP]</c> layout,
+/// truncation, padding, overflowing windows, and character offsets into the caller's original text. Thread-safe.</summary>
+public sealed partial class RemBertTokenizer
+{
+    /// <summary>The vocabulary file name of a transformers RemBERT checkpoint.</summary>
+    public const string VocabularyFileName = "sentencepiece.model";
+
+    private static readonly RemBertEncodeOptions DefaultEncodeOptions = new();
+
+    private readonly SpecialTokenSplitter _splitter;
+    private readonly TextPreprocessor _preprocessor;
+    private readonly EncodingAssembler _assembler;
+    private readonly Dictionary<int, string> _specialTokenById;
+
+    private RemBertTokenizer(SentencePieceProcessor model, RemBertTokenizerOptions options)
+    {
+        SentencePiece = model;
+        Options = options;
+        ClsTokenId = RequirePiece(model, options.ClsToken, "cls_token");
+        SepTokenId = RequirePiece(model, options.SepToken, "sep_token");
+        PadTokenId = RequirePiece(model, options.PadToken, "pad_token");
+        UnkTokenId = RequirePiece(model, options.UnkToken, "unk_token");
+        MaskTokenId = RequirePiece(model, options.MaskToken, "mask_token");
+
+        // As transformers' RemBertTokenizer: the mask token behaves like a word and takes the space before it.
+        var specials = new[]
+        {
+            new SpecialToken(options.ClsToken, ClsTokenId, LeftStrip: false, RightStrip: false),
+            new SpecialToken(options.SepToken, SepTokenId, LeftStrip: false, RightStrip: false),
+            new SpecialToken(options.PadToken, PadTokenId, LeftStrip: false, RightStrip: false),
+            new SpecialToken(options.UnkToken, UnkTokenId, LeftStrip: false, RightStrip: false),
+            new SpecialToken(options.MaskToken, MaskTokenId, LeftStrip: true, RightStrip: false),
+        };
+        _splitter = new SpecialTokenSplitter(specials);
+        _specialTokenById = specials.DistinctBy(s => s.Id).ToDictionary(s => s.Id, s => s.Content);
+        _preprocessor = new TextPreprocessor(options);
+        _assembler = new EncodingAssembler(ClsTokenId, SepTokenId);
+    }
+
+    /// <summary>Loads a tokenizer from a SentencePiece <c>.model</c> file (default options) or from a checkpoint directory
+    /// holding <c>sentencepiece.model</c> and, optionally, <c>tokenizer_config.json</c>.</summary>
+    /// <exception cref="FileNotFoundException">The path, or the directory's sentencepiece.model, does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is corrupt, or the vocabulary lacks a configured special token.</exception>
+    public static RemBertTokenizer FromPretrained(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(path)) return FromSentencePiece(SentencePieceProcessor.Load(path));
+        if (!Directory.Exists(path))
+            throw new FileNotFoundException(
+                $"Tokenizer '{path}' not found: expected a SentencePiece .model file or a checkpoint directory with {VocabularyFileName}.", path);
+
+        var modelPath = Path.Combine(path, VocabularyFileName);
+        if (!File.Exists(modelPath))
+            throw new FileNotFoundException($"Checkpoint directory '{path}' has no {VocabularyFileName} (the RemBERT SentencePiece vocabulary).", modelPath);
+        var configPath = Path.Combine(path, TokenizerConfigReader.FileName);
+        var options = File.Exists(configPath) ? TokenizerConfigReader.Read(configPath) : null;
+        return FromSentencePiece(SentencePieceProcessor.Load(modelPath), options);
+    }
+
+    /// <summary>A tokenizer over an already loaded SentencePiece model.</summary>
+    /// <exception cref="InvalidDataException">The vocabulary lacks one of the special tokens of <paramref name="options"/>.</exception>
+    public static RemBertTokenizer FromSentencePiece(SentencePieceProcessor model, RemBertTokenizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new RemBertTokenizer(model, options ?? new RemBertTokenizerOptions());
+    }
+
+    /// <summary>The SentencePiece model that splits ordinary text.</summary>
+    public SentencePieceProcessor SentencePiece { get; }
+
+    /// <summary>The tokenizer_config.json settings in effect.</summary>
+    public RemBertTokenizerOptions Options { get; }
+
+    /// <summary>Id of <see cref="RemBertTokenizerOptions.ClsToken"/>.</summary>
+    public int ClsTokenId { get; }
+    /// <summary>Id of <see cref="RemBertTokenizerOptions.SepToken"/>.</summary>
+    public int SepTokenId { get; }
+    /// <summary>Id of <see cref="RemBertTokenizerOptions.PadToken"/>.</summary>
+    public int PadTokenId { get; }
+    /// <summary>Id of <see cref="RemBertTokenizerOptions.UnkToken"/>.</summary>
+    public int UnkTokenId { get; }
+    /// <summary>Id of <see cref="RemBertTokenizerOptions.MaskToken"/>.</summary>
+    public int MaskTokenId { get; }
+
+    /// <summary>Encodes <paramref name="text"/>, or the pair (<paramref name="text"/>, <paramref name="textPair"/>), like
+    /// transformers' <c>tokenizer(text, text_pair, ...)</c>.</summary>
+    /// <exception cref="ArgumentException">Options that cannot be met (a truncation that cannot fit, a stride too large, ...); the message names them.</exception>
+    public RemBertEncoding Encode(string text, string? textPair = null, RemBertEncodeOptions? options = null)
+    {
+        options ??= DefaultEncodeOptions;
+        var windows = EncodeWindows(text, textPair, options);
+        var target = options.Padding switch
+        {
+            PaddingStrategy.MaxLength => options.MaxLength ?? Options.ModelMaxLength,
+            PaddingStrategy.Longest => windows.Max(w => w.Length),
+            _ => 0,
+        };
+        return Combine(windows, target);
+    }
+
+    /// <summary>Encodes each (text, pair) of <paramref name="inputs"/>; <see cref="PaddingStrategy.Longest"/> pads every
+    /// encoding (overflowing windows included) to the longest of the batch.</summary>
+    public IReadOnlyList<RemBertEncoding> EncodeBatch(IReadOnlyList<(string Text, string? Pair)> inputs, RemBertEncodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        options ??= DefaultEncodeOptions;
+        if (options.Padding != PaddingStrategy.Longest) return inputs.Select(input => Encode(input.Text, input.Pair, options)).ToArray();
+
+        var batch = inputs.Select(input => EncodeWindows(input.Text, input.Pair, options)).ToArray();
+        var longest = batch.SelectMany(windows => windows).Select(w => w.Length).DefaultIfEmpty(0).Max();
+        return batch.Select(windows => Combine(windows, longest)).ToArray();
+    }
+
+    /// <summary>Every window of the encoding, unpadded: the main one first, then the overflowing ones.</summary>
+    private List<RemBertEncoding> EncodeWindows(string text, string? textPair, RemBertEncodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Validate(options);
+        var first = Tokenize(text);
+        var second = textPair is null ? null : Tokenize(textPair);
+        var specialCount = EncodingAssembler.SpecialTokenCount(second is not null, options.AddSpecialTokens);
+        var plan = TruncationPlanner.Plan(first.Count, second?.Count, specialCount, options);
+
+        var windows = new List<RemBertEncoding>(plan.FirstWindows.Count * plan.SecondWindows.Count);
+        foreach (var firstWindow in plan.FirstWindows)
+            foreach (var secondWindow in plan.SecondWindows)
+                windows.Add(_assembler.Assemble(first, firstWindow, second, secondWindow, options.AddSpecialTokens));
+        return windows;
+    }
+
+    /// <summary>Pads each window to <paramref name="padTo"/> and hangs the later windows under the first.</summary>
+    private RemBertEncoding Combine(List<RemBertEncoding> windows, int padTo)
+    {
+        var padded = windows.Select(w => w.PadTo(padTo, PadTokenId)).ToArray();
+        return padded.Length == 1 ? padded[0] : padded[0].WithOverflowing(padded[1..]);
+    }
+
+    private static void Validate(RemBertEncodeOptions options)
+    {
+        if (options.MaxLength is < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"MaxLength must not be negative, got {options.MaxLength}.");
+        if (options.Stride < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Stride must not be negative, got {options.Stride}.");
+    }
+
+    /// <summary>transformers' <c>tokenize</c>: split on special tokens, preprocess and SentencePiece-encode the text between
+    /// them, keeping each token's character range in <paramref name="text"/>.</summary>
+    private TokenizedSequence Tokenize(string text)
+    {
+        var ids = new List<int>();
+        var offsets = new List<(int, int)>();
+        var pieces = new List<SentencePieceToken>();
+        foreach (var segment in _splitter.Split(text))
+        {
+            if (segment.IsSpecial)
+            {
+                ids.Add(segment.SpecialId);
+                offsets.Add((segment.Start, segment.End));
+                continue;
+            }
+            var preprocessed = _preprocessor.Process(text, segment.Start, segment.End);
+            pieces.Clear();
+            SentencePiece.Encode(preprocessed.Text.Span, pieces);
+            foreach (var piece in pieces)
+            {
+                ids.Add(piece.Id);
+                offsets.Add(preprocessed.ToOriginal(piece.Start, piece.Length));
+            }
+        }
+        return new TokenizedSequence(ids.ToArray(), offsets.ToArray());
+    }
+
+    /// <summary>The id of a configured special token, which must be a piece of the vocabulary.</summary>
+    private static int RequirePiece(SentencePieceProcessor model, string token, string key)
+    {
+        var id = model.PieceToId(token);
+        if (id < 0 || model.IdToPiece(id) != token)
+            throw new InvalidDataException(
+                $"The SentencePiece vocabulary has no piece '{token}' for {key}; RemBERT's special tokens must be pieces of the model.");
+        return id;
+    }
+}

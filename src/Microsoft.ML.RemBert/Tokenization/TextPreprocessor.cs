@@ -1,0 +1,131 @@
+using System.Text;
+
+namespace Microsoft.ML.RemBert.Tokenization;
+
+/// <summary>The text clean-up transformers applies before SentencePiece (XLNet/ALBERT's <c>preprocess_text</c> as the brief
+/// of RemBERT's options describes it): <c>remove_space</c> strips the text and collapses whitespace runs into one space,
+/// <c>keep_accents=false</c> applies NFKD and drops combining marks, <c>do_lower_case</c> lower-cases like Python.
+/// Every output character remembers its original range so offsets survive the rewriting.</summary>
+internal sealed class TextPreprocessor
+{
+    private const char Space = ' ';
+    private readonly RemBertTokenizerOptions _options;
+
+    public TextPreprocessor(RemBertTokenizerOptions options) => _options = options;
+
+    /// <summary>Preprocesses <c>text[start..end)</c>; offsets of the result point into <paramref name="text"/>.</summary>
+    public PreprocessedSegment Process(string text, int start, int end)
+    {
+        var collapseSpace = _options.RemoveSpace && !IsAlreadyCollapsed(text, start, end);
+        if (!collapseSpace && _options.KeepAccents && !_options.DoLowerCase)
+            return new PreprocessedSegment(text.AsMemory(start, end - start), start);
+
+        var mapped = collapseSpace ? CollapseSpace(text, start, end) : Identity(text, start, end);
+        if (!_options.KeepAccents) mapped = StripAccents(mapped);
+        if (_options.DoLowerCase) mapped = Lower(mapped);
+        return new PreprocessedSegment(mapped.Text.ToString(), mapped.Starts.ToArray(), mapped.Ends.ToArray(), end);
+    }
+
+    /// <summary>True when <c>" ".join(s.strip().split())</c> would return <c>s</c> unchanged (the common case, kept allocation-free).</summary>
+    private static bool IsAlreadyCollapsed(string text, int start, int end)
+    {
+        if (start == end) return true;
+        if (PythonText.IsSpace(text[start]) || PythonText.IsSpace(text[end - 1])) return false;
+        for (var i = start + 1; i < end - 1; i++)
+        {
+            var c = text[i];
+            if (!PythonText.IsSpace(c)) continue;
+            if (c != Space || PythonText.IsSpace(text[i + 1])) return false;
+        }
+        return true;
+    }
+
+    private static MappedText Identity(string text, int start, int end)
+    {
+        var mapped = new MappedText(end - start);
+        for (var i = start; i < end; i++) mapped.Append(text[i], i, i + 1);
+        return mapped;
+    }
+
+    /// <summary>Python's <c>" ".join(s.strip().split())</c>; the single space stands for the whole whitespace run.</summary>
+    private static MappedText CollapseSpace(string text, int start, int end)
+    {
+        var mapped = new MappedText(end - start);
+        var i = start;
+        while (i < end)
+        {
+            if (!PythonText.IsSpace(text[i]))
+            {
+                mapped.Append(text[i], i, i + 1);
+                i++;
+                continue;
+            }
+            var runStart = i;
+            while (i < end && PythonText.IsSpace(text[i])) i++;
+            if (mapped.Text.Length > 0 && i < end) mapped.Append(Space, runStart, i);
+        }
+        return mapped;
+    }
+
+    /// <summary>Python's <c>"".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))</c>.
+    /// NFKD works code point by code point here: canonical reordering only moves combining marks, and those are dropped.</summary>
+    private static MappedText StripAccents(MappedText input) => MapRunes(input, (_, _, rune) =>
+    {
+        var kept = new StringBuilder();
+        foreach (var part in rune.ToString().Normalize(NormalizationForm.FormKD).EnumerateRunes())
+            if (!PythonText.IsCombining(part)) kept.Append(part.ToString());
+        return kept.ToString();
+    });
+
+    private static MappedText Lower(MappedText input) => MapRunes(input, PythonText.Lower);
+
+    /// <summary>Replaces each code point by <paramref name="map"/>(text, index, rune), every output character keeping the
+    /// code point's original range. A lone surrogate has no code point to map and passes through unchanged.</summary>
+    private static MappedText MapRunes(MappedText input, Func<string, int, Rune, string> map)
+    {
+        var text = input.Text.ToString();
+        var output = new MappedText(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            var width = Rune.TryCreate(text[i], out var rune) ? 1
+                : i + 1 < text.Length && Rune.TryCreate(text[i], text[i + 1], out rune) ? 2 : 0;
+            if (width == 0)
+            {
+                output.Append(text[i], input.Starts[i], input.Ends[i]);
+                i++;
+                continue;
+            }
+            output.Append(map(text, i, rune), input.Starts[i], input.Ends[i + width - 1]);
+            i += width;
+        }
+        return output;
+    }
+
+    /// <summary>Text under construction with the original range of each character.</summary>
+    private sealed class MappedText
+    {
+        public MappedText(int capacity)
+        {
+            Text = new StringBuilder(capacity);
+            Starts = new List<int>(capacity);
+            Ends = new List<int>(capacity);
+        }
+
+        public StringBuilder Text { get; }
+        public List<int> Starts { get; }
+        public List<int> Ends { get; }
+
+        public void Append(char c, int start, int end)
+        {
+            Text.Append(c);
+            Starts.Add(start);
+            Ends.Add(end);
+        }
+
+        public void Append(string s, int start, int end)
+        {
+            foreach (var c in s) Append(c, start, end);
+        }
+    }
+}
