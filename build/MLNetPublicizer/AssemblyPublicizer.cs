@@ -1,6 +1,6 @@
 // Source of the inline MSBuild task "RemBertPublicizeAssemblies" (RoslynCodeTaskFactory, Type="Class").
 // See MLNetPublicizer.targets for why it exists. It rewrites compile-time copies of ML.NET assemblies so that
-// every type and member is public; the copies are only handed to the C# compiler, never deployed.
+// every type and every internal member is public; the copies are only handed to the C# compiler, never deployed.
 
 using System;
 using System.IO;
@@ -56,9 +56,10 @@ public sealed class RemBertPublicizeAssemblies : Task
         return Assembly.LoadFrom(CecilAssemblyPath);
     }
 
-    // Accessibility mapping: private and internal become public; "private protected" and "protected internal"
-    // become protected, so that our subclasses override ML.NET's base members exactly the way ML.NET's own
-    // transformers do ("protected override"), and the C# compiler's override-accessibility rule stays satisfied.
+    // Accessibility mapping: every type becomes public; internal members become public; "private protected" and
+    // "protected internal" become protected, so that our subclasses override ML.NET's base members the way ML.NET's
+    // own transformers do ("protected override"). Private members stay private: ML.NET's API is its internal
+    // surface, and publishing private fields would only collide with our own names (CS0108 hiding warnings).
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void PublicizeWithCecil(string source, string destination)
     {
@@ -77,14 +78,14 @@ public sealed class RemBertPublicizeAssemblies : Task
             {
                 if (method.IsFamilyAndAssembly || method.IsFamilyOrAssembly)
                     method.IsFamily = true;
-                else if (!method.IsFamily)
+                else if (method.IsAssembly)
                     method.IsPublic = true;
             }
             foreach (var field in type.Fields)
             {
                 if (field.IsFamilyAndAssembly || field.IsFamilyOrAssembly)
                     field.IsFamily = true;
-                else if (!field.IsFamily)
+                else if (field.IsAssembly)
                     field.IsPublic = true;
             }
         }
