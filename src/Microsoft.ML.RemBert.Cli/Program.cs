@@ -7,6 +7,7 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("rembert: RemBERT for .NET (forward passes, tokenization, training).");
+        root.Subcommands.Add(Commands.TokenizeCommand.Create());
         root.Subcommands.Add(Commands.PredictCommand.Create());
         return root.Parse(args).Invoke();
     }

@@ -7,7 +7,8 @@ public sealed partial class RemBertTokenizer
     /// <summary>Text of <paramref name="ids"/>: runs of ordinary pieces are joined as SentencePiece does ('▁' becomes a
     /// space, byte pieces are reassembled into UTF-8), special tokens are written as their text between those runs
     /// separated by spaces (transformers' <c>spaces_between_special_tokens</c>), or dropped with
-    /// <paramref name="skipSpecialTokens"/>. No clean-up of spaces before punctuation is applied.</summary>
+    /// <paramref name="skipSpecialTokens"/>. The unknown piece is the [UNK] special token. No clean-up of spaces before
+    /// punctuation is applied.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An id outside the vocabulary.</exception>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
@@ -25,8 +26,10 @@ public sealed partial class RemBertTokenizer
                 run.Add(id);
                 continue;
             }
+            // A skipped token does not end the run: the pieces around it join as if it had never been there.
+            if (skipSpecialTokens) continue;
             FlushRun(parts, run);
-            if (!skipSpecialTokens) parts.Add(special);
+            parts.Add(special);
         }
         FlushRun(parts, run);
         return string.Join(' ', parts);

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Text;
+using Microsoft.ML.RemBert.Tokenization;
+
+namespace Microsoft.ML.RemBert.Cli.Commands;
+
+/// <summary><c>rembert tokenize --tokenizer PATH [--raw] [--max-length N]</c>: one line of space-separated ids per
+/// UTF-8 input line read from stdin.</summary>
+/// <remarks>System.CommandLine.Command is written out in full: the namespace Microsoft.ML.Command (from Microsoft.ML) hides it here.</remarks>
+public static class TokenizeCommand
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Success = 0;
+    /// <summary>Exit code when an input file (the tokenizer) is missing or corrupt.</summary>
+    public const int BadInputFile = 1;
+    /// <summary>Exit code for wrong arguments.</summary>
+    public const int UsageError = 2;
+
+    private const char PairSeparator = '\t';
+    private const char IdSeparator = ' ';
+    private const int StreamBufferSize = 1 << 16;
+    private const int MaxIdChars = 11;
+
+    /// <summary>The command reading stdin and writing stdout.</summary>
+    public static System.CommandLine.Command Create() => Create(
+        () => new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, StreamBufferSize),
+        () => new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), StreamBufferSize));
+
+    /// <summary>The command reading the lines from <paramref name="openInput"/> and writing ids to <paramref name="openOutput"/>
+    /// (both disposed when it ends); errors go to the invocation's error writer.</summary>
+    public static System.CommandLine.Command Create(Func<TextReader> openInput, Func<TextWriter> openOutput)
+    {
+        var tokenizer = new Option<string>("--tokenizer")
+        {
+            Description = "A SentencePiece .model file or a RemBERT checkpoint directory (sentencepiece.model + tokenizer_config.json).",
+        };
+        var raw = new Option<bool>("--raw")
+        {
+            Description = "Only SentencePiece ids (like spm_encode --output_format=id): no special tokens, a TAB is ordinary text.",
+        };
+        var maxLength = new Option<int?>("--max-length")
+        {
+            Description = "Truncate each encoding (special tokens included) to N ids, longest sequence first.",
+        };
+        var command = new System.CommandLine.Command("tokenize",
+            "Tokenizes UTF-8 lines from stdin into one line of space-separated ids each: [CLS] A [SEP], or [CLS] A [SEP] B [SEP] for a TAB-separated pair.")
+        {
+            tokenizer, raw, maxLength,
+        };
+        command.Action = new TokenizeAction(tokenizer, raw, maxLength, openInput, openOutput);
+        return command;
+    }
+
+    /// <summary>Runs on parse errors too (<see cref="ClearsParseErrors"/>) so that they exit with <see cref="UsageError"/>.</summary>
+    private sealed class TokenizeAction(Option<string> tokenizerOption, Option<bool> rawOption, Option<int?> maxLengthOption,
+        Func<TextReader> openInput, Func<TextWriter> openOutput) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var error = parseResult.InvocationConfiguration.Error;
+            if (parseResult.Errors.Count > 0) return Usage(error, string.Join(Environment.NewLine, parseResult.Errors.Select(e => e.Message)));
+            // Clearing parse errors also clears the ones about unknown arguments, so those are checked here.
+            if (parseResult.UnmatchedTokens.Count > 0) return Usage(error, $"unrecognized argument(s): {string.Join(' ', parseResult.UnmatchedTokens)}.");
+            var path = parseResult.GetValue(tokenizerOption);
+            var raw = parseResult.GetValue(rawOption);
+            var maxLength = parseResult.GetValue(maxLengthOption);
+            if (string.IsNullOrEmpty(path)) return Usage(error, "--tokenizer PATH is required.");
+            if (maxLength is < 1) return Usage(error, $"--max-length must be a positive number of ids, got {maxLength}.");
+            if (raw && maxLength is not null) return Usage(error, "--max-length applies to encodings with special tokens; it cannot be combined with --raw.");
+
+            Func<string, IReadOnlyList<int>> encode;
+            try
+            {
+                encode = raw ? RawEncoder(path) : SpecialTokenEncoder(path, maxLength);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"rembert tokenize: {e.Message}");
+                return BadInputFile;
+            }
+
+            using var input = openInput();
+            using var output = openOutput();
+            var lineNumber = 0;
+            try
+            {
+                for (var line = input.ReadLine(); line is not null; line = input.ReadLine())
+                {
+                    lineNumber++;
+                    WriteIds(output, encode(line));
+                }
+            }
+            catch (ArgumentException e)
+            {
+                output.Flush();
+                return Usage(error, $"line {lineNumber}: {e.Message}");
+            }
+            return Success;
+        }
+
+        private static int Usage(TextWriter error, string message)
+        {
+            error.WriteLine($"rembert tokenize: {message}");
+            error.WriteLine("usage: rembert tokenize --tokenizer PATH [--raw] [--max-length N] < lines.txt");
+            return UsageError;
+        }
+    }
+
+    /// <summary>SentencePiece alone, so any .model works (a BPE model without RemBERT's special tokens too).</summary>
+    private static Func<string, IReadOnlyList<int>> RawEncoder(string path)
+    {
+        var modelPath = Directory.Exists(path) ? Path.Combine(path, RemBertTokenizer.VocabularyFileName) : path;
+        var model = SentencePieceProcessor.Load(modelPath);
+        return model.EncodeToIds;
+    }
+
+    private static Func<string, IReadOnlyList<int>> SpecialTokenEncoder(string path, int? maxLength)
+    {
+        var tokenizer = RemBertTokenizer.FromPretrained(path);
+        var options = new RemBertEncodeOptions { MaxLength = maxLength, Truncation = TruncationStrategy.LongestFirst };
+        return line =>
+        {
+            var tab = line.IndexOf(PairSeparator);
+            return tab < 0
+                ? tokenizer.Encode(line, null, options).InputIds
+                : tokenizer.Encode(line[..tab], line[(tab + 1)..], options).InputIds;
+        };
+    }
+
+    /// <summary>Formats into a stack buffer: no string per id, no flush per line (the writer is buffered).</summary>
+    private static void WriteIds(TextWriter output, IReadOnlyList<int> ids)
+    {
+        Span<char> buffer = stackalloc char[MaxIdChars];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (i > 0) output.Write(IdSeparator);
+            ids[i].TryFormat(buffer, out var written);
+            output.Write(buffer[..written]);
+        }
+        output.WriteLine();
+    }
+}
