@@ -37,7 +37,7 @@ internal sealed class RemBertTokenizingMapper : RowToRowTransformerBase.MapperBa
     }
 
     /// <summary>The output columns' type: Int64 vectors of MaxSequenceLength items.</summary>
-    internal static VectorDataViewType OutputType(RemBertTokenizingOptions options) => new(NumberDataViewType.Int64, options.MaxSequenceLength);
+    private static VectorDataViewType OutputType(RemBertTokenizingOptions options) => new(NumberDataViewType.Int64, options.MaxSequenceLength);
 
     private int FindTextColumn(DataViewSchema schema, string name)
     {
@@ -140,5 +140,7 @@ internal sealed class RemBertTokenizingMapper : RowToRowTransformerBase.MapperBa
     internal ValueGetter<ReadOnlyMemory<char>>? SecondGetter(DataViewRow input)
         => _secondColumn is int column ? input.GetGetter<ReadOnlyMemory<char>>(input.Schema[column]) : null;
 
-    protected override void SaveModel(ModelSaveContext ctx) => _parent.SaveAsMapper(ctx);
+    // A mapper saved on its own (legacy IDataView pipelines) is saved as its transformer, which is what the
+    // SignatureLoadRowMapper factory reads back.
+    protected override void SaveModel(ModelSaveContext ctx) => ((ICanSaveModel)_parent).Save(ctx);
 }

@@ -89,7 +89,7 @@ public sealed class RemBertTokenizingTransformer : RowToRowTransformerBase
         Contracts.CheckValue(env, nameof(env));
         env.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel(GetVersionInfo());
-        string entryPath = Persistence.ModelContextEntries.EntryPath(ctx, "Model.key");
+        string entryPath = Persistence.ModelContextEntries.EntryPath(ctx, ModelLoadContext.ModelStreamName);
         var options = new RemBertTokenizingOptions
         {
             InputColumnName = ctx.LoadNonEmptyString(),
@@ -120,7 +120,4 @@ public sealed class RemBertTokenizingTransformer : RowToRowTransformerBase
         => Create(env, ctx).MakeRowMapper(inputSchema);
 
     protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new RemBertTokenizingMapper(this, Host, schema);
-
-    /// <summary>Saves through the row mapper too (ML.NET saves mappers of legacy IDataView pipelines).</summary>
-    internal void SaveAsMapper(ModelSaveContext ctx) => SaveModel(ctx);
 }
