@@ -92,7 +92,8 @@ public sealed class PredictCommandTests : IDisposable
 
         var result = RembertCli.Run("predict", "--model", model, "--input", input, "--output", Path.Combine(_directory, "out.jsonl"));
 
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
+        Assert.StartsWith("rembert predict: ", result.StandardError);
         Assert.Contains("'Text'", result.StandardError);
         Assert.False(File.Exists(Path.Combine(_directory, "out.jsonl")));
     }
@@ -105,8 +106,36 @@ public sealed class PredictCommandTests : IDisposable
 
         var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(_directory, "out.jsonl"));
 
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
+        Assert.StartsWith("rembert predict: ", result.StandardError);
         Assert.Contains("zip", result.StandardError, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void UnknownOutputColumnFailsNamingIt()
+    {
+        var (model, _) = SaveTokenizerModel();
+
+        var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(_directory, "out.jsonl"),
+            "--columns", "Logits");
+
+        Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
+        Assert.Contains("'Logits'", result.StandardError);
+        Assert.Empty(Directory.GetFiles(_directory, "out.jsonl*"));
+    }
+
+    [Fact]
+    public void ModelZipMissingTheTokenizerEntryFailsNamingTheEntry()
+    {
+        var (model, _) = SaveTokenizerModel();
+        using (var zip = System.IO.Compression.ZipFile.Open(model, System.IO.Compression.ZipArchiveMode.Update))
+            zip.Entries.Single(e => e.FullName.EndsWith(Microsoft.ML.RemBert.MLNet.Tokenization.RemBertTokenizerEntry.EntryName)).Delete();
+
+        var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(_directory, "out.jsonl"));
+
+        Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
+        Assert.Equal("rembert predict: ML.NET model entry 'TransformerChain/RemBertTokenizer.bin': missing from the model zip (was it written by an incompatible version, or edited?).",
+            result.StandardError.Trim());
     }
 
     private static long[] Longs(JsonElement row, string name)
