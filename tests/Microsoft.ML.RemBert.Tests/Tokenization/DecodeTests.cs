@@ -32,6 +32,26 @@ public class DecodeTests
         Assert.Equal("東 [UNK] は", tokenizer.Decode(tokenizer.Encode("東京は", options: new RemBertEncodeOptions { AddSpecialTokens = false }).InputIds));
     }
 
+    [Fact]
+    public void BytePieces_AreReassembledIntoCharacters()
+    {
+        // bpe-bytefallback (committed test data) spells characters outside its vocabulary as UTF-8 byte pieces:
+        // "𓀀" → <0xF0> <0x93> <0x80> <0x80>, "ꙮ" → <0xEA> <0x99> <0xAE>. It has no RemBERT special tokens, so its own
+        // pieces stand in for them.
+        var model = SentencePieceProcessor.Load(TestPaths.TestData("sentencepiece", "bpe-bytefallback.model"));
+        var tokenizer = RemBertTokenizer.FromSentencePiece(model,
+            new RemBertTokenizerOptions { ClsToken = "<s>", SepToken = "</s>", UnkToken = "<unk>", PadToken = "<sep>", MaskToken = "[LINK]" });
+        const string text = "hieroglyph 𓀀 and ꙮ";
+        var encoding = tokenizer.Encode(text);
+
+        var bytePositions = Enumerable.Range(0, encoding.InputIds.Length).Where(i => model.IsByte(encoding.InputIds[i])).ToArray();
+        Assert.Equal(7, bytePositions.Length);
+        // Together the byte pieces of a character cover exactly that character (SentencePieceProcessor gives the first byte piece the span).
+        Assert.Equal("𓀀ꙮ", string.Concat(bytePositions.Select(i => text[encoding.Offsets[i].Start..encoding.Offsets[i].End])));
+        Assert.Equal(text, tokenizer.Decode(encoding.InputIds, skipSpecialTokens: true));
+        Assert.Equal("<s> " + text + " </s>", tokenizer.Decode(encoding.InputIds));
+    }
+
     [SkippableFact]
     public void IdOutsideTheVocabulary_IsNamed()
     {

@@ -32,13 +32,32 @@ public class OffsetTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData(false, true, true)]
+    [InlineData(true, false, true)]
+    [InlineData(true, true, false)]
+    public void OverTheMultilingualCorpus_OffsetsStayOrderedAndInsideTheText(bool keepAccents, bool removeSpace, bool keepCase)
+    {
+        var tokenizer = Load(new RemBertTokenizerOptions { KeepAccents = keepAccents, RemoveSpace = removeSpace, DoLowerCase = !keepCase });
+        foreach (var line in File.ReadLines(Infrastructure.TestPaths.TestData("sentencepiece", "corpus.txt")))
+        {
+            var encoding = tokenizer.Encode(line, options: new RemBertEncodeOptions { AddSpecialTokens = false });
+            var previousStart = 0;
+            foreach (var (start, end) in encoding.Offsets)
+            {
+                Assert.True(start >= previousStart && start <= end && end <= line.Length, $"offset ({start}, {end}) in \"{line}\"");
+                previousStart = start;
+            }
+        }
+    }
+
     [SkippableFact]
     public void FullWidth_SlicesAreTheFullWidthCharacters()
     {
-        // ▁A B C 12 3 ▁ full
+        // ▁A B C 12 3 ▁ full; the lone ▁ sits, empty, at the space it stands for.
         var encoding = Load().Encode("ＡＢＣ１２３ full", options: new RemBertEncodeOptions { AddSpecialTokens = false });
         Assert.Equal([87, 86, 70, 655, 232, 5, 4134], encoding.InputIds);
-        Assert.Equal([(0, 1), (1, 2), (2, 3), (3, 5), (5, 6), (7, 7), (7, 11)], encoding.Offsets);
+        Assert.Equal([(0, 1), (1, 2), (2, 3), (3, 5), (5, 6), (6, 6), (7, 11)], encoding.Offsets);
     }
 
     [SkippableFact]
@@ -77,8 +96,10 @@ public class OffsetTests
     [SkippableFact]
     public void PairOffsets_PointIntoThePairText()
     {
+        // "big world" → ▁ big ▁w or ld: "big" is the pair's second token.
         var encoding = Load().Encode("Hello", "big world");
-        var worldStart = Array.IndexOf(encoding.SequenceIds, 1);
-        Assert.Equal((0, 3), encoding.Offsets[worldStart]);
+        var pairStart = Array.IndexOf(encoding.SequenceIds, 1);
+        Assert.Equal((0, 3), encoding.Offsets[pairStart + 1]);
+        Assert.Equal((4, 5), encoding.Offsets[pairStart + 2]);
     }
 }

@@ -35,7 +35,7 @@ public class OverflowingWindowTests
         foreach (var window in windows)
         {
             Assert.Equal(MaxLength, window.InputIds.Length);
-            Assert.Empty(window.Overflowing);
+            if (window != encoding) Assert.Empty(window.Overflowing);
             Assert.Equal([Cls, .. question.InputIds, Sep], window.InputIds[..9]);
             var contextPositions = Enumerable.Range(0, window.InputIds.Length).Where(i => window.SequenceIds[i] == 1).ToArray();
             var slice = contextPositions.Select(i => window.InputIds[i]).ToArray();
