@@ -9,25 +9,20 @@ namespace Microsoft.ML.RemBert.Tests.MLNet;
 /// The production path: a model zip saved in this process is loaded by the <c>rembert predict</c> CLI in a new
 /// process (so nothing but the zip carries the tokenizer) and must give the in-process ids.
 /// </summary>
-public sealed class PredictCommandTests : IDisposable
+public sealed class PredictCommandTests : MLNetFileTestBase
 {
-    private readonly MLContext _mlContext = new(seed: 1);
-    private readonly string _directory = Directory.CreateTempSubdirectory("rembert-predict-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     private (string ModelPath, TokenizedRow[] Expected) SaveTokenizerModel()
     {
-        var data = _mlContext.Data.LoadFromEnumerable(Rows);
-        var model = Fit(_mlContext, data, withPair: true);
-        string path = Path.Combine(_directory, "tokenizer.zip");
-        _mlContext.Model.Save(model, data.Schema, path);
-        return (path, ReadOutput(_mlContext, model.Transform(data)));
+        var data = MLContext.Data.LoadFromEnumerable(Rows);
+        var model = Fit(MLContext, data, withPair: true);
+        string path = Path.Combine(TempDirectory, "tokenizer.zip");
+        MLContext.Model.Save(model, data.Schema, path);
+        return (path, ReadOutput(MLContext, model.Transform(data)));
     }
 
     private string WriteInput(string extension)
     {
-        string path = Path.Combine(_directory, "input" + extension);
+        string path = Path.Combine(TempDirectory, "input" + extension);
         var lines = extension switch
         {
             ".jsonl" => Rows.Select(row => JsonSerializer.Serialize(new { row.Text, row.Pair, Extra = 1 })),
@@ -46,7 +41,7 @@ public sealed class PredictCommandTests : IDisposable
     public void NewProcessGivesTheInProcessIds(string extension)
     {
         var (model, expected) = SaveTokenizerModel();
-        string output = Path.Combine(_directory, "out.jsonl");
+        string output = Path.Combine(TempDirectory, "out.jsonl");
 
         var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(extension), "--output", output);
 
@@ -67,9 +62,9 @@ public sealed class PredictCommandTests : IDisposable
     {
         // Rows[4] has a tab in its text, which a TSV cannot hold: the TSV test uses the rows without one.
         var (model, expected) = SaveTokenizerModel();
-        string input = Path.Combine(_directory, "input.tsv");
+        string input = Path.Combine(TempDirectory, "input.tsv");
         File.WriteAllLines(input, new[] { "Text\tPair" }.Concat(Rows.Take(4).Select(row => $"{row.Text}\t{row.Pair}")));
-        string output = Path.Combine(_directory, "out.jsonl");
+        string output = Path.Combine(TempDirectory, "out.jsonl");
 
         var result = RembertCli.Run("predict", "--model", model, "--input", input, "--output", output, "--columns", "Text", "InputIds");
 
@@ -87,24 +82,24 @@ public sealed class PredictCommandTests : IDisposable
     public void InputWithoutTheModelsTextColumnFailsNamingIt()
     {
         var (model, _) = SaveTokenizerModel();
-        string input = Path.Combine(_directory, "input.jsonl");
+        string input = Path.Combine(TempDirectory, "input.jsonl");
         File.WriteAllLines(input, [JsonSerializer.Serialize(new { Pair = "a", Sentence = "b" })]);
 
-        var result = RembertCli.Run("predict", "--model", model, "--input", input, "--output", Path.Combine(_directory, "out.jsonl"));
+        var result = RembertCli.Run("predict", "--model", model, "--input", input, "--output", Path.Combine(TempDirectory, "out.jsonl"));
 
         Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
         Assert.StartsWith("rembert predict: ", result.StandardError);
         Assert.Contains("'Text'", result.StandardError);
-        Assert.False(File.Exists(Path.Combine(_directory, "out.jsonl")));
+        Assert.False(File.Exists(Path.Combine(TempDirectory, "out.jsonl")));
     }
 
     [Fact]
     public void FileThatIsNotAModelZipFails()
     {
-        string model = Path.Combine(_directory, "model.zip");
+        string model = Path.Combine(TempDirectory, "model.zip");
         File.WriteAllText(model, "not a zip");
 
-        var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(_directory, "out.jsonl"));
+        var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(TempDirectory, "out.jsonl"));
 
         Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
         Assert.StartsWith("rembert predict: ", result.StandardError);
@@ -116,12 +111,12 @@ public sealed class PredictCommandTests : IDisposable
     {
         var (model, _) = SaveTokenizerModel();
 
-        var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(_directory, "out.jsonl"),
+        var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(TempDirectory, "out.jsonl"),
             "--columns", "Logits");
 
         Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
         Assert.Contains("'Logits'", result.StandardError);
-        Assert.Empty(Directory.GetFiles(_directory, "out.jsonl*"));
+        Assert.Empty(Directory.GetFiles(TempDirectory, "out.jsonl*"));
     }
 
     [Fact]
@@ -131,7 +126,7 @@ public sealed class PredictCommandTests : IDisposable
         using (var zip = System.IO.Compression.ZipFile.Open(model, System.IO.Compression.ZipArchiveMode.Update))
             zip.Entries.Single(e => e.FullName.EndsWith(Microsoft.ML.RemBert.MLNet.Tokenization.RemBertTokenizerEntry.EntryName)).Delete();
 
-        var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(_directory, "out.jsonl"));
+        var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(TempDirectory, "out.jsonl"));
 
         Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
         Assert.Equal("rembert predict: ML.NET model entry 'TransformerChain/RemBertTokenizer.bin': missing from the model zip (was it written by an incompatible version, or edited?).",

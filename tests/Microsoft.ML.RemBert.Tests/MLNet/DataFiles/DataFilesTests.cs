@@ -4,13 +4,8 @@ using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.MLNet.DataFiles;
 
-public sealed class DataFilesTests : IDisposable
+public sealed class DataFilesTests : MLNetFileTestBase
 {
-    private readonly MLContext _mlContext = new(seed: 1);
-    private readonly string _directory = Directory.CreateTempSubdirectory("rembert-datafiles-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     private static DataViewSchema Schema()
     {
         var builder = new DataViewSchema.Builder();
@@ -22,7 +17,7 @@ public sealed class DataFilesTests : IDisposable
 
     private string Write(string name, params string[] lines)
     {
-        string path = Path.Combine(_directory, name);
+        string path = Path.Combine(TempDirectory, name);
         File.WriteAllLines(path, lines);
         return path;
     }
@@ -34,7 +29,7 @@ public sealed class DataFilesTests : IDisposable
             """{"Text":"héllo \"you\"","Scores":[1.5,-2,0],"Label":true,"Ignored":1}""",
             """{"Label":false,"Scores":[0.25,3,4],"Text":""}""");
 
-        var data = ModelInputFile.Load(_mlContext, input, Schema());
+        var data = ModelInputFile.Load(MLContext, input, Schema());
         using var output = new MemoryStream();
         long rows = JsonLinesWriter.Write(data, ["Text", "Scores", "Label"], output);
 
@@ -49,8 +44,8 @@ public sealed class DataFilesTests : IDisposable
     public void NonFiniteFloatsBecomeNull()
     {
         string input = Write("rows.jsonl", """{"Text":"a","Scores":[0,1,-1],"Label":true}""");
-        var data = ModelInputFile.Load(_mlContext, input, Schema());
-        var divided = _mlContext.Transforms.Expression("Ratio", "x : x / 0", "Scores").Fit(data).Transform(data);
+        var data = ModelInputFile.Load(MLContext, input, Schema());
+        var divided = MLContext.Transforms.Expression("Ratio", "x : x / 0", "Scores").Fit(data).Transform(data);
 
         using var output = new MemoryStream();
         JsonLinesWriter.Write(divided, ["Ratio"], output);
@@ -63,7 +58,7 @@ public sealed class DataFilesTests : IDisposable
     {
         string input = Write("rows.jsonl", """{"Text":"a","Scores":[1,2,3],"Label":true}""", "", """{"Text":"b","Scores":[1,2],"Label":true}""");
 
-        var ex = Assert.Throws<InvalidDataException>(() => ModelInputFile.Load(_mlContext, input, Schema()));
+        var ex = Assert.Throws<InvalidDataException>(() => ModelInputFile.Load(MLContext, input, Schema()));
 
         Assert.Contains($"{input}:3", ex.Message);
         Assert.Contains("'Scores'", ex.Message);
@@ -75,7 +70,7 @@ public sealed class DataFilesTests : IDisposable
     {
         string input = Write("rows.csv", "Label,Other,Text", "true,1,\"a, b\"", "false,2,c");
 
-        var data = ModelInputFile.Load(_mlContext, input, Schema());
+        var data = ModelInputFile.Load(MLContext, input, Schema());
 
         Assert.Equal(["Label", "Text"], data.Schema.Select(c => c.Name).Order());
         Assert.Equal(["a, b", "c"], data.GetColumn<ReadOnlyMemory<char>>("Text").Select(t => t.ToString()));
@@ -87,7 +82,7 @@ public sealed class DataFilesTests : IDisposable
     {
         string input = Write("rows.tsv", "A\tB", "1\t2");
 
-        var ex = Assert.Throws<InvalidDataException>(() => ModelInputFile.Load(_mlContext, input, Schema()));
+        var ex = Assert.Throws<InvalidDataException>(() => ModelInputFile.Load(MLContext, input, Schema()));
 
         Assert.Contains("Text, Scores, Label", ex.Message);
         Assert.Contains("it has: A, B", ex.Message);

@@ -9,13 +9,8 @@ namespace Microsoft.ML.RemBert.Tests.MLNet.Tokenization;
 /// The transform (in process, and through a saved zip in the <c>rembert predict</c> CLI) against the ids
 /// transformers' RemBertTokenizer gave for ../shared/fixtures/rembert-reference/texts.txt.
 /// </summary>
-public sealed class ReferenceTokenizationTests : IDisposable
+public sealed class ReferenceTokenizationTests : MLNetFileTestBase
 {
-    private readonly MLContext _mlContext = new(seed: 1);
-    private readonly string _directory = Directory.CreateTempSubdirectory("rembert-reference-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     private sealed record PairRow(string Text, string Pair);
 
     private sealed record Reference(PairRow[] Rows, long[][] InputIds, long[][] TokenTypeIds, long[][] AttentionMask);
@@ -44,14 +39,14 @@ public sealed class ReferenceTokenizationTests : IDisposable
         var indices = Enumerable.Range(0, reference.Rows.Length).Where(i => (reference.Rows[i].Pair.Length > 0) == paired).ToArray();
         Skip.If(indices.Length == 0, "No reference rows of this kind.");
         int length = reference.InputIds[0].Length;
-        var data = _mlContext.Data.LoadFromEnumerable(indices.Select(i => reference.Rows[i]));
-        var model = _mlContext.Transforms.Text.TokenizeForRemBert(
+        var data = MLContext.Data.LoadFromEnumerable(indices.Select(i => reference.Rows[i]));
+        var model = MLContext.Transforms.Text.TokenizeForRemBert(
             TestPaths.SharedFixture("rembert-reference", "base"),
             inputColumnName: nameof(PairRow.Text),
             secondInputColumnName: paired ? nameof(PairRow.Pair) : null,
             maxSequenceLength: length).Fit(data);
 
-        var inProcess = TokenizerTestData.ReadOutput(_mlContext, model.Transform(data));
+        var inProcess = TokenizerTestData.ReadOutput(MLContext, model.Transform(data));
         for (int k = 0; k < indices.Length; k++)
         {
             Assert.Equal(reference.InputIds[indices[k]], inProcess[k].InputIds);
@@ -59,11 +54,11 @@ public sealed class ReferenceTokenizationTests : IDisposable
             Assert.Equal(reference.AttentionMask[indices[k]], inProcess[k].AttentionMask);
         }
 
-        string zip = Path.Combine(_directory, "model.zip");
-        _mlContext.Model.Save(model, data.Schema, zip);
-        string input = Path.Combine(_directory, "rows.jsonl");
+        string zip = Path.Combine(TempDirectory, "model.zip");
+        MLContext.Model.Save(model, data.Schema, zip);
+        string input = Path.Combine(TempDirectory, "rows.jsonl");
         File.WriteAllLines(input, indices.Select(i => JsonSerializer.Serialize(reference.Rows[i])));
-        string output = Path.Combine(_directory, "out.jsonl");
+        string output = Path.Combine(TempDirectory, "out.jsonl");
         var result = RembertCli.Run("predict", "--model", zip, "--input", input, "--output", output, "--columns", "InputIds");
         Assert.True(result.ExitCode == 0, result.StandardError);
         var lines = File.ReadAllLines(output);

@@ -6,19 +6,14 @@ using static Microsoft.ML.RemBert.Tests.MLNet.Tokenization.TokenizerTestData;
 
 namespace Microsoft.ML.RemBert.Tests.MLNet.Tokenization;
 
-public sealed class RemBertTokenizingPersistenceTests : IDisposable
+public sealed class RemBertTokenizingPersistenceTests : MLNetFileTestBase
 {
-    private readonly MLContext _mlContext = new(seed: 1);
-    private readonly string _directory = Directory.CreateTempSubdirectory("rembert-mlnet-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     private (string Path, IDataView Data, ITransformer Model) SaveModel()
     {
-        var data = _mlContext.Data.LoadFromEnumerable(Rows);
-        var model = Fit(_mlContext, data, withPair: true);
-        string path = Path.Combine(_directory, "tokenizer.zip");
-        _mlContext.Model.Save(model, data.Schema, path);
+        var data = MLContext.Data.LoadFromEnumerable(Rows);
+        var model = Fit(MLContext, data, withPair: true);
+        string path = Path.Combine(TempDirectory, "tokenizer.zip");
+        MLContext.Model.Save(model, data.Schema, path);
         return (path, data, model);
     }
 
@@ -27,14 +22,14 @@ public sealed class RemBertTokenizingPersistenceTests : IDisposable
     {
         var (path, data, model) = SaveModel();
 
-        var loaded = _mlContext.Model.Load(path, out var inputSchema);
+        var loaded = MLContext.Model.Load(path, out var inputSchema);
 
         Assert.Equal(data.Schema.Select(c => (c.Name, c.Type)), inputSchema.Select(c => (c.Name, c.Type)));
         var tokenizing = Assert.IsType<RemBertTokenizingTransformer>(loaded);
         Assert.Equal(Options(withPair: true), tokenizing.Options);
         Assert.Equal(LoadTokenizer().SentencePiece.ModelBytes.ToArray(), tokenizing.Tokenizer.SentencePiece.ModelBytes.ToArray());
-        var before = ReadOutput(_mlContext, model.Transform(data));
-        var after = ReadOutput(_mlContext, loaded.Transform(data));
+        var before = ReadOutput(MLContext, model.Transform(data));
+        var after = ReadOutput(MLContext, loaded.Transform(data));
         Assert.Equal(before.Select(r => r.InputIds), after.Select(r => r.InputIds));
         Assert.Equal(before.Select(r => r.AttentionMask), after.Select(r => r.AttentionMask));
         Assert.Equal(before.Select(r => r.TokenTypeIds), after.Select(r => r.TokenTypeIds));
@@ -43,17 +38,17 @@ public sealed class RemBertTokenizingPersistenceTests : IDisposable
     [Fact]
     public void ChainWithTheTokenizerRoundTrips()
     {
-        var data = _mlContext.Data.LoadFromEnumerable(Rows);
-        var chain = _mlContext.Transforms.CopyColumns("Copy", nameof(TextRow.Text))
-            .Append(_mlContext.Transforms.Text.TokenizeForRemBert(LoadTokenizer(), Options(withPair: false)))
+        var data = MLContext.Data.LoadFromEnumerable(Rows);
+        var chain = MLContext.Transforms.CopyColumns("Copy", nameof(TextRow.Text))
+            .Append(MLContext.Transforms.Text.TokenizeForRemBert(LoadTokenizer(), Options(withPair: false)))
             .Fit(data);
-        string path = Path.Combine(_directory, "chain.zip");
-        _mlContext.Model.Save(chain, data.Schema, path);
+        string path = Path.Combine(TempDirectory, "chain.zip");
+        MLContext.Model.Save(chain, data.Schema, path);
 
-        var loaded = _mlContext.Model.Load(path, out _);
+        var loaded = MLContext.Model.Load(path, out _);
 
-        Assert.Equal(ReadOutput(_mlContext, chain.Transform(data)).Select(r => r.InputIds),
-            ReadOutput(_mlContext, loaded.Transform(data)).Select(r => r.InputIds));
+        Assert.Equal(ReadOutput(MLContext, chain.Transform(data)).Select(r => r.InputIds),
+            ReadOutput(MLContext, loaded.Transform(data)).Select(r => r.InputIds));
     }
 
     [Fact]
@@ -72,7 +67,7 @@ public sealed class RemBertTokenizingPersistenceTests : IDisposable
         var (path, _, _) = SaveModel();
         EditTokenizerEntry(path, (zip, entry) => entry.Delete());
 
-        var ex = FindFormatException(() => _mlContext.Model.Load(path, out _));
+        var ex = FindFormatException(() => MLContext.Model.Load(path, out _));
 
         Assert.EndsWith(RemBertTokenizerEntry.EntryName, ex.EntryPath);
         Assert.Contains("missing", ex.Message);
@@ -90,7 +85,7 @@ public sealed class RemBertTokenizingPersistenceTests : IDisposable
             return bytes;
         });
 
-        var ex = FindFormatException(() => _mlContext.Model.Load(path, out _));
+        var ex = FindFormatException(() => MLContext.Model.Load(path, out _));
 
         Assert.Contains($"format version {FutureVersion}", ex.Message);
         Assert.Contains(RemBertTokenizerEntry.EntryName, ex.Message);
@@ -102,7 +97,7 @@ public sealed class RemBertTokenizingPersistenceTests : IDisposable
         var (path, _, _) = SaveModel();
         RewriteTokenizerEntry(path, bytes => bytes.AsSpan(0, bytes.Length / 2).ToArray());
 
-        var ex = FindFormatException(() => _mlContext.Model.Load(path, out _));
+        var ex = FindFormatException(() => MLContext.Model.Load(path, out _));
 
         Assert.Contains("truncated", ex.Message);
         Assert.Contains(RemBertTokenizerEntry.EntryName, ex.Message);
