@@ -1,1 +1,34 @@
-Console.Error.WriteLine("not written yet"); return 1;
+// Single-threaded SentencePiece encoding throughput on the fixture corpus repeated:
+//   dotnet run -c Release --project benchmarks/TokenizerThroughput -- [--model path.model]... [--corpus corpus.txt] [--repeat N]
+// For each model: our SentencePieceProcessor (ids only, and with offsets), Microsoft.ML.Tokenizers 2.0.1
+// SentencePieceTokenizer (where it loads), and sentencepiece's C++ through /usr/bin/python3 (timing only its encode
+// loop), each with the number of lines whose ids differ from ours.
+using TokenizerThroughput;
+
+var options = BenchmarkOptions.Parse(args);
+var lines = File.ReadAllText(options.CorpusPath).TrimEnd('\n').Split('\n');
+Console.WriteLine($"corpus: {options.CorpusPath} ({lines.Length} lines) x {options.Repeat}; single thread; Release={!System.Diagnostics.Debugger.IsAttached}");
+foreach (var model in options.ModelPaths)
+{
+    Console.WriteLine();
+    Console.WriteLine($"model: {model}");
+    var ours = new OursRunner(model);
+    var reference = ours.IdsOf(lines);
+    Report(ours.MeasureIds(lines, options.Repeat), reference, lines);
+    Report(ours.MeasureWithOffsets(lines, options.Repeat), reference, lines);
+    Report(MlTokenizersRunner.Measure(model, lines, options.Repeat), reference, lines);
+    Report(PythonReferenceRunner.Measure(model, options.CorpusPath, options.Repeat), reference, lines);
+}
+return 0;
+
+static void Report(Measurement? m, int[][] ours, string[] lines)
+{
+    if (m is null) return;
+    if (m.Error is not null)
+    {
+        Console.WriteLine($"  {m.Name,-44} {m.Error}");
+        return;
+    }
+    var mismatches = m.Ids is null ? "" : $"  lines differing from ours: {Enumerable.Range(0, lines.Length).Count(i => !m.Ids[i].AsSpan().SequenceEqual(ours[i]))}";
+    Console.WriteLine($"  {m.Name,-44} {m.Tokens / m.Seconds / 1e6,8:F2} M tokens/s  ({m.Tokens:N0} tokens in {m.Seconds:F2} s){mismatches}");
+}

@@ -2,10 +2,14 @@ using System.Text;
 
 namespace Microsoft.ML.RemBert.Tokenization;
 
-/// <summary>The text clean-up transformers applies before SentencePiece (XLNet/ALBERT's <c>preprocess_text</c> as the brief
-/// of RemBERT's options describes it): <c>remove_space</c> strips the text and collapses whitespace runs into one space,
-/// <c>keep_accents=false</c> applies NFKD and drops combining marks, <c>do_lower_case</c> lower-cases like Python.
-/// Every output character remembers its original range so offsets survive the rewriting.</summary>
+/// <summary>The text clean-up behind RemBERT's tokenizer_config.json options, with the semantics of ALBERT/XLNet's
+/// <c>preprocess_text</c>: <c>remove_space</c> strips the text and collapses whitespace runs into one space,
+/// <c>keep_accents=false</c> applies NFKD and drops combining marks, <c>do_lower_case</c> lower-cases like Python's
+/// <c>str.lower</c> (as transformers' <c>tokenize</c> does, outside special tokens). Every output character remembers its
+/// original range so offsets survive the rewriting.</summary>
+/// <remarks>transformers' slow RemBertTokenizer stores remove_space and keep_accents without applying them; with the
+/// checkpoint defaults (remove_space=true, keep_accents=true) the ids are the same either way, because SentencePiece's own
+/// normalizer already collapses whitespace. ALBERT's replacement of <c>``</c> and <c>''</c> by <c>"</c> is not applied.</remarks>
 internal sealed class TextPreprocessor
 {
     private const char Space = ' ';

@@ -46,6 +46,18 @@ public class RemBertTokenizerReferenceTests
             [tokenizer.PadTokenId, tokenizer.MaskTokenId, tokenizer.UnkTokenId, tokenizer.ClsTokenId, tokenizer.SepTokenId]);
     }
 
+    [SkippableFact]
+    public void ConcurrentEncodes_EqualSequentialOnes()
+    {
+        var tokenizer = FixtureTokenizer.Load();
+        var lines = File.ReadAllLines(TestPaths.TestData("sentencepiece", "corpus.txt"));
+        var options = new RemBertEncodeOptions { MaxLength = 32, Padding = PaddingStrategy.MaxLength };
+        var sequential = lines.Select(line => tokenizer.Encode(line, line, options).InputIds).ToArray();
+        var concurrent = new int[lines.Length][];
+        Parallel.For(0, lines.Length, i => concurrent[i] = tokenizer.Encode(lines[i], lines[i], options).InputIds);
+        Assert.Equal(sequential, concurrent);
+    }
+
     private static int[][] Rows(JsonDocument document, string key) =>
         document.RootElement.GetProperty(key).EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
 }

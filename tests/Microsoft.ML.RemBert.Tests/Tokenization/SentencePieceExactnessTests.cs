@@ -32,6 +32,18 @@ public sealed class SentencePieceExactnessTests
     [SkippableTheory]
     [MemberData(nameof(CommittedModels))]
     [MemberData(nameof(SharedModels))]
+    public void EncodeToIds_EqualsSpmEncode_OnRandomCodePoints(string model)
+    {
+        var sp = SentencePieceFixtures.Load(model);
+        var lines = SentencePieceFixtures.ReadLines(SentencePieceFixtures.Path("random.txt"));
+        var expected = SentencePieceFixtures.ReadIds(SentencePieceFixtures.Path($"{model}.random.ids"));
+        var (count, report) = SentencePieceFixtures.Compare(sp, lines, expected);
+        Assert.True(count == 0, $"{count} of {lines.Length} random lines differ from spm_encode for {model}:\n{report}");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(CommittedModels))]
+    [MemberData(nameof(SharedModels))]
     public void LoneSurrogates_EncodeLikeSpmEncodeOnTheirGeneralizedUtf8Bytes(string model)
     {
         var sp = SentencePieceFixtures.Load(model);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Microsoft.ML.RemBert.Tokenization.SentencePiece;
 
@@ -36,17 +37,21 @@ internal sealed class ByteTrie
     public int KeyCount { get; }
 
     /// <summary>The child of <paramref name="node"/> by <paramref name="label"/>, or <see cref="None"/>.</summary>
+    /// <remarks>
+    /// No bounds checks: the builder guarantees Base + 255 is inside the array for every node (leaves have Base 0
+    /// and the array holds at least 256 slots), and <paramref name="node"/> always comes from this trie.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Next(int node, byte label)
     {
-        var nodes = _nodes;
-        var child = nodes[node].Base + label;
-        return (uint)child < (uint)nodes.Length && nodes[child].Check == node ? child : None;
+        ref var first = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        var child = Unsafe.Add(ref first, node).Base + label;
+        return Unsafe.Add(ref first, child).Check == node ? child : None;
     }
 
     /// <summary>The value stored at <paramref name="node"/> (a key ends there), or <see cref="None"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int ValueAt(int node) => _nodes[node].Value;
+    public int ValueAt(int node) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nodes), node).Value;
 
     /// <summary>Walks <paramref name="key"/> from <paramref name="node"/>; the node reached or <see cref="None"/>.</summary>
     public int Walk(int node, ReadOnlySpan<byte> key)

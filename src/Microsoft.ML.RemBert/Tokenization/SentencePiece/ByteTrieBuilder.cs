@@ -89,8 +89,9 @@ internal static class ByteTrieBuilder
 
         public ByteTrie.Node[] Trimmed()
         {
-            // Keep a 256-slot tail of free nodes so Next() never needs a bounds-dependent special case for the last bases.
-            var length = Math.Min(Nodes.Length, _used + Alphabet);
+            // Every base + 255 must stay inside the array (ByteTrie.Next reads without bounds checks): bases come from
+            // FindBase, which keeps base + 255 below _used + 256, and leaves (base 0) need at least 256 slots.
+            var length = Math.Max(_used + Alphabet, Alphabet + 1);
             EnsureCapacity(length);
             return Nodes[..length];
         }

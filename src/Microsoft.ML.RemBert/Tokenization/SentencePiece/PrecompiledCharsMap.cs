@@ -50,6 +50,20 @@ internal sealed class PrecompiledCharsMap
     }
 
     /// <summary>
+    /// True when no key longer than one byte starts with ASCII byte <paramref name="b"/> followed by an ASCII byte:
+    /// then, before another ASCII byte, the match for <paramref name="b"/> is decided by <paramref name="b"/> alone.
+    /// </summary>
+    public bool IsSelfContainedBeforeAscii(byte b)
+    {
+        var node = _firstStep[b];
+        if (node < 0) return true;
+        var offset = node ^ (int)Offset(_units[node]);
+        for (var next = 0; next < 0x80; next++)
+            if (Step((uint)offset, (byte)next) >= 0) return false;
+        return true;
+    }
+
+    /// <summary>
     /// Longest key that is a prefix of <paramref name="input"/>: returns its byte length (0 when none) and the
     /// replacement through <paramref name="replacement"/>.
     /// </summary>

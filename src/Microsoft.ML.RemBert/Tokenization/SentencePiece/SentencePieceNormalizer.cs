@@ -19,6 +19,11 @@ internal sealed class SentencePieceNormalizer
     private readonly bool _removeExtraWhitespaces;
     private readonly bool _escapeWhitespaces;
     private readonly bool _treatWhitespaceAsSuffix;
+    /// <summary>
+    /// ASCII bytes that normalize to themselves whenever the next byte is ASCII too (no rule and no user-defined
+    /// symbol starts with them, no multi-byte rule continues them with ASCII): the fast path copies runs of them.
+    /// </summary>
+    private readonly bool[] _asciiIdentity = new bool[0x80];
 
     public SentencePieceNormalizer(NormalizerSpecProto spec, bool treatWhitespaceAsSuffix, ByteTrie? userSymbols, string context)
     {
@@ -28,6 +33,14 @@ internal sealed class SentencePieceNormalizer
         _removeExtraWhitespaces = spec.RemoveExtraWhitespaces;
         _escapeWhitespaces = spec.EscapeWhitespaces;
         _treatWhitespaceAsSuffix = treatWhitespaceAsSuffix;
+        Span<byte> one = stackalloc byte[1];
+        for (var b = 0; b < _asciiIdentity.Length; b++)
+        {
+            one[0] = (byte)b;
+            var userSymbolStarts = _userSymbols is not null && _userSymbols.Next(ByteTrie.Root, (byte)b) != ByteTrie.None;
+            var mapped = _charsMap is not null && (_charsMap.LongestPrefix(one, out _) > 0 || !_charsMap.IsSelfContainedBeforeAscii((byte)b));
+            _asciiIdentity[b] = !userSymbolStarts && !mapped;
+        }
     }
 
     /// <summary>
@@ -57,8 +70,28 @@ internal sealed class SentencePieceNormalizer
         if (!_treatWhitespaceAsSuffix && _addDummyPrefix) length = AppendSpace(output, length, consumed, consumed, ref alignment);
 
         var isPrevSpace = _removeExtraWhitespaces;
+        var asciiIdentity = _asciiIdentity;
         while (consumed < input.Length)
         {
+            // Fast path: an ASCII byte that is its own normalization (see _asciiIdentity).
+            var current = input[consumed];
+            if (current < 0x80 && asciiIdentity[current] && (consumed + 1 == input.Length || input[consumed + 1] < 0x80))
+            {
+                if (length + SpaceExpansion > output.Length) EnsureCapacity(ref output, length, SpaceExpansion);
+                if (current != Space)
+                {
+                    alignment.Record(length, consumed, consumed + 1, isSpace: false);
+                    output[length++] = current;
+                    isPrevSpace = false;
+                }
+                else if (!isPrevSpace)
+                {
+                    length = AppendSpace(output, length, consumed, consumed + 1, ref alignment);
+                    isPrevSpace = _removeExtraWhitespaces;
+                }
+                consumed++;
+                continue;
+            }
             chunkLength = NormalizePrefix(input.Slice(consumed), out chunk);
             if (isPrevSpace)
             {

@@ -17,19 +17,27 @@ internal sealed class UnigramModel : SegmentationModel
     private const double UserDefinedOffset = 0.1;
 
     private readonly ByteTrie _trie;
-    private readonly float[] _scores;
-    /// <summary>Per piece id: Normal (use the score), UserDefined (length bonus) or Unused (skip).</summary>
-    private readonly PieceType[] _types;
-    private readonly float _maxScore;
+    /// <summary>
+    /// Per piece id, the score a lattice candidate adds, as the double the reference computes: the piece score, or
+    /// for user-defined symbols (float)byteLength * max_score - 0.1; NaN for UNUSED pieces, which are skipped.
+    /// </summary>
+    private readonly double[] _candidateScores;
     private readonly float _unknownScore;
     private readonly int _unknownId;
 
     public UnigramModel(SentencePieceVocabulary vocabulary)
     {
         _trie = vocabulary.NormalTrie;
-        _scores = vocabulary.Scores;
-        _types = vocabulary.Types;
-        _maxScore = vocabulary.MaxNormalScore;
+        _candidateScores = new double[vocabulary.Count];
+        for (var id = 0; id < vocabulary.Count; id++)
+        {
+            _candidateScores[id] = vocabulary.Types[id] switch
+            {
+                PieceType.UserDefined => (double)((float)vocabulary.Utf8[id].Length * vocabulary.MaxNormalScore) - UserDefinedOffset,
+                PieceType.Unused => double.NaN,
+                _ => vocabulary.Scores[id],
+            };
+        }
         _unknownScore = vocabulary.MinNormalScore - UnknownPenalty;
         _unknownId = vocabulary.UnknownId;
     }
@@ -45,8 +53,7 @@ internal sealed class UnigramModel : SegmentationModel
         lattice[0] = new UnigramLatticeNode { Score = 0, Start = -1, Id = -1 };
 
         var trie = _trie;
-        var scores = _scores;
-        var types = _types;
+        var candidateScores = _candidateScores;
         for (var start = 0; start < size;)
         {
             var charLength = Math.Min(Utf8Util.OneCharLength(normalized[start]), size - start);
@@ -59,13 +66,11 @@ internal sealed class UnigramModel : SegmentationModel
                 if (node == ByteTrie.None) break;
                 var id = trie.ValueAt(node);
                 if (id == ByteTrie.None) continue;
-                var type = types[id];
-                if (type == PieceType.Unused) continue;
-                var length = end - start;
-                // The reference's conditional expression mixes double and float, so the score is a double.
-                var score = type == PieceType.UserDefined ? (double)((float)length * _maxScore) - UserDefinedOffset : scores[id];
+                var score = candidateScores[id];
+                if (double.IsNaN(score)) continue;
+                // The reference's conditional expression mixes double and float, so candidates are doubles.
                 Relax(ref lattice[end], score + scoreHere, start, id);
-                if (length == charLength) hasSingleCharPiece = true;
+                if (end - start == charLength) hasSingleCharPiece = true;
             }
             if (!hasSingleCharPiece)
             {

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using Microsoft.ML.Tokenizers;
+
+namespace TokenizerThroughput;
+
+/// <summary>Times Microsoft.ML.Tokenizers' SentencePieceTokenizer on the same model (it throws on some layouts).</summary>
+internal static class MlTokenizersRunner
+{
+    private const string Name = "Microsoft.ML.Tokenizers 2.0.1";
+
+    public static Measurement Measure(string modelPath, string[] lines, int repeat)
+    {
+        SentencePieceTokenizer tokenizer;
+        try
+        {
+            using var stream = File.OpenRead(modelPath);
+            tokenizer = SentencePieceTokenizer.Create(stream, false, false);
+            Encode(tokenizer, lines[0]);
+        }
+        catch (Exception e)
+        {
+            return Measurement.Failed(Name, $"throws: {e.GetType().Name}: {e.Message}");
+        }
+        var ids = lines.Select(l => Encode(tokenizer, l)).ToArray();
+        long tokens = 0;
+        var watch = Stopwatch.StartNew();
+        for (var r = 0; r < repeat; r++)
+            foreach (var line in lines) tokens += Encode(tokenizer, line).Length;
+        return new Measurement(Name, tokens, watch.Elapsed.TotalSeconds, ids);
+    }
+
+    private static int[] Encode(SentencePieceTokenizer tokenizer, string line) =>
+        tokenizer.EncodeToIds(line, addBeginningOfSentence: false, addEndOfSentence: false).ToArray();
+}
