@@ -3,7 +3,7 @@ namespace TokenizerThroughput;
 /// <summary>Command-line options; defaults find the repository's corpus and the shared 8k models.</summary>
 internal sealed record BenchmarkOptions(IReadOnlyList<string> ModelPaths, string CorpusPath, int Repeat)
 {
-    private const int DefaultRepeat = 20;
+    private const int DefaultRepeat = 10;
 
     public static BenchmarkOptions Parse(string[] args)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.Tokenizers;
 
 namespace TokenizerThroughput;
@@ -22,11 +21,12 @@ internal static class MlTokenizersRunner
             return Measurement.Failed(Name, $"throws: {e.GetType().Name}: {e.Message}");
         }
         var ids = lines.Select(l => Encode(tokenizer, l)).ToArray();
-        long tokens = 0;
-        var watch = Stopwatch.StartNew();
-        for (var r = 0; r < repeat; r++)
+        return Measurement.Time(Name, repeat, () =>
+        {
+            long tokens = 0;
             foreach (var line in lines) tokens += Encode(tokenizer, line).Length;
-        return new Measurement(Name, tokens, watch.Elapsed.TotalSeconds, ids);
+            return tokens;
+        }, ids);
     }
 
     private static int[] Encode(SentencePieceTokenizer tokenizer, string line) =>

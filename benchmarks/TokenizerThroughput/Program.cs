@@ -7,7 +7,10 @@ using TokenizerThroughput;
 
 var options = BenchmarkOptions.Parse(args);
 var lines = File.ReadAllText(options.CorpusPath).TrimEnd('\n').Split('\n');
-Console.WriteLine($"corpus: {options.CorpusPath} ({lines.Length} lines) x {options.Repeat}; single thread; Release={!System.Diagnostics.Debugger.IsAttached}");
+#if DEBUG
+Console.WriteLine("warning: Debug build; use -c Release for meaningful numbers");
+#endif
+Console.WriteLine($"corpus: {options.CorpusPath} ({lines.Length} lines) x {options.Repeat}; single thread; after {Measurement.WarmupPasses} warm-up passes, fastest of {Measurement.Rounds} rounds");
 foreach (var model in options.ModelPaths)
 {
     Console.WriteLine();
@@ -30,5 +33,5 @@ static void Report(Measurement? m, int[][] ours, string[] lines)
         return;
     }
     var mismatches = m.Ids is null ? "" : $"  lines differing from ours: {Enumerable.Range(0, lines.Length).Count(i => !m.Ids[i].AsSpan().SequenceEqual(ours[i]))}";
-    Console.WriteLine($"  {m.Name,-44} {m.Tokens / m.Seconds / 1e6,8:F2} M tokens/s  ({m.Tokens:N0} tokens in {m.Seconds:F2} s){mismatches}");
+    Console.WriteLine($"  {m.Name,-44} {m.Tokens / m.CpuSeconds / 1e6,7:F2} M tokens/s CPU  {m.Tokens / m.WallSeconds / 1e6,7:F2} M tokens/s wall  ({m.Tokens:N0} tokens){mismatches}");
 }

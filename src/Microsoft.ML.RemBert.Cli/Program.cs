@@ -9,6 +9,7 @@ public static class Program
         var root = new RootCommand("rembert: RemBERT for .NET (forward passes, tokenization, training).");
         root.Subcommands.Add(Commands.ForwardCommand.Create());
         root.Subcommands.Add(Commands.TokenizeCommand.Create());
+        root.Subcommands.Add(Commands.PredictCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -71,8 +71,16 @@ internal static class SentencePieceFixtures
         return lines.ToArray();
     }
 
+    /// <summary>Asserts that every line encodes to its reference ids, reporting the first differing lines.</summary>
+    public static void AssertSameIds(SentencePieceProcessor sp, string[] lines, string expectedIdsPath)
+    {
+        var expected = ReadIds(expectedIdsPath);
+        var (count, report) = Compare(sp, lines, expected);
+        Xunit.Assert.True(count == 0, $"{count} of {lines.Length} lines differ from {System.IO.Path.GetFileName(expectedIdsPath)}:\n{report}");
+    }
+
     /// <summary>Line numbers (1-based) and details of the first few lines whose ids differ.</summary>
-    public static (int Count, string Report) Compare(SentencePieceProcessor sp, string[] lines, int[][] expected)
+    private static (int Count, string Report) Compare(SentencePieceProcessor sp, string[] lines, int[][] expected)
     {
         Xunit.Assert.Equal(lines.Length, expected.Length);
         var report = new StringBuilder();

@@ -51,62 +51,125 @@ internal static class ByteTrieBuilder
         return new ByteTrie(state.Trimmed(), keys.Count);
     }
 
-    /// <summary>Growing node array with first-fit placement of sibling groups.</summary>
+    /// <summary>
+    /// Growing node array. Sibling groups go to the first fitting hole among recent free slots (a bounded search,
+    /// like darts-clone's open blocks) or else to the never-used tail, which keeps building linear for 250k-piece
+    /// vocabularies at the cost of a few abandoned holes.
+    /// </summary>
     private sealed class State
     {
+        /// <summary>Holes further than this below the used end are abandoned (darts-clone keeps 16 blocks of 256 open).</summary>
+        private const int OpenWindow = 16 * Alphabet;
+        /// <summary>Candidate holes tried per sibling group before falling back to the tail.</summary>
+        private const int MaxAttempts = 256;
+        private const int NotListed = -2;
+
         public ByteTrie.Node[] Nodes;
-        private int _firstFree = 1;
+        /// <summary>One past the highest claimed slot; every slot at or above it is free.</summary>
         private int _used;
+        /// <summary>Doubly linked list of free slots below <see cref="_used"/> (holes), oldest first.</summary>
+        private int[] _nextHole, _prevHole;
+        private int _firstHole = -1, _lastHole = -1;
 
         public State(int capacity)
         {
             Nodes = new ByteTrie.Node[capacity];
+            _nextHole = new int[capacity];
+            _prevHole = new int[capacity];
             MarkFree(0, capacity);
         }
 
         public void Claim(int index, int parent)
         {
-            EnsureCapacity(index + 1);
+            EnsureCapacity(index + Alphabet + 1);
+            if (index >= _used)
+            {
+                for (var hole = _used; hole < index; hole++) AddHole(hole);
+                _used = index + 1;
+            }
+            else
+            {
+                RemoveHole(index);
+            }
             Nodes[index].Check = parent;
-            _used = Math.Max(_used, index + 1);
-            while (_firstFree < Nodes.Length && Nodes[_firstFree].Check != ByteTrie.None) _firstFree++;
         }
 
-        /// <summary>Smallest base ≥ 1 whose slots base + label are all free (slot 0 is the root).</summary>
+        /// <summary>A base ≥ 1 whose slots base + label are all free (slot 0 is the root).</summary>
         public int FindBase(List<int> labels)
         {
             var first = labels[0];
-            for (var slot = Math.Max(_firstFree, first + 1); ; slot++)
+            var attempts = 0;
+            for (var slot = _firstHole; slot != -1 && attempts < MaxAttempts;)
             {
-                EnsureCapacity(slot + Alphabet + 1);
-                if (Nodes[slot].Check != ByteTrie.None) continue;
-                var candidate = slot - first;
-                var fits = true;
-                for (var k = 1; k < labels.Count && fits; k++) fits = Nodes[candidate + labels[k]].Check == ByteTrie.None;
-                if (fits) return candidate;
+                var next = _nextHole[slot];
+                if (slot < _used - OpenWindow)
+                {
+                    RemoveHole(slot); // too old: abandon it so searches stay short
+                }
+                else
+                {
+                    attempts++;
+                    var candidate = slot - first;
+                    if (candidate >= 1 && Fits(candidate, labels)) return candidate;
+                }
+                slot = next;
             }
+            return Math.Max(1, _used - first);
+        }
+
+        private bool Fits(int candidate, List<int> labels)
+        {
+            EnsureCapacity(candidate + Alphabet + 1);
+            foreach (var label in labels)
+                if (Nodes[candidate + label].Check != ByteTrie.None) return false;
+            return true;
         }
 
         public ByteTrie.Node[] Trimmed()
         {
-            // Every base + 255 must stay inside the array (ByteTrie.Next reads without bounds checks): bases come from
-            // FindBase, which keeps base + 255 below _used + 256, and leaves (base 0) need at least 256 slots.
+            // Every base + 255 must stay inside the array (ByteTrie.Next reads without bounds checks): bases are
+            // at most _used - 1, so _used + 256 slots suffice, and leaves (base 0) need at least 256.
             var length = Math.Max(_used + Alphabet, Alphabet + 1);
             EnsureCapacity(length);
             return Nodes[..length];
+        }
+
+        private void AddHole(int slot)
+        {
+            _prevHole[slot] = _lastHole;
+            _nextHole[slot] = -1;
+            if (_lastHole >= 0) _nextHole[_lastHole] = slot; else _firstHole = slot;
+            _lastHole = slot;
+        }
+
+        private void RemoveHole(int slot)
+        {
+            if (_prevHole[slot] == NotListed) return;
+            var prev = _prevHole[slot];
+            var next = _nextHole[slot];
+            if (prev >= 0) _nextHole[prev] = next; else _firstHole = next;
+            if (next >= 0) _prevHole[next] = prev; else _lastHole = prev;
+            _prevHole[slot] = NotListed;
         }
 
         private void EnsureCapacity(int size)
         {
             if (size <= Nodes.Length) return;
             var old = Nodes.Length;
-            Array.Resize(ref Nodes, Math.Max(size, old * 2));
-            MarkFree(old, Nodes.Length);
+            var newSize = Math.Max(size, old * 2);
+            Array.Resize(ref Nodes, newSize);
+            Array.Resize(ref _nextHole, newSize);
+            Array.Resize(ref _prevHole, newSize);
+            MarkFree(old, newSize);
         }
 
         private void MarkFree(int from, int to)
         {
-            for (var i = from; i < to; i++) Nodes[i] = new ByteTrie.Node { Base = 0, Check = ByteTrie.None, Value = ByteTrie.None };
+            for (var i = from; i < to; i++)
+            {
+                Nodes[i] = new ByteTrie.Node { Base = 0, Check = ByteTrie.None, Value = ByteTrie.None };
+                _prevHole[i] = NotListed;
+            }
         }
     }
 }

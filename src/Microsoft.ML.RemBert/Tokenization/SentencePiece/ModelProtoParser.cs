@@ -29,20 +29,16 @@ internal static class ModelProtoParser
             switch (field)
             {
                 case ModelField.Pieces:
-                    reader.Expect(wire, WireType.LengthDelimited, "pieces");
-                    pieces.Add(ParsePiece(reader.ReadLengthDelimited(), $"{context} pieces[{pieces.Count}]"));
+                    pieces.Add(ParsePiece(reader.ReadLengthDelimited(wire, "pieces"), $"{context} pieces[{pieces.Count}]"));
                     break;
                 case ModelField.TrainerSpec:
-                    reader.Expect(wire, WireType.LengthDelimited, "trainer_spec");
-                    trainer = ParseTrainerSpec(reader.ReadLengthDelimited(), $"{context} trainer_spec");
+                    trainer = ParseTrainerSpec(reader.ReadLengthDelimited(wire, "trainer_spec"), $"{context} trainer_spec");
                     break;
                 case ModelField.NormalizerSpec:
-                    reader.Expect(wire, WireType.LengthDelimited, "normalizer_spec");
-                    normalizer = ParseNormalizerSpec(reader.ReadLengthDelimited(), $"{context} normalizer_spec");
+                    normalizer = ParseNormalizerSpec(reader.ReadLengthDelimited(wire, "normalizer_spec"), $"{context} normalizer_spec");
                     break;
                 case ModelField.DenormalizerSpec:
-                    reader.Expect(wire, WireType.LengthDelimited, "denormalizer_spec");
-                    denormalizer = ParseNormalizerSpec(reader.ReadLengthDelimited(), $"{context} denormalizer_spec");
+                    denormalizer = ParseNormalizerSpec(reader.ReadLengthDelimited(wire, "denormalizer_spec"), $"{context} denormalizer_spec");
                     break;
                 default:
                     reader.Skip(wire);
@@ -64,16 +60,13 @@ internal static class ModelProtoParser
             switch (field)
             {
                 case PieceField.Piece:
-                    reader.Expect(wire, WireType.LengthDelimited, "piece");
-                    utf8 = reader.ReadLengthDelimited().ToArray();
+                    utf8 = reader.ReadLengthDelimited(wire, "piece").ToArray();
                     break;
                 case PieceField.Score:
-                    reader.Expect(wire, WireType.Fixed32, "score");
-                    score = reader.ReadFloat();
+                    score = reader.ReadFloat(wire, "score");
                     break;
                 case PieceField.Type:
-                    reader.Expect(wire, WireType.Varint, "type");
-                    var raw = reader.ReadInt32();
+                    var raw = reader.ReadInt32(wire, "type");
                     if (!Enum.IsDefined((PieceType)raw)) throw new InvalidDataException($"{context}: unknown piece type {raw}.");
                     type = (PieceType)raw;
                     break;
@@ -95,43 +88,34 @@ internal static class ModelProtoParser
             switch (field)
             {
                 case TrainerField.ModelType:
-                    reader.Expect(wire, WireType.Varint, "model_type");
-                    var raw = reader.ReadInt32();
+                    var raw = reader.ReadInt32(wire, "model_type");
                     if (!Enum.IsDefined((SentencePieceModelType)raw)) throw new InvalidDataException($"{context}: unknown model_type {raw}.");
                     spec = spec with { ModelType = (SentencePieceModelType)raw };
                     break;
                 case TrainerField.TreatWhitespaceAsSuffix:
-                    reader.Expect(wire, WireType.Varint, "treat_whitespace_as_suffix");
-                    spec = spec with { TreatWhitespaceAsSuffix = reader.ReadBool() };
+                    spec = spec with { TreatWhitespaceAsSuffix = reader.ReadBool(wire, "treat_whitespace_as_suffix") };
                     break;
                 case TrainerField.AllowWhitespaceOnlyPieces:
-                    reader.Expect(wire, WireType.Varint, "allow_whitespace_only_pieces");
-                    spec = spec with { AllowWhitespaceOnlyPieces = reader.ReadBool() };
+                    spec = spec with { AllowWhitespaceOnlyPieces = reader.ReadBool(wire, "allow_whitespace_only_pieces") };
                     break;
                 case TrainerField.ByteFallback:
-                    reader.Expect(wire, WireType.Varint, "byte_fallback");
-                    spec = spec with { ByteFallback = reader.ReadBool() };
+                    spec = spec with { ByteFallback = reader.ReadBool(wire, "byte_fallback") };
                     break;
                 case TrainerField.UnkSurface:
-                    reader.Expect(wire, WireType.LengthDelimited, "unk_surface");
-                    spec = spec with { UnkSurface = reader.ReadString() };
+                    spec = spec with { UnkSurface = reader.ReadString(wire, "unk_surface") };
                     break;
                 // An empty special-piece name means "the default" in sentencepiece (ModelInterface::unk_piece()).
                 case TrainerField.UnkPiece:
-                    reader.Expect(wire, WireType.LengthDelimited, "unk_piece");
-                    spec = spec with { UnkPiece = OrDefault(reader.ReadString(), spec.UnkPiece) };
+                    spec = spec with { UnkPiece = OrDefault(reader.ReadString(wire, "unk_piece"), spec.UnkPiece) };
                     break;
                 case TrainerField.BosPiece:
-                    reader.Expect(wire, WireType.LengthDelimited, "bos_piece");
-                    spec = spec with { BosPiece = OrDefault(reader.ReadString(), spec.BosPiece) };
+                    spec = spec with { BosPiece = OrDefault(reader.ReadString(wire, "bos_piece"), spec.BosPiece) };
                     break;
                 case TrainerField.EosPiece:
-                    reader.Expect(wire, WireType.LengthDelimited, "eos_piece");
-                    spec = spec with { EosPiece = OrDefault(reader.ReadString(), spec.EosPiece) };
+                    spec = spec with { EosPiece = OrDefault(reader.ReadString(wire, "eos_piece"), spec.EosPiece) };
                     break;
                 case TrainerField.PadPiece:
-                    reader.Expect(wire, WireType.LengthDelimited, "pad_piece");
-                    spec = spec with { PadPiece = OrDefault(reader.ReadString(), spec.PadPiece) };
+                    spec = spec with { PadPiece = OrDefault(reader.ReadString(wire, "pad_piece"), spec.PadPiece) };
                     break;
                 default:
                     reader.Skip(wire);
@@ -150,24 +134,19 @@ internal static class ModelProtoParser
             switch (field)
             {
                 case NormalizerField.Name:
-                    reader.Expect(wire, WireType.LengthDelimited, "name");
-                    spec = spec with { Name = reader.ReadString() };
+                    spec = spec with { Name = reader.ReadString(wire, "name") };
                     break;
                 case NormalizerField.PrecompiledCharsMap:
-                    reader.Expect(wire, WireType.LengthDelimited, "precompiled_charsmap");
-                    spec = spec with { PrecompiledCharsMap = reader.ReadLengthDelimited().ToArray() };
+                    spec = spec with { PrecompiledCharsMap = reader.ReadLengthDelimited(wire, "precompiled_charsmap").ToArray() };
                     break;
                 case NormalizerField.AddDummyPrefix:
-                    reader.Expect(wire, WireType.Varint, "add_dummy_prefix");
-                    spec = spec with { AddDummyPrefix = reader.ReadBool() };
+                    spec = spec with { AddDummyPrefix = reader.ReadBool(wire, "add_dummy_prefix") };
                     break;
                 case NormalizerField.RemoveExtraWhitespaces:
-                    reader.Expect(wire, WireType.Varint, "remove_extra_whitespaces");
-                    spec = spec with { RemoveExtraWhitespaces = reader.ReadBool() };
+                    spec = spec with { RemoveExtraWhitespaces = reader.ReadBool(wire, "remove_extra_whitespaces") };
                     break;
                 case NormalizerField.EscapeWhitespaces:
-                    reader.Expect(wire, WireType.Varint, "escape_whitespaces");
-                    spec = spec with { EscapeWhitespaces = reader.ReadBool() };
+                    spec = spec with { EscapeWhitespaces = reader.ReadBool(wire, "escape_whitespaces") };
                     break;
                 default:
                     reader.Skip(wire);

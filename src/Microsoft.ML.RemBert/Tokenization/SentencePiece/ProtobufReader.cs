@@ -98,8 +98,26 @@ internal ref struct ProtobufReader
         }
     }
 
-    /// <summary>Verifies the wire type of a known field, so a corrupt file fails here instead of misreading.</summary>
-    public readonly void Expect(WireType actual, WireType expected, string field)
+    /// <summary>Reads a bool field after checking its wire type (a corrupt file fails here instead of misreading).</summary>
+    public bool ReadBool(WireType actual, string field) { Expect(actual, WireType.Varint, field); return ReadBool(); }
+
+    /// <summary>Reads an int32/enum field after checking its wire type.</summary>
+    public int ReadInt32(WireType actual, string field) { Expect(actual, WireType.Varint, field); return ReadInt32(); }
+
+    /// <summary>Reads a float field after checking its wire type.</summary>
+    public float ReadFloat(WireType actual, string field) { Expect(actual, WireType.Fixed32, field); return ReadFloat(); }
+
+    /// <summary>Reads a string field after checking its wire type.</summary>
+    public string ReadString(WireType actual, string field) { Expect(actual, WireType.LengthDelimited, field); return ReadString(); }
+
+    /// <summary>Reads a bytes or embedded-message field after checking its wire type.</summary>
+    public ReadOnlySpan<byte> ReadLengthDelimited(WireType actual, string field)
+    {
+        Expect(actual, WireType.LengthDelimited, field);
+        return ReadLengthDelimited();
+    }
+
+    private readonly void Expect(WireType actual, WireType expected, string field)
     {
         if (actual != expected) throw Error($"field '{field}' has wire type {(int)actual}, expected {(int)expected}");
     }

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Microsoft.ML.RemBert.MLNet.DataFiles;
+
+namespace Microsoft.ML.RemBert.Cli.Commands;
+
+/// <summary>
+/// <c>rembert predict</c>: applies any saved ML.NET model zip to a data file, the production path for models
+/// built with this library. The input columns are taken from the model's saved input schema and matched by name
+/// to the file's header (.tsv/.csv) or properties (.jsonl); the output is one JSON object per input row.
+/// </summary>
+public static class PredictCommand
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code when the model, the input or an output column is missing, corrupt or incompatible.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Builds the command.</summary>
+    // Fully qualified: inside Microsoft.ML.* the namespace Microsoft.ML.Command shadows the type name.
+    public static System.CommandLine.Command Create()
+    {
+        var model = new Option<FileInfo>("--model") { Description = "ML.NET model zip (mlContext.Model.Save).", Required = true };
+        var input = new Option<FileInfo>("--input") { Description = "Input rows: .tsv or .csv with a header line, or .jsonl.", Required = true };
+        var output = new Option<FileInfo>("--output") { Description = "Where to write the predictions, one JSON object per line.", Required = true };
+        var columns = new Option<string[]>("--columns")
+        {
+            Description = "Output columns to write (default: every column the model adds).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+
+        var command = new System.CommandLine.Command("predict", "Apply a saved ML.NET model to a data file and write its output columns as JSON lines.");
+        command.Options.Add(model);
+        command.Options.Add(input);
+        command.Options.Add(output);
+        command.Options.Add(columns);
+        command.SetAction(parseResult => RunReportingErrors(
+            parseResult.GetValue(model)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(columns)));
+        return command;
+    }
+
+    // Bad files and schema mismatches are the user's to fix: one line naming the cause, not a stack trace.
+    // ML.NET wraps errors raised in loaders (reflection) and on its worker threads, so the cause is the innermost.
+    private static int RunReportingErrors(FileInfo modelFile, FileInfo inputFile, FileInfo outputFile, string[]? requestedColumns)
+    {
+        try
+        {
+            return Run(modelFile, inputFile, outputFile, requestedColumns);
+        }
+        catch (Exception e) when (IsUserError(Innermost(e)))
+        {
+            var cause = Innermost(e);
+            bool wrapped = cause != e && e is not System.Reflection.TargetInvocationException;
+            Console.Error.WriteLine(wrapped ? $"rembert predict: {e.Message}: {cause.Message}" : $"rembert predict: {cause.Message}");
+            return Failure;
+        }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+            e = e.InnerException;
+        return e;
+    }
+
+    private static bool IsUserError(Exception e) => e is IOException or InvalidDataException or UnauthorizedAccessException
+        or FormatException or InvalidOperationException or NotSupportedException or ArgumentException;
+
+    private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo outputFile, string[]? requestedColumns)
+    {
+        if (!modelFile.Exists)
+            throw new FileNotFoundException($"Model file '{modelFile.FullName}' does not exist.", modelFile.FullName);
+
+        var mlContext = new MLContext();
+        ITransformer transformer = mlContext.Model.Load(modelFile.FullName, out DataViewSchema? inputSchema);
+        if (inputSchema is null)
+            throw new InvalidDataException($"Model file '{modelFile.FullName}' has no saved input schema; save it with mlContext.Model.Save(model, inputSchema, path).");
+
+        IDataView data = ModelInputFile.Load(mlContext, inputFile.FullName, inputSchema);
+        IDataView predictions = transformer.Transform(data);
+        IReadOnlyList<string> outputColumns = requestedColumns is { Length: > 0 } ? requestedColumns : AddedColumns(data.Schema, predictions.Schema);
+
+        // Atomic: a crash never leaves a half-written predictions file behind under the requested name.
+        string temporary = outputFile.FullName + ".tmp";
+        long rows;
+        try
+        {
+            using (var stream = File.Create(temporary))
+                rows = JsonLinesWriter.Write(predictions, outputColumns, stream);
+            File.Move(temporary, outputFile.FullName, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        Console.Error.WriteLine($"Wrote {rows} rows ({string.Join(", ", outputColumns)}) to {outputFile.FullName}");
+        return Success;
+    }
+
+    // Row-to-row transformers append their outputs after the input columns (an input column they replace becomes
+    // hidden), so the model's own columns are the visible ones past the input's column count.
+    private static IReadOnlyList<string> AddedColumns(DataViewSchema input, DataViewSchema output)
+        => output.Where(column => !column.IsHidden && column.Index >= input.Count).Select(column => column.Name).ToList();
+}
