@@ -10,6 +10,7 @@ public static class Program
         root.Subcommands.Add(Commands.ForwardCommand.Create());
         root.Subcommands.Add(Commands.TokenizeCommand.Create());
         root.Subcommands.Add(Commands.PredictCommand.Create());
+        root.Subcommands.Add(Commands.DemoCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.ML.RemBert.Tests.Modeling;
 using TorchSharp;
 using Xunit;
 
-namespace Microsoft.ML.RemBert.Tests.Cli;
+namespace Microsoft.ML.RemBert.Tests.Commands;
 
 /// <summary>
 /// <c>rembert forward</c> on every reference checkpoint reproduces expected.json within 1e-4, through the same
