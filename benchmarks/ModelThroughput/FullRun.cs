@@ -12,7 +12,7 @@ internal static class FullRun
 {
     public static int Run()
     {
-        Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}");
+        Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}, load average: {LoadAverage()}");
         var config = RemBertConfig.GoogleRemBert();
         var build = Stopwatch.StartNew();
         var model = new RemBertModel(config);
@@ -31,7 +31,7 @@ internal static class FullRun
 
         double matmulGflops = MatmulBenchmark.MeasureGflops();
         Console.WriteLine($"fp32 matmul {MatmulSize}x{MatmulSize} ({MatmulRepeats} repeats): {matmulGflops:F1} GFLOP/s");
-        Console.WriteLine($"ratio model / matmul: {modelGflops / matmulGflops:P1}");
+        Console.WriteLine($"ratio model / matmul: {modelGflops / matmulGflops:P1} (load average now: {LoadAverage()}; other processes skew both)");
 
         string root = Path.Combine(Path.GetTempPath(), "rembert-throughput-" + Guid.NewGuid().ToString("N"));
         string safetensorsDirectory = Path.Combine(root, "safetensors"), pickleDirectory = Path.Combine(root, "pickle");
@@ -60,6 +60,9 @@ internal static class FullRun
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
     }
+
+    /// <summary>The 1/5/15-minute load averages, to show whether other processes competed for the cores.</summary>
+    private static string LoadAverage() => string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static bool MeasureLoadInChildProcess(string label, string mode, string directory, long fileBytes)
     {
