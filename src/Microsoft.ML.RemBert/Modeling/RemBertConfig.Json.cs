@@ -12,6 +12,10 @@ public sealed partial record RemBertConfig
 
     private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true };
 
+    /// <summary>Token ids whose default is not null: a null must be written, or reading the file back would restore the default.</summary>
+    private static readonly string[] NullableTokenIdKeys =
+        { RemBertConfigKeys.PadTokenId, RemBertConfigKeys.BosTokenId, RemBertConfigKeys.EosTokenId };
+
     /// <summary>
     /// Reads a Hugging Face config.json (a file, or a checkpoint directory holding one) and validates it.
     /// Fields this type does not model are kept in <see cref="ExtraFields"/>.
@@ -87,7 +91,7 @@ public sealed partial record RemBertConfig
     }
 
     /// <summary>
-    /// The config.json text: every modelled field (nulls left out), then <see cref="ExtraFields"/>, keys sorted as
+    /// The config.json text: every modelled field (nulls left out, except token ids), then <see cref="ExtraFields"/>, keys sorted as
     /// transformers sorts them. Label maps are written when they differ from the default two LABEL_i names.
     /// </summary>
     public string ToJson()
@@ -95,7 +99,7 @@ public sealed partial record RemBertConfig
         var fields = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (var (key, raw) in ExtraFields) fields[key] = JsonNode.Parse(raw);
         foreach (var (key, value) in KnownFields())
-            if (value is not null) fields[key] = value;
+            if (value is not null || NullableTokenIdKeys.Contains(key)) fields[key] = value;
             else fields.Remove(key);
 
         var obj = new JsonObject();

@@ -129,6 +129,8 @@ public sealed partial record RemBertConfig
     public RemBertConfig WithLabels(IReadOnlyList<string> labelNames)
     {
         ArgumentNullException.ThrowIfNull(labelNames);
+        if (labelNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+            throw new ArgumentException($"Label '{duplicate.Key}' appears more than once; label2id needs unique names.", nameof(labelNames));
         var id2Label = labelNames.Select((name, i) => (name, i)).ToDictionary(p => p.i, p => p.name);
         return this with
         {

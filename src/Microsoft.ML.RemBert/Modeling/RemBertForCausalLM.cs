@@ -7,24 +7,10 @@ namespace Microsoft.ML.RemBert.Modeling;
 /// RemBERT as a left-to-right language model: <c>rembert</c> (no pooler) and <c>cls.predictions</c>. Attention is
 /// causal when the configuration has <c>is_decoder: true</c>, as transformers requires for this head.
 /// </summary>
-public sealed class RemBertForCausalLM : RemBertPreTrainedModel
+public sealed class RemBertForCausalLM : RemBertLanguageModel
 {
-#pragma warning disable IDE1006 // field names are the state-dict names
-    private readonly RemBertModel rembert;
-    private readonly RemBertOnlyMLMHead cls;
-#pragma warning restore IDE1006
-
     /// <summary>Builds and initialises the model.</summary>
-    public RemBertForCausalLM(RemBertConfig config) : base(nameof(RemBertForCausalLM), config)
-    {
-        rembert = new RemBertModel(config, addPoolingLayer: false, initializeWeights: false);
-        cls = new RemBertOnlyMLMHead(config);
-        RegisterComponents();
-        InitializeWeights();
-    }
-
-    /// <inheritdoc/>
-    public override RemBertModel BaseModel => rembert;
+    public RemBertForCausalLM(RemBertConfig config) : base(nameof(RemBertForCausalLM), config) { }
 
     /// <summary>
     /// Vocabulary logits [batch, seq, vocab_size]; with <paramref name="labels"/> [batch, seq] (usually the input ids,
@@ -33,7 +19,7 @@ public sealed class RemBertForCausalLM : RemBertPreTrainedModel
     public CausalLMOutput forward(Tensor input_ids, Tensor? attention_mask = null, Tensor? token_type_ids = null, Tensor? labels = null)
     {
         using var scope = NewDisposeScope();
-        var logits = cls.forward(rembert.forward(input_ids, attention_mask, token_type_ids).LastHiddenState);
+        var logits = PredictionScores(input_ids, attention_mask, token_type_ids);
         var loss = labels is null ? null : RemBertLosses.ShiftedLanguageModeling(logits, labels);
         return new CausalLMOutput(logits, loss).MoveToOuterDisposeScope<CausalLMOutput>();
     }

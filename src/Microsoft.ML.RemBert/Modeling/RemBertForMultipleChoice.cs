@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.Modeling;
@@ -8,26 +7,14 @@ namespace Microsoft.ML.RemBert.Modeling;
 /// RemBERT for multiple choice: every (question, choice) row is encoded, its pooled output scored by <c>classifier</c>
 /// (hidden → 1), and the scores of one question's choices form its logits (transformers' RemBertForMultipleChoice).
 /// </summary>
-public sealed class RemBertForMultipleChoice : RemBertPreTrainedModel
+public sealed class RemBertForMultipleChoice : RemBertClassifierModel
 {
-#pragma warning disable IDE1006 // field names are the state-dict names
-    private readonly RemBertModel rembert;
-    private readonly Dropout dropout;
-    private readonly Linear classifier;
-#pragma warning restore IDE1006
+    /// <summary>One score per (question, choice) row.</summary>
+    private const int ScoresPerChoice = 1;
 
     /// <summary>Builds and initialises the model.</summary>
-    public RemBertForMultipleChoice(RemBertConfig config) : base(nameof(RemBertForMultipleChoice), config)
-    {
-        rembert = new RemBertModel(config, addPoolingLayer: true, initializeWeights: false);
-        dropout = nn.Dropout(config.ClassifierDropoutProb);
-        classifier = nn.Linear(config.HiddenSize, 1);
-        RegisterComponents();
-        InitializeWeights();
-    }
-
-    /// <inheritdoc/>
-    public override RemBertModel BaseModel => rembert;
+    public RemBertForMultipleChoice(RemBertConfig config)
+        : base(nameof(RemBertForMultipleChoice), config, addPoolingLayer: true, outputs: ScoresPerChoice) { }
 
     /// <summary>
     /// Logits [batch, choices] for inputs [batch, choices, seq]; with <paramref name="labels"/> [batch] (the correct
@@ -38,8 +25,8 @@ public sealed class RemBertForMultipleChoice : RemBertPreTrainedModel
         RemBertInputs.Check(input_ids, attention_mask, token_type_ids, RemBertInputs.ChoicesRank);
         using var scope = NewDisposeScope();
         var numChoices = input_ids.shape[1];
-        var pooled = rembert.forward(FlattenChoices(input_ids)!, FlattenChoices(attention_mask), FlattenChoices(token_type_ids)).PoolerOutput!;
-        var logits = classifier.forward(dropout.forward(pooled)).view(-1, numChoices);
+        var pooled = BaseModel.forward(FlattenChoices(input_ids)!, FlattenChoices(attention_mask), FlattenChoices(token_type_ids)).PoolerOutput!;
+        var logits = Classify(pooled).view(-1, numChoices);
         var loss = labels is null ? null : RemBertLosses.CrossEntropy(logits, labels);
         return new MultipleChoiceModelOutput(logits, loss).MoveToOuterDisposeScope<MultipleChoiceModelOutput>();
     }

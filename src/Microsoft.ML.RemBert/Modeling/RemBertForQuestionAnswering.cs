@@ -8,28 +8,22 @@ namespace Microsoft.ML.RemBert.Modeling;
 /// RemBERT for extractive question answering: <c>qa_outputs</c> (hidden → 2) scores every token as span start and
 /// span end. No pooler, as in transformers' RemBertForQuestionAnswering.
 /// </summary>
-public sealed class RemBertForQuestionAnswering : RemBertPreTrainedModel
+public sealed class RemBertForQuestionAnswering : RemBertTaskModel
 {
     /// <summary>One start score and one end score per token.</summary>
     private const int SpanEndpoints = 2;
 
 #pragma warning disable IDE1006 // field names are the state-dict names
-    private readonly RemBertModel rembert;
     private readonly Linear qa_outputs;
 #pragma warning restore IDE1006
 
     /// <summary>Builds and initialises the model.</summary>
-    public RemBertForQuestionAnswering(RemBertConfig config) : base(nameof(RemBertForQuestionAnswering), config)
+    public RemBertForQuestionAnswering(RemBertConfig config) : base(nameof(RemBertForQuestionAnswering), config, addPoolingLayer: false)
     {
-        rembert = new RemBertModel(config, addPoolingLayer: false, initializeWeights: false);
-        // transformers sizes qa_outputs by num_labels, whose default (2) is one start and one end score.
+        // transformers sizes qa_outputs by num_labels and then splits it into exactly two columns, so only 2 works there.
         qa_outputs = nn.Linear(config.HiddenSize, SpanEndpoints);
-        RegisterComponents();
-        InitializeWeights();
+        CompleteConstruction();
     }
-
-    /// <inheritdoc/>
-    public override RemBertModel BaseModel => rembert;
 
     /// <summary>
     /// Start and end logits [batch, seq]; with both <paramref name="start_positions"/> and <paramref name="end_positions"/>
@@ -39,8 +33,7 @@ public sealed class RemBertForQuestionAnswering : RemBertPreTrainedModel
         Tensor? start_positions = null, Tensor? end_positions = null)
     {
         using var scope = NewDisposeScope();
-        var sequenceOutput = rembert.forward(input_ids, attention_mask, token_type_ids).LastHiddenState;
-        var logits = qa_outputs.forward(sequenceOutput);
+        var logits = qa_outputs.forward(BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState);
         var startLogits = logits.select(-1, 0).contiguous();
         var endLogits = logits.select(-1, 1).contiguous();
         var loss = start_positions is null || end_positions is null

@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.Modeling;
@@ -8,26 +7,11 @@ namespace Microsoft.ML.RemBert.Modeling;
 /// RemBERT for sequence classification or regression: the pooled output, dropout, and <c>classifier</c>
 /// (hidden → num_labels), as transformers' RemBertForSequenceClassification.
 /// </summary>
-public sealed class RemBertForSequenceClassification : RemBertPreTrainedModel
+public sealed class RemBertForSequenceClassification : RemBertClassifierModel
 {
-#pragma warning disable IDE1006 // field names are the state-dict names
-    private readonly RemBertModel rembert;
-    private readonly Dropout dropout;
-    private readonly Linear classifier;
-#pragma warning restore IDE1006
-
     /// <summary>Builds and initialises the model with <c>num_labels</c> outputs.</summary>
-    public RemBertForSequenceClassification(RemBertConfig config) : base(nameof(RemBertForSequenceClassification), config)
-    {
-        rembert = new RemBertModel(config, addPoolingLayer: true, initializeWeights: false);
-        dropout = nn.Dropout(config.ClassifierDropoutProb);
-        classifier = nn.Linear(config.HiddenSize, config.NumLabels);
-        RegisterComponents();
-        InitializeWeights();
-    }
-
-    /// <inheritdoc/>
-    public override RemBertModel BaseModel => rembert;
+    public RemBertForSequenceClassification(RemBertConfig config)
+        : base(nameof(RemBertForSequenceClassification), config, addPoolingLayer: true, outputs: config.NumLabels) { }
 
     /// <summary>
     /// Logits [batch, num_labels]; with <paramref name="labels"/>, the loss chosen by <c>problem_type</c> (or inferred
@@ -37,8 +21,7 @@ public sealed class RemBertForSequenceClassification : RemBertPreTrainedModel
     public SequenceClassifierOutput forward(Tensor input_ids, Tensor? attention_mask = null, Tensor? token_type_ids = null, Tensor? labels = null)
     {
         using var scope = NewDisposeScope();
-        var pooled = rembert.forward(input_ids, attention_mask, token_type_ids).PoolerOutput!;
-        var logits = classifier.forward(dropout.forward(pooled));
+        var logits = Classify(BaseModel.forward(input_ids, attention_mask, token_type_ids).PoolerOutput!);
         var loss = labels is null ? null : RemBertLosses.SequenceClassification(logits, labels, Config.ProblemType, Config.NumLabels);
         return new SequenceClassifierOutput(logits, loss).MoveToOuterDisposeScope<SequenceClassifierOutput>();
     }

@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.Modeling;
@@ -8,33 +7,17 @@ namespace Microsoft.ML.RemBert.Modeling;
 /// RemBERT for token classification (e.g. NER): every hidden state, after dropout, goes through <c>classifier</c>
 /// (hidden → num_labels). No pooler, as in transformers' RemBertForTokenClassification.
 /// </summary>
-public sealed class RemBertForTokenClassification : RemBertPreTrainedModel
+public sealed class RemBertForTokenClassification : RemBertClassifierModel
 {
-#pragma warning disable IDE1006 // field names are the state-dict names
-    private readonly RemBertModel rembert;
-    private readonly Dropout dropout;
-    private readonly Linear classifier;
-#pragma warning restore IDE1006
-
     /// <summary>Builds and initialises the model with <c>num_labels</c> outputs per token.</summary>
-    public RemBertForTokenClassification(RemBertConfig config) : base(nameof(RemBertForTokenClassification), config)
-    {
-        rembert = new RemBertModel(config, addPoolingLayer: false, initializeWeights: false);
-        dropout = nn.Dropout(config.ClassifierDropoutProb);
-        classifier = nn.Linear(config.HiddenSize, config.NumLabels);
-        RegisterComponents();
-        InitializeWeights();
-    }
-
-    /// <inheritdoc/>
-    public override RemBertModel BaseModel => rembert;
+    public RemBertForTokenClassification(RemBertConfig config)
+        : base(nameof(RemBertForTokenClassification), config, addPoolingLayer: false, outputs: config.NumLabels) { }
 
     /// <summary>Logits [batch, seq, num_labels]; with <paramref name="labels"/> [batch, seq] (-100 = not scored), the mean cross entropy.</summary>
     public TokenClassifierOutput forward(Tensor input_ids, Tensor? attention_mask = null, Tensor? token_type_ids = null, Tensor? labels = null)
     {
         using var scope = NewDisposeScope();
-        var sequenceOutput = rembert.forward(input_ids, attention_mask, token_type_ids).LastHiddenState;
-        var logits = classifier.forward(dropout.forward(sequenceOutput));
+        var logits = Classify(BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState);
         var loss = labels is null ? null : RemBertLosses.CrossEntropy(logits, labels);
         return new TokenClassifierOutput(logits, loss).MoveToOuterDisposeScope<TokenClassifierOutput>();
     }

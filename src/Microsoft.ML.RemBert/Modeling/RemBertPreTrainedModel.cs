@@ -38,7 +38,8 @@ public abstract class RemBertPreTrainedModel : nn.Module
     public abstract RemBertModel BaseModel { get; }
 
     /// <summary>Re-initialises every weight as transformers' <c>_init_weights</c> does (see <see cref="RemBertWeightInitializer"/>).</summary>
-    public void InitializeWeights() => RemBertWeightInitializer.Initialize(this, Config);
+    /// <param name="generator">The random source; null for libtorch's global one (seeded by <c>torch.manual_seed</c>).</param>
+    public void InitializeWeights(Generator? generator = null) => RemBertWeightInitializer.Initialize(this, Config, generator);
 
     /// <summary>The number of scalar parameters (transformers' <c>num_parameters</c>), optionally only trainable ones.</summary>
     public long CountParameters(bool onlyTrainable = false) =>

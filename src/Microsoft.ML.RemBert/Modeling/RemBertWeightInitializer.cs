@@ -12,7 +12,10 @@ namespace Microsoft.ML.RemBert.Modeling;
 public static class RemBertWeightInitializer
 {
     /// <summary>Initialises every parameter of <paramref name="root"/> and its descendants in place.</summary>
-    public static void Initialize(nn.Module root, RemBertConfig config)
+    /// <param name="root">The module tree.</param>
+    /// <param name="config">Gives <c>initializer_range</c>.</param>
+    /// <param name="generator">The random source; null for libtorch's global one (seeded by <c>torch.manual_seed</c>).</param>
+    public static void Initialize(nn.Module root, RemBertConfig config, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(config);
@@ -23,11 +26,11 @@ public static class RemBertWeightInitializer
             switch (module)
             {
                 case Linear linear:
-                    nn.init.normal_(linear.weight, mean: 0.0, std: config.InitializerRange);
+                    Normal(linear.weight, config, generator);
                     if (linear.bias is { } bias) nn.init.zeros_(bias);
                     break;
                 case Embedding embedding:
-                    nn.init.normal_(embedding.weight!, mean: 0.0, std: config.InitializerRange);
+                    Normal(embedding.weight!, config, generator);
                     break;
                 case LayerNorm layerNorm:
                     nn.init.ones_(layerNorm.weight);
@@ -40,4 +43,8 @@ public static class RemBertWeightInitializer
             if (embeddings.PaddingIndex is { } padding)
                 embeddings.WordEmbeddings.weight![padding].zero_();
     }
+
+    // Tensor.normal_ rather than nn.init.normal_, which in TorchSharp 0.107 ignores its generator argument.
+    private static void Normal(Tensor weight, RemBertConfig config, Generator? generator) =>
+        weight.normal_(0.0, config.InitializerRange, generator);
 }

@@ -1,0 +1,27 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.RemBert.Modeling;
+
+/// <summary>A head that predicts vocabulary logits through <c>cls.predictions</c>: masked and causal language modelling.</summary>
+public abstract class RemBertLanguageModel : RemBertTaskModel
+{
+#pragma warning disable IDE1006 // field names are the state-dict names
+    private readonly RemBertOnlyMLMHead cls;
+#pragma warning restore IDE1006
+
+    /// <summary>Builds the base model (no pooler) and the LM head.</summary>
+    private protected RemBertLanguageModel(string name, RemBertConfig config) : base(name, config, addPoolingLayer: false)
+    {
+        cls = new RemBertOnlyMLMHead(config);
+        CompleteConstruction();
+    }
+
+    /// <summary>Vocabulary logits [batch, seq, vocab_size].</summary>
+    private protected Tensor PredictionScores(Tensor input_ids, Tensor? attention_mask, Tensor? token_type_ids)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState;
+        return cls.forward(hidden).MoveToOuterDisposeScope();
+    }
+}
