@@ -43,16 +43,18 @@ internal static class FullRun
             long safetensorsBytes = new FileInfo(Path.Combine(safetensorsDirectory, CheckpointFileNames.SafeTensors)).Length;
             Console.WriteLine($"save (SavePretrained): {safetensorsBytes / BytesPerGiB:F2} GiB model.safetensors in {save.Elapsed.TotalSeconds:F1} s");
 
-            // The same weights as a torch.save zip (written by PyBridge), to measure both of our readers and PyBridge's.
+            // The same weights as a torch.save zip (written by PyBridge, whose zip entries are deflated, hence a smaller
+            // file), to measure both of our readers and PyBridge's.
             Directory.CreateDirectory(pickleDirectory);
             File.Copy(Path.Combine(safetensorsDirectory, CheckpointFileNames.Config), Path.Combine(pickleDirectory, CheckpointFileNames.Config));
             model.save_py(Path.Combine(pickleDirectory, CheckpointFileNames.PyTorch));
             long pickleBytes = new FileInfo(Path.Combine(pickleDirectory, CheckpointFileNames.PyTorch)).Length;
             model.Dispose();
 
-            bool ok = MeasureLoadInChildProcess("ours, model.safetensors", LoadMemoryProbe.OursArgument, safetensorsDirectory, safetensorsBytes)
-                & MeasureLoadInChildProcess("ours, pytorch_model.bin", LoadMemoryProbe.OursArgument, pickleDirectory, pickleBytes)
-                & MeasureLoadInChildProcess("PyBridge load_py, pytorch_model.bin", LoadMemoryProbe.PyBridgeArgument, pickleDirectory, pickleBytes);
+            long weightBytes = parameters * sizeof(float);
+            bool ok = MeasureLoadInChildProcess("ours, model.safetensors", LoadMemoryProbe.OursArgument, safetensorsDirectory, safetensorsBytes, weightBytes)
+                & MeasureLoadInChildProcess("ours, pytorch_model.bin", LoadMemoryProbe.OursArgument, pickleDirectory, pickleBytes, weightBytes)
+                & MeasureLoadInChildProcess("PyBridge load_py, pytorch_model.bin", LoadMemoryProbe.PyBridgeArgument, pickleDirectory, pickleBytes, weightBytes);
             return ok ? 0 : 1;
         }
         finally
@@ -64,7 +66,8 @@ internal static class FullRun
     /// <summary>The 1/5/15-minute load averages, to show whether other processes competed for the cores.</summary>
     private static string LoadAverage() => string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
-    private static bool MeasureLoadInChildProcess(string label, string mode, string directory, long fileBytes)
+    /// <summary>Runs a load probe in a child process; reports its peak RSS against the fp32 weight bytes (files may be compressed).</summary>
+    private static bool MeasureLoadInChildProcess(string label, string mode, string directory, long fileBytes, long weightBytes)
     {
         string host = Environment.ProcessPath!;
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true };
@@ -84,10 +87,10 @@ internal static class FullRun
         }
         double baseline = long.Parse(values[LoadMemoryProbe.BaselineKey]) / BytesPerGiB;
         double peak = long.Parse(values[LoadMemoryProbe.PeakKey]) / BytesPerGiB;
-        double file = fileBytes / BytesPerGiB;
+        double weights = weightBytes / BytesPerGiB;
         Console.WriteLine($"load [{label}] in a fresh process: {values[LoadMemoryProbe.SecondsKey]} s, " +
-            $"peak RSS (VmHWM) {peak:F2} GiB, before loading {baseline:F2} GiB, checkpoint {file:F2} GiB, " +
-            $"(peak - before) / checkpoint = {(peak - baseline) / file:F2}");
+            $"peak RSS (VmHWM) {peak:F2} GiB, before loading {baseline:F2} GiB, file {fileBytes / BytesPerGiB:F2} GiB, " +
+            $"(peak - before) / fp32 weights ({weights:F2} GiB) = {(peak - baseline) / weights:F2}");
         return true;
     }
 }
