@@ -14,7 +14,7 @@ internal static class ForwardBenchmark
         model.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var inputIds = torch.randint(model.Config.VocabSize, BatchSize, SequenceLength, dtype: torch.int64);
+        var inputIds = torch.randint(0, model.Config.VocabSize, new long[] { BatchSize, SequenceLength }, dtype: torch.int64);
         var attentionMask = torch.ones(BatchSize, SequenceLength, dtype: torch.int64);
         for (int i = 0; i < WarmUpForwards; i++) Forward(model, inputIds, attentionMask);
         var clock = Stopwatch.StartNew();

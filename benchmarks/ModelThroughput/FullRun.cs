@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Modeling;
 using TorchSharp;
+using TorchSharp.PyBridge;
 using static ModelThroughput.BenchmarkSettings;
 
 namespace ModelThroughput;
@@ -11,7 +12,7 @@ internal static class FullRun
 {
     public static int Run()
     {
-        Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}");
+        Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}, load average: {LoadAverage()}");
         var config = RemBertConfig.GoogleRemBert();
         var build = Stopwatch.StartNew();
         var model = new RemBertModel(config);
@@ -30,32 +31,49 @@ internal static class FullRun
 
         double matmulGflops = MatmulBenchmark.MeasureGflops();
         Console.WriteLine($"fp32 matmul {MatmulSize}x{MatmulSize} ({MatmulRepeats} repeats): {matmulGflops:F1} GFLOP/s");
-        Console.WriteLine($"ratio model / matmul: {modelGflops / matmulGflops:P1}");
+        Console.WriteLine($"ratio model / matmul: {modelGflops / matmulGflops:P1} (load average now: {LoadAverage()}; other processes skew both)");
 
-        string directory = Path.Combine(Path.GetTempPath(), "rembert-throughput-" + Guid.NewGuid().ToString("N"));
+        string root = Path.Combine(Path.GetTempPath(), "rembert-throughput-" + Guid.NewGuid().ToString("N"));
+        string safetensorsDirectory = Path.Combine(root, "safetensors"), pickleDirectory = Path.Combine(root, "pickle");
         try
         {
             var save = Stopwatch.StartNew();
-            model.SavePretrained(directory);
+            model.SavePretrained(safetensorsDirectory);
             save.Stop();
-            long fileBytes = new FileInfo(Path.Combine(directory, CheckpointFileNames.SafeTensors)).Length;
-            Console.WriteLine($"save: {fileBytes / BytesPerGiB:F2} GiB model.safetensors in {save.Elapsed.TotalSeconds:F1} s");
+            long safetensorsBytes = new FileInfo(Path.Combine(safetensorsDirectory, CheckpointFileNames.SafeTensors)).Length;
+            Console.WriteLine($"save (SavePretrained): {safetensorsBytes / BytesPerGiB:F2} GiB model.safetensors in {save.Elapsed.TotalSeconds:F1} s");
+
+            // The same weights as a torch.save zip (written by PyBridge, whose zip entries are deflated, hence a smaller
+            // file), to measure both of our readers and PyBridge's.
+            Directory.CreateDirectory(pickleDirectory);
+            File.Copy(Path.Combine(safetensorsDirectory, CheckpointFileNames.Config), Path.Combine(pickleDirectory, CheckpointFileNames.Config));
+            model.save_py(Path.Combine(pickleDirectory, CheckpointFileNames.PyTorch));
+            long pickleBytes = new FileInfo(Path.Combine(pickleDirectory, CheckpointFileNames.PyTorch)).Length;
             model.Dispose();
-            return MeasureLoadInChildProcess(directory, fileBytes);
+
+            long weightBytes = parameters * sizeof(float);
+            bool ok = MeasureLoadInChildProcess("ours, model.safetensors", LoadMemoryProbe.OursArgument, safetensorsDirectory, safetensorsBytes, weightBytes)
+                & MeasureLoadInChildProcess("ours, pytorch_model.bin", LoadMemoryProbe.OursArgument, pickleDirectory, pickleBytes, weightBytes)
+                & MeasureLoadInChildProcess("PyBridge load_py, pytorch_model.bin", LoadMemoryProbe.PyBridgeArgument, pickleDirectory, pickleBytes, weightBytes);
+            return ok ? 0 : 1;
         }
         finally
         {
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
     }
 
-    private static int MeasureLoadInChildProcess(string directory, long fileBytes)
+    /// <summary>The 1/5/15-minute load averages, to show whether other processes competed for the cores.</summary>
+    private static string LoadAverage() => string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    /// <summary>Runs a load probe in a child process; reports its peak RSS against the fp32 weight bytes (files may be compressed).</summary>
+    private static bool MeasureLoadInChildProcess(string label, string mode, string directory, long fileBytes, long weightBytes)
     {
         string host = Environment.ProcessPath!;
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true };
         // Under `dotnet ModelThroughput.dll` the host is dotnet itself and needs the assembly path first.
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(FullRun).Assembly.Location);
-        start.ArgumentList.Add(LoadMemoryProbe.ModeArgument);
+        start.ArgumentList.Add(mode);
         start.ArgumentList.Add(directory);
         using var child = Process.Start(start)!;
         var values = new Dictionary<string, string>();
@@ -64,15 +82,15 @@ internal static class FullRun
         child.WaitForExit();
         if (child.ExitCode != 0 || !values.ContainsKey(LoadMemoryProbe.PeakKey))
         {
-            Console.Error.WriteLine($"load probe failed with exit code {child.ExitCode}");
-            return 1;
+            Console.Error.WriteLine($"load probe ({label}) failed with exit code {child.ExitCode}");
+            return false;
         }
         double baseline = long.Parse(values[LoadMemoryProbe.BaselineKey]) / BytesPerGiB;
         double peak = long.Parse(values[LoadMemoryProbe.PeakKey]) / BytesPerGiB;
-        double file = fileBytes / BytesPerGiB;
-        Console.WriteLine($"load (fresh process, RemBertPretrained.FromPretrained): {values[LoadMemoryProbe.SecondsKey]} s");
-        Console.WriteLine($"load peak RSS (VmHWM): {peak:F2} GiB; before loading: {baseline:F2} GiB; checkpoint: {file:F2} GiB");
-        Console.WriteLine($"load peak above baseline / checkpoint size: {(peak - baseline) / file:F2}");
-        return 0;
+        double weights = weightBytes / BytesPerGiB;
+        Console.WriteLine($"load [{label}] in a fresh process: {values[LoadMemoryProbe.SecondsKey]} s, " +
+            $"peak RSS (VmHWM) {peak:F2} GiB, before loading {baseline:F2} GiB, file {fileBytes / BytesPerGiB:F2} GiB, " +
+            $"(peak - before) / fp32 weights ({weights:F2} GiB) = {(peak - baseline) / weights:F2}");
+        return true;
     }
 }

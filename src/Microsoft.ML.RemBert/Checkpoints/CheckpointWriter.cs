@@ -1,3 +1,4 @@
+using System.Text;
 using TorchSharp;
 
 namespace Microsoft.ML.RemBert.Checkpoints;
@@ -8,15 +9,18 @@ public static class CheckpointWriter
     /// <summary>
     /// Writes <paramref name="model"/>'s state dict under transformers' key names to <c>model.safetensors</c> and
     /// <paramref name="configJson"/> to <c>config.json</c> in <paramref name="directory"/> (created if needed).
-    /// Each file is written to a temporary name and renamed into place, weights first, so a failed or cancelled
-    /// save leaves no half-written file; other files in the directory (tokenizer…) are left alone.
+    /// Both files are written under temporary names and renamed into place only when both are complete, so a failed
+    /// or cancelled save changes neither; other files in the directory (tokenizer…) are left alone.
     /// </summary>
     public static void SaveDirectory(torch.nn.Module model, string directory, string configJson, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(directory);
         var stateDict = model.state_dict().ToList();
-        SafeTensorsWriter.Write(Path.Combine(directory, CheckpointFileNames.SafeTensors), stateDict, cancellationToken: cancellationToken);
-        AtomicFile.Write(Path.Combine(directory, CheckpointFileNames.Config),
-            (stream, _) => stream.Write(System.Text.Encoding.UTF8.GetBytes(configJson)), cancellationToken);
+        var configBytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(configJson);
+        AtomicFile.WriteAll(new (string, Action<Stream, CancellationToken>)[]
+        {
+            (Path.Combine(directory, CheckpointFileNames.SafeTensors), (stream, token) => SafeTensorsWriter.WriteTo(stream, stateDict, null, token)),
+            (Path.Combine(directory, CheckpointFileNames.Config), (stream, _) => stream.Write(configBytes)),
+        }, cancellationToken);
     }
 }

@@ -17,7 +17,7 @@ public static class RemBertPretrained
     /// <param name="device">Where the model runs; weights are streamed from the file and converted on the way.</param>
     /// <param name="options">Key matching and the warning callback; see <see cref="CheckpointLoadOptions"/>.</param>
     public static RemBertPreTrainedModel FromPretrained(string directory, torch.Device? device = null, CheckpointLoadOptions? options = null) =>
-        Load(directory, config => RemBertModelFactory.Create(config), device, options).Model;
+        LoadWithReport<RemBertPreTrainedModel>(directory, device, options).Model;
 
     /// <summary>
     /// Loads <typeparamref name="TModel"/> (e.g. <see cref="RemBertForSequenceClassification"/>) whatever config.json
@@ -28,7 +28,10 @@ public static class RemBertPretrained
         where TModel : RemBertPreTrainedModel =>
         LoadWithReport<TModel>(directory, device, options).Model;
 
-    /// <summary>As <see cref="FromPretrained{TModel}"/>, also returning the load report.</summary>
+    /// <summary>
+    /// As <see cref="FromPretrained{TModel}"/>, also returning the load report; with <see cref="RemBertPreTrainedModel"/>
+    /// as <typeparamref name="TModel"/> the architecture comes from config.json.
+    /// </summary>
     public static RemBertLoadResult<TModel> LoadWithReport<TModel>(string directory, torch.Device? device = null, CheckpointLoadOptions? options = null)
         where TModel : RemBertPreTrainedModel
     {

@@ -20,18 +20,22 @@ public static class SafeTensorsWriter
     public static void Write(string path, IReadOnlyList<KeyValuePair<string, torch.Tensor>> tensors,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
+        AtomicFile.Write(path, (stream, token) => WriteTo(stream, tensors, metadata, token), cancellationToken);
+    }
+
+    /// <summary>Writes the safetensors bytes of <paramref name="tensors"/> to <paramref name="output"/>, one tensor at a time.</summary>
+    internal static void WriteTo(Stream output, IReadOnlyList<KeyValuePair<string, torch.Tensor>> tensors,
+        IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
+    {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors files are little-endian; this machine is not.");
         byte[] header = BuildHeader(tensors, metadata ?? PyTorchMetadata);
-        AtomicFile.Write(path, (stream, token) =>
+        output.Write(BitConverter.GetBytes((ulong)header.Length));
+        output.Write(header);
+        foreach (var (_, tensor) in tensors)
         {
-            stream.Write(BitConverter.GetBytes((ulong)header.Length));
-            stream.Write(header);
-            foreach (var (_, tensor) in tensors)
-            {
-                token.ThrowIfCancellationRequested();
-                TensorBytes.Write(stream, tensor, token);
-            }
-        }, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            TensorBytes.Write(output, tensor, cancellationToken);
+        }
     }
 
     private static byte[] BuildHeader(IReadOnlyList<KeyValuePair<string, torch.Tensor>> tensors, IReadOnlyDictionary<string, string> metadata)

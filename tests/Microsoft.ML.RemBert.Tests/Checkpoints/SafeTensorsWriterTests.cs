@@ -77,6 +77,22 @@ public class SafeTensorsWriterTests
     }
 
     [Fact]
+    public void ACancelledDirectorySaveChangesNeitherWeightsNorConfig()
+    {
+        using var output = CheckpointFixtures.TemporaryDirectory();
+        string config = output.File(CheckpointFileNames.Config);
+        File.WriteAllText(config, "old config");
+        using var model = KeyedModule.Create(new[] { ("dense.weight", new long[] { 4, 4 }) });
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => CheckpointWriter.SaveDirectory(model, output.Path, ConfigJson, cancellation.Token));
+
+        Assert.Equal(new[] { config }, Directory.GetFiles(output.Path));
+        Assert.Equal("old config", File.ReadAllText(config));
+    }
+
+    [Fact]
     public void CancellingAfterTheFirstTensorIsWrittenLeavesNoFileBehind()
     {
         using var output = CheckpointFixtures.TemporaryDirectory();

@@ -11,14 +11,14 @@ public class ShardedCheckpointTests
 {
     private const int ShardCount = 3;
 
+    private const string SafeTensorsShardPattern = "model-{0:00000}-of-{1:00000}.safetensors";
+    private const string PickleShardPattern = "pytorch_model-{0:00000}-of-{1:00000}.bin";
+
     [SkippableFact]
     public void SafeTensorsShardsReadLikeTheSingleFile()
     {
         using var original = CheckpointReader.Open(CheckpointFixtures.Directory("seqcls"));
-        using var output = CheckpointFixtures.TemporaryDirectory();
-        WriteShards(original, output, CheckpointFileNames.SafeTensorsIndex, "model-{0:00000}-of-{1:00000}.safetensors",
-            (path, tensors) => SafeTensorsWriter.Write(path, tensors));
-
+        using var output = WriteSafeTensorsShards(original);
         AssertSameAsOriginal(original, output.Path, CheckpointFileNames.SafeTensorsIndex);
     }
 
@@ -26,10 +26,8 @@ public class ShardedCheckpointTests
     public void PickleShardsWrittenByPyBridgeReadLikeTheSingleFile()
     {
         using var original = CheckpointReader.Open(CheckpointFixtures.Directory("mlm"));
-        using var output = CheckpointFixtures.TemporaryDirectory();
-        WriteShards(original, output, CheckpointFileNames.PyTorchIndex, "pytorch_model-{0:00000}-of-{1:00000}.bin",
+        using var output = WriteShards(original, CheckpointFileNames.PyTorchIndex, PickleShardPattern,
             (path, tensors) => PyTorchPickler.PickleStateDict(path, new Hashtable(tensors.ToDictionary(p => p.Key, p => p.Value))));
-
         AssertSameAsOriginal(original, output.Path, CheckpointFileNames.PyTorchIndex);
     }
 
@@ -37,9 +35,7 @@ public class ShardedCheckpointTests
     public void AnIndexNamingAMissingShardSaysWhichShard()
     {
         using var original = CheckpointReader.Open(CheckpointFixtures.Directory("seqcls"));
-        using var output = CheckpointFixtures.TemporaryDirectory();
-        WriteShards(original, output, CheckpointFileNames.SafeTensorsIndex, "model-{0:00000}-of-{1:00000}.safetensors",
-            (path, tensors) => SafeTensorsWriter.Write(path, tensors));
+        using var output = WriteSafeTensorsShards(original);
         File.Delete(output.File("model-00002-of-00003.safetensors"));
 
         var error = Assert.Throws<CheckpointFormatException>(() => CheckpointReader.Open(output.Path));
@@ -61,10 +57,14 @@ public class ShardedCheckpointTests
         }
     }
 
-    /// <summary>Splits the checkpoint into <see cref="ShardCount"/> files plus a transformers-style index.</summary>
-    private static void WriteShards(CheckpointReader original, TemporaryDirectory output, string indexName, string shardPattern,
+    private static TemporaryDirectory WriteSafeTensorsShards(CheckpointReader original) =>
+        WriteShards(original, CheckpointFileNames.SafeTensorsIndex, SafeTensorsShardPattern, (path, tensors) => SafeTensorsWriter.Write(path, tensors));
+
+    /// <summary>Splits the checkpoint into <see cref="ShardCount"/> files plus a transformers-style index, in a new temporary directory.</summary>
+    private static TemporaryDirectory WriteShards(CheckpointReader original, string indexName, string shardPattern,
         Action<string, IReadOnlyList<KeyValuePair<string, torch.Tensor>>> writeShard)
     {
+        var output = CheckpointFixtures.TemporaryDirectory();
         var weightMap = new Dictionary<string, string>();
         var keys = original.Keys.ToList();
         int perShard = (keys.Count + ShardCount - 1) / ShardCount;
@@ -81,5 +81,6 @@ public class ShardedCheckpointTests
         }
         var index = new { metadata = new { total_size = 0 }, weight_map = weightMap };
         File.WriteAllText(output.File(indexName), JsonSerializer.Serialize(index));
+        return output;
     }
 }
