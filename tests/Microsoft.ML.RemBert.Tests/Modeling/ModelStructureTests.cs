@@ -12,11 +12,25 @@ public class ModelStructureTests
     private const long GoogleRemBertParameterCount = 575_920_384;
 
     [Fact]
-    public void FullSizeModelHasGoogleRemBertsParameterCount()
+    public void FullSizeModelHasGoogleRemBertsParameterCountAndRuns()
     {
         using var model = new RemBertModel(RemBertConfig.GoogleRemBert());
         Assert.Equal(GoogleRemBertParameterCount, model.CountParameters());
         Assert.Equal(GoogleRemBertParameterCount, model.CountParameters(onlyTrainable: true));
+
+        // And it runs: one forward pass on CPU over a short padded batch.
+        const int Batch = 2, Length = 16;
+        var config = model.Config;
+        model.eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var ids = torch.randint(config.VocabSize, new long[] { Batch, Length }, generator: new torch.Generator(7));
+        var mask = torch.ones(Batch, Length, torch.int64);
+        mask[1, (Length / 2)..] = torch.tensor(0L);
+        using var output = model.forward(ids, mask);
+        Assert.Equal(new long[] { Batch, Length, config.HiddenSize }, output.LastHiddenState.shape);
+        Assert.Equal(new long[] { Batch, config.HiddenSize }, output.PoolerOutput!.shape);
+        Assert.True(output.LastHiddenState.isfinite().all().item<bool>(), "full-size forward produced non-finite values");
     }
 
     [Fact]
