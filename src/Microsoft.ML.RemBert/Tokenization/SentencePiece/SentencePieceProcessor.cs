@@ -26,7 +26,7 @@ public sealed class SentencePieceProcessor
         _model = proto.TrainerSpec.ModelType switch
         {
             SentencePieceModelType.Unigram => new UnigramModel(_vocabulary),
-            SentencePieceModelType.Bpe => new BpeModel(_vocabulary),
+            SentencePieceModelType.Bpe => new BpeModel(_vocabulary, proto.TrainerSpec.TreatWhitespaceAsSuffix),
             var other => throw new NotSupportedException($"{context}: trainer_spec.model_type {other} is not supported (only UNIGRAM and BPE)."),
         };
         _decoder = new SentencePieceDecoder(_vocabulary, proto, context);
