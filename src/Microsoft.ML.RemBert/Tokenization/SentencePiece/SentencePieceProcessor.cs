@@ -3,7 +3,8 @@ using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 namespace Microsoft.ML.RemBert.Tokenization;
 
 /// <summary>
-/// Exact, thread-safe SentencePiece encoder for any .model file (Unigram, BPE, byte fallback, any special layout).
+/// Exact, thread-safe SentencePiece encoder for any .model file (Unigram, BPE, Word, Char, byte fallback, any
+/// special layout).
 /// Produces the ids of sentencepiece's <c>spm_encode --output_format=id</c> (0.1.97) and decodes like
 /// <c>spm_decode</c>. Immutable after loading; each thread reuses its own scratch buffers.
 /// </summary>
@@ -27,7 +28,9 @@ public sealed class SentencePieceProcessor
         {
             SentencePieceModelType.Unigram => new UnigramModel(_vocabulary),
             SentencePieceModelType.Bpe => new BpeModel(_vocabulary, proto.TrainerSpec.TreatWhitespaceAsSuffix),
-            var other => throw new NotSupportedException($"{context}: trainer_spec.model_type {other} is not supported (only UNIGRAM and BPE)."),
+            SentencePieceModelType.Word => new WordModel(_vocabulary),
+            SentencePieceModelType.Char => new CharModel(_vocabulary),
+            var other => throw new NotSupportedException($"{context}: trainer_spec.model_type {other} is not supported."),
         };
         _decoder = new SentencePieceDecoder(_vocabulary, proto, context);
         UnkId = SpecialId(proto.TrainerSpec.UnkPiece, PieceType.Unknown);
