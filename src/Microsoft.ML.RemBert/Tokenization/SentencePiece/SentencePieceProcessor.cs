@@ -8,6 +8,11 @@ namespace Microsoft.ML.RemBert.Tokenization;
 /// Produces the ids of sentencepiece's <c>spm_encode --output_format=id</c> (0.1.97) and decodes like
 /// <c>spm_decode</c>. Immutable after loading; each thread reuses its own scratch buffers.
 /// </summary>
+/// <remarks>
+/// Text is encoded as the UTF-8 sentencepiece would read from a file. A lone UTF-16 surrogate has no UTF-8 form; it is
+/// passed as its 3-byte generalized-UTF-8 sequence (U+D800 → ED A0 80), which sentencepiece treats as three malformed
+/// bytes (three U+FFFD, usually one unknown piece) — the same ids spm_encode gives for a file holding those bytes.
+/// </remarks>
 public sealed class SentencePieceProcessor
 {
     private readonly byte[] _modelBytes;
