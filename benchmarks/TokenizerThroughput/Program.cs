@@ -17,12 +17,18 @@ foreach (var model in options.ModelPaths)
     Console.WriteLine($"model: {model}");
     var ours = new OursRunner(model);
     var reference = ours.IdsOf(lines);
-    Report(ours.MeasureIds(lines, options.Repeat), reference, lines);
+    var oursIds = ours.MeasureIds(lines, options.Repeat);
+    Report(oursIds, reference, lines);
     Report(ours.MeasureWithOffsets(lines, options.Repeat), reference, lines);
     Report(MlTokenizersRunner.Measure(model, lines, options.Repeat), reference, lines);
-    Report(PythonReferenceRunner.Measure(model, options.CorpusPath, options.Repeat), reference, lines);
+    var cpp = PythonReferenceRunner.Measure(model, options.CorpusPath, options.Repeat);
+    Report(cpp, reference, lines);
+    if (cpp is { Error: null })
+        Console.WriteLine($"  speed-up of ours EncodeToIds over sentencepiece C++: {TokensPerSecond(oursIds) / TokensPerSecond(cpp):F1}x (CPU time)");
 }
 return 0;
+
+static double TokensPerSecond(Measurement m) => m.Tokens / m.CpuSeconds;
 
 static void Report(Measurement? m, int[][] ours, string[] lines)
 {

@@ -9,7 +9,7 @@ internal static class SentencePieceFixtures
 {
     /// <summary>Models trained by make-fixtures.sh and committed beside their reference output.</summary>
     public static readonly string[] CommittedModels =
-        ["uni-bytefallback", "bpe-bytefallback", "uni-nobos", "bpe-tiny", "uni-tiny", "uni-userdefined", "uni-suffix", "bpe-nodummy"];
+        ["uni-bytefallback", "bpe-bytefallback", "uni-nobos", "bpe-tiny", "uni-tiny", "uni-userdefined", "uni-suffix", "bpe-nodummy", "word", "char"];
 
     /// <summary>The models in ../shared/fixtures/sentencepiece whose reference output on our corpus is committed.</summary>
     public static readonly string[] SharedModels = ["unigram-8k", "bpe-8k"];

@@ -14,6 +14,8 @@ internal sealed class BpeScratch
     public int[] Node = new int[InitialSymbols];
     /// <summary>User-defined symbols never merge.</summary>
     public bool[] Frozen = new bool[InitialSymbols];
+    /// <summary>Linear-scan merging: trie node of the piece formed by symbols i and i+1, or -1.</summary>
+    public int[] PairNode = new int[InitialSymbols];
 
     public BpeMergeHeap Agenda = new();
 
@@ -31,6 +33,7 @@ internal sealed class BpeScratch
         Length = new int[size];
         Node = new int[size];
         Frozen = new bool[size];
+        PairNode = new int[size];
     }
 }
 

@@ -53,6 +53,34 @@ internal sealed class ByteTrie
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ValueAt(int node) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nodes), node).Value;
 
+    /// <summary>A view for hot loops: the node array reference stays in a register across transitions.</summary>
+    public Reader CreateReader() => new(_nodes);
+
+    /// <summary>Unchecked transitions over the node array (same invariants as <see cref="Next"/>).</summary>
+    internal readonly ref struct Reader
+    {
+        private readonly ref Node _first;
+
+        public Reader(Node[] nodes) => _first = ref MemoryMarshal.GetArrayDataReference(nodes);
+
+        /// <summary>Moves <paramref name="node"/> to its child by <paramref name="label"/>; false (node unchanged) when absent.
+        /// <paramref name="value"/> is the value stored at the child, or <see cref="None"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryNext(ref int node, byte label, out int value)
+        {
+            var index = Unsafe.Add(ref _first, node).Base + label;
+            ref var child = ref Unsafe.Add(ref _first, index);
+            if (child.Check != node)
+            {
+                value = None;
+                return false;
+            }
+            node = index;
+            value = child.Value;
+            return true;
+        }
+    }
+
     /// <summary>Walks <paramref name="key"/> from <paramref name="node"/>; the node reached or <see cref="None"/>.</summary>
     public int Walk(int node, ReadOnlySpan<byte> key)
     {

@@ -3,10 +3,16 @@ using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 namespace Microsoft.ML.RemBert.Tokenization;
 
 /// <summary>
-/// Exact, thread-safe SentencePiece encoder for any .model file (Unigram, BPE, byte fallback, any special layout).
+/// Exact, thread-safe SentencePiece encoder for any .model file (Unigram, BPE, Word, Char, byte fallback, any
+/// special layout).
 /// Produces the ids of sentencepiece's <c>spm_encode --output_format=id</c> (0.1.97) and decodes like
 /// <c>spm_decode</c>. Immutable after loading; each thread reuses its own scratch buffers.
 /// </summary>
+/// <remarks>
+/// Text is encoded as the UTF-8 sentencepiece would read from a file. A lone UTF-16 surrogate has no UTF-8 form; it is
+/// passed as its 3-byte generalized-UTF-8 sequence (U+D800 → ED A0 80), which sentencepiece treats as three malformed
+/// bytes (three U+FFFD, usually one unknown piece) — the same ids spm_encode gives for a file holding those bytes.
+/// </remarks>
 public sealed class SentencePieceProcessor
 {
     private readonly byte[] _modelBytes;
@@ -26,8 +32,10 @@ public sealed class SentencePieceProcessor
         _model = proto.TrainerSpec.ModelType switch
         {
             SentencePieceModelType.Unigram => new UnigramModel(_vocabulary),
-            SentencePieceModelType.Bpe => new BpeModel(_vocabulary),
-            var other => throw new NotSupportedException($"{context}: trainer_spec.model_type {other} is not supported (only UNIGRAM and BPE)."),
+            SentencePieceModelType.Bpe => new BpeModel(_vocabulary, proto.TrainerSpec.TreatWhitespaceAsSuffix),
+            SentencePieceModelType.Word => new WordModel(_vocabulary),
+            SentencePieceModelType.Char => new CharModel(_vocabulary),
+            var other => throw new NotSupportedException($"{context}: trainer_spec.model_type {other} is not supported."),
         };
         _decoder = new SentencePieceDecoder(_vocabulary, proto, context);
         UnkId = SpecialId(proto.TrainerSpec.UnkPiece, PieceType.Unknown);

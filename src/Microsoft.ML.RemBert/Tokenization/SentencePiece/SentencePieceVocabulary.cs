@@ -106,6 +106,9 @@ internal sealed class SentencePieceVocabulary
     public int PieceToId(string piece) =>
         _reservedByText.TryGetValue(piece, out var id) || _normalByText.TryGetValue(piece, out id) ? id : UnknownId;
 
+    /// <summary>sentencepiece's PieceToId for UTF-8 text.</summary>
+    public int PieceToId(ReadOnlySpan<byte> utf8) => ResolveId(NormalTrie.Find(utf8), utf8);
+
     /// <summary>PieceToId for UTF-8 text whose lookup in <see cref="NormalTrie"/> gave <paramref name="normalId"/>.</summary>
     public int ResolveId(int normalId, ReadOnlySpan<byte> utf8)
     {

@@ -52,7 +52,7 @@ internal sealed class UnigramModel : SegmentationModel
         for (var i = 1; i < lattice.Length; i++) lattice[i].Start = -1;
         lattice[0] = new UnigramLatticeNode { Score = 0, Start = -1, Id = -1 };
 
-        var trie = _trie;
+        var trie = _trie.CreateReader();
         var candidateScores = _candidateScores;
         for (var start = 0; start < size;)
         {
@@ -62,9 +62,7 @@ internal sealed class UnigramModel : SegmentationModel
             var node = ByteTrie.Root;
             for (var end = start + 1; end <= size; end++)
             {
-                node = trie.Next(node, normalized[end - 1]);
-                if (node == ByteTrie.None) break;
-                var id = trie.ValueAt(node);
+                if (!trie.TryNext(ref node, normalized[end - 1], out var id)) break;
                 if (id == ByteTrie.None) continue;
                 var score = candidateScores[id];
                 if (double.IsNaN(score)) continue;

@@ -85,6 +85,9 @@ train uni-suffix --model_type=unigram --vocab_size=2500 --character_coverage=0.9
 # No dummy prefix, extra whitespace kept, identity normalization (no charsmap at all).
 train bpe-nodummy --model_type=bpe --vocab_size=2500 --character_coverage=0.98 --add_dummy_prefix=false --remove_extra_whitespaces=false \
   --normalization_rule_name=identity
+# The rarely used WORD and CHAR model types.
+train word --model_type=word --vocab_size=2000 --character_coverage=0.98 --hard_vocab_limit=false
+train char --model_type=char --vocab_size=2000 --character_coverage=0.98 --hard_vocab_limit=false
 
 reference() { # model file, output prefix
   spm_encode --model="$1" --output_format=id < corpus.txt > "$2.ids"
@@ -92,7 +95,7 @@ reference() { # model file, output prefix
   spm_encode --model="$1" --output_format=id < random.txt > "$2.random.ids"
   spm_decode --model="$1" --input_format=id < "$2.ids" > "$2.decoded.txt"
 }
-for m in uni-bytefallback bpe-bytefallback uni-nobos bpe-tiny uni-tiny uni-userdefined uni-suffix bpe-nodummy; do
+for m in uni-bytefallback bpe-bytefallback uni-nobos bpe-tiny uni-tiny uni-userdefined uni-suffix bpe-nodummy word char; do
   reference "$m.model" "$m"
 done
 if [[ -d "$SHARED" ]]; then
