@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.ML.RemBert.Checkpoints;
+using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
@@ -84,7 +85,7 @@ public static class ForwardCommand
 
     private static void WriteOutputs(string path, IReadOnlyList<(string Name, Tensor Value)> outputs)
     {
-        AtomicFile.Write(path, (stream, _) =>
+        AtomicFile.Write(path, stream =>
         {
             using var json = new Utf8JsonWriter(stream);
             json.WriteStartObject();
@@ -100,6 +101,6 @@ public static class ForwardCommand
                 json.WriteEndObject();
             }
             json.WriteEndObject();
-        }, CancellationToken.None);
+        });
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML.RemBert.MLNet.DataFiles;
+using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Cli.Commands;
 
@@ -81,18 +82,8 @@ public static class PredictCommand
         IReadOnlyList<string> outputColumns = requestedColumns is { Length: > 0 } ? requestedColumns : AddedColumns(data.Schema, predictions.Schema);
 
         // Atomic: a crash never leaves a half-written predictions file behind under the requested name.
-        string temporary = outputFile.FullName + ".tmp";
-        long rows;
-        try
-        {
-            using (var stream = File.Create(temporary))
-                rows = JsonLinesWriter.Write(predictions, outputColumns, stream);
-            File.Move(temporary, outputFile.FullName, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        long rows = 0;
+        AtomicFile.Write(outputFile.FullName, stream => rows = JsonLinesWriter.Write(predictions, outputColumns, stream));
         Console.Error.WriteLine($"Wrote {rows} rows ({string.Join(", ", outputColumns)}) to {outputFile.FullName}");
         return Success;
     }

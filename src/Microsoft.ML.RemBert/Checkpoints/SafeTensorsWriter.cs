@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.ML.RemBert.IO;
 using System.Text.Json;
 using TorchSharp;
 

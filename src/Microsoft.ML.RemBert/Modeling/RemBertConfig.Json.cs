@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Modeling;
 
@@ -157,16 +158,7 @@ public sealed partial record RemBertConfig
         Validate();
         Directory.CreateDirectory(directory);
         var target = Path.Combine(directory, ConfigFileName);
-        var temp = Path.Combine(directory, $".{ConfigFileName}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, ToJson(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.Write(target, stream => stream.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(ToJson())));
         return target;
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.ML.RemBert.IO;
+
 namespace Microsoft.ML.RemBert.Tokenization;
 
 public sealed partial class RemBertTokenizer
@@ -12,21 +14,7 @@ public sealed partial class RemBertTokenizer
             throw new DirectoryNotFoundException($"Cannot save the vocabulary: directory '{directory}' does not exist.");
 
         var path = Path.Combine(directory, VocabularyFileName);
-        var temporary = Path.Combine(directory, $".{VocabularyFileName}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                stream.Write(SentencePiece.ModelBytes.Span);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        AtomicFile.Write(path, stream => stream.Write(SentencePiece.ModelBytes.Span));
         return path;
     }
 }

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.RemBert.Checkpoints;
+namespace Microsoft.ML.RemBert.IO;
 
 /// <summary>
 /// Writes files so that readers see either the old file or the complete new one: content goes to a temporary file
@@ -12,6 +12,10 @@ internal static class AtomicFile
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
     public static void Write(string path, Action<Stream, CancellationToken> write, CancellationToken cancellationToken) =>
         WriteAll(new[] { (path, write) }, cancellationToken);
+
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically, with no cancellation.</summary>
+    public static void Write(string path, Action<Stream> write) =>
+        Write(path, (stream, _) => write(stream), CancellationToken.None);
 
     /// <summary>
     /// Writes every file to its temporary name first and renames them into place only when all were written, so a
