@@ -10,7 +10,14 @@ namespace ModelThroughput;
 /// <summary>The whole benchmark: build, time forwards and matmuls, save, and measure a fresh process loading the save.</summary>
 internal static class FullRun
 {
-    public static int Run()
+    /// <summary>Command-line flag: only build, save and time <see cref="LoadOnlyRepeats"/> loads of model.safetensors.</summary>
+    public const string LoadOnlyArgument = "--load-only";
+
+    /// <summary>Fresh-process loads timed in load-only mode; several, because other processes on the machine skew single runs.</summary>
+    private const int LoadOnlyRepeats = 3;
+
+    /// <param name="loadOnly">Skip the forward, matmul and pickle measurements; time only loads of model.safetensors.</param>
+    public static int Run(bool loadOnly = false)
     {
         Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}, load average: {LoadAverage()}");
         var config = RemBertConfig.GoogleRemBert();
@@ -21,6 +28,49 @@ internal static class FullRun
         Console.WriteLine($"model: RemBertModel, google/rembert config (hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, vocab {config.VocabSize}), random init in {build.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine($"parameters: {parameters:N0} ({parameters * sizeof(float) / BytesPerGiB:F2} GiB fp32)");
 
+        if (!loadOnly) MeasureCompute(model);
+
+        string root = Path.Combine(Path.GetTempPath(), "rembert-throughput-" + Guid.NewGuid().ToString("N"));
+        string safetensorsDirectory = Path.Combine(root, "safetensors"), pickleDirectory = Path.Combine(root, "pickle");
+        try
+        {
+            var save = Stopwatch.StartNew();
+            model.SavePretrained(safetensorsDirectory);
+            save.Stop();
+            long safetensorsBytes = new FileInfo(Path.Combine(safetensorsDirectory, CheckpointFileNames.SafeTensors)).Length;
+            Console.WriteLine($"save (SavePretrained): {safetensorsBytes / BytesPerGiB:F2} GiB model.safetensors in {save.Elapsed.TotalSeconds:F1} s");
+            long weightBytes = parameters * sizeof(float);
+            if (loadOnly)
+            {
+                model.Dispose();
+                bool allLoaded = true;
+                for (int i = 0; i < LoadOnlyRepeats; i++)
+                    allLoaded &= MeasureLoadInChildProcess("ours, model.safetensors", LoadMemoryProbe.OursArgument, safetensorsDirectory, safetensorsBytes, weightBytes);
+                return allLoaded ? 0 : 1;
+            }
+
+            // The same weights as a torch.save zip (written by PyBridge, whose zip entries are deflated, hence a smaller
+            // file), to measure both of our readers and PyBridge's.
+            Directory.CreateDirectory(pickleDirectory);
+            File.Copy(Path.Combine(safetensorsDirectory, CheckpointFileNames.Config), Path.Combine(pickleDirectory, CheckpointFileNames.Config));
+            model.save_py(Path.Combine(pickleDirectory, CheckpointFileNames.PyTorch));
+            long pickleBytes = new FileInfo(Path.Combine(pickleDirectory, CheckpointFileNames.PyTorch)).Length;
+            model.Dispose();
+
+            bool ok = MeasureLoadInChildProcess("ours, model.safetensors", LoadMemoryProbe.OursArgument, safetensorsDirectory, safetensorsBytes, weightBytes)
+                & MeasureLoadInChildProcess("ours, pytorch_model.bin", LoadMemoryProbe.OursArgument, pickleDirectory, pickleBytes, weightBytes)
+                & MeasureLoadInChildProcess("PyBridge load_py, pytorch_model.bin", LoadMemoryProbe.PyBridgeArgument, pickleDirectory, pickleBytes, weightBytes);
+            return ok ? 0 : 1;
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>Forward throughput of <paramref name="model"/> and the fp32 matmul rate of the same libtorch, printed.</summary>
+    private static void MeasureCompute(RemBertModel model)
+    {
         double secondsPerForward = ForwardBenchmark.MeasureSecondsPerForward(model);
         double tokensPerSecond = BatchSize * SequenceLength / secondsPerForward;
         double modelGflops = ForwardBenchmark.ForwardFlops(model) / secondsPerForward / Giga;
@@ -32,35 +82,6 @@ internal static class FullRun
         double matmulGflops = MatmulBenchmark.MeasureGflops();
         Console.WriteLine($"fp32 matmul {MatmulSize}x{MatmulSize} ({MatmulRepeats} repeats): {matmulGflops:F1} GFLOP/s");
         Console.WriteLine($"ratio model / matmul: {modelGflops / matmulGflops:P1} (load average now: {LoadAverage()}; other processes skew both)");
-
-        string root = Path.Combine(Path.GetTempPath(), "rembert-throughput-" + Guid.NewGuid().ToString("N"));
-        string safetensorsDirectory = Path.Combine(root, "safetensors"), pickleDirectory = Path.Combine(root, "pickle");
-        try
-        {
-            var save = Stopwatch.StartNew();
-            model.SavePretrained(safetensorsDirectory);
-            save.Stop();
-            long safetensorsBytes = new FileInfo(Path.Combine(safetensorsDirectory, CheckpointFileNames.SafeTensors)).Length;
-            Console.WriteLine($"save (SavePretrained): {safetensorsBytes / BytesPerGiB:F2} GiB model.safetensors in {save.Elapsed.TotalSeconds:F1} s");
-
-            // The same weights as a torch.save zip (written by PyBridge, whose zip entries are deflated, hence a smaller
-            // file), to measure both of our readers and PyBridge's.
-            Directory.CreateDirectory(pickleDirectory);
-            File.Copy(Path.Combine(safetensorsDirectory, CheckpointFileNames.Config), Path.Combine(pickleDirectory, CheckpointFileNames.Config));
-            model.save_py(Path.Combine(pickleDirectory, CheckpointFileNames.PyTorch));
-            long pickleBytes = new FileInfo(Path.Combine(pickleDirectory, CheckpointFileNames.PyTorch)).Length;
-            model.Dispose();
-
-            long weightBytes = parameters * sizeof(float);
-            bool ok = MeasureLoadInChildProcess("ours, model.safetensors", LoadMemoryProbe.OursArgument, safetensorsDirectory, safetensorsBytes, weightBytes)
-                & MeasureLoadInChildProcess("ours, pytorch_model.bin", LoadMemoryProbe.OursArgument, pickleDirectory, pickleBytes, weightBytes)
-                & MeasureLoadInChildProcess("PyBridge load_py, pytorch_model.bin", LoadMemoryProbe.PyBridgeArgument, pickleDirectory, pickleBytes, weightBytes);
-            return ok ? 0 : 1;
-        }
-        finally
-        {
-            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-        }
     }
 
     /// <summary>The 1/5/15-minute load averages, to show whether other processes competed for the cores.</summary>

@@ -22,7 +22,7 @@ public static class RemBertPretrained
     /// <summary>
     /// Loads <typeparamref name="TModel"/> (e.g. <see cref="RemBertForSequenceClassification"/>) whatever config.json
     /// names, so a head can start from a base-only checkpoint such as google/rembert; head weights the checkpoint lacks
-    /// keep their initialisation and are listed in one warning.
+    /// get transformers' initialisation and are listed in one warning.
     /// </summary>
     public static TModel FromPretrained<TModel>(string directory, torch.Device? device = null, CheckpointLoadOptions? options = null)
         where TModel : RemBertPreTrainedModel =>
@@ -37,7 +37,7 @@ public static class RemBertPretrained
     {
         // Our classes carry transformers' class names, so the type name is the architecture name.
         var architecture = typeof(TModel) == typeof(RemBertPreTrainedModel) ? null : typeof(TModel).Name;
-        var result = Load(directory, config => architecture is null ? RemBertModelFactory.Create(config) : RemBertModelFactory.Create(config, architecture), device, options);
+        var result = Load(directory, architecture, device, options);
         return new RemBertLoadResult<TModel>((TModel)result.Model, result.Report);
     }
 
@@ -54,17 +54,23 @@ public static class RemBertPretrained
         CheckpointWriter.SaveDirectory(model, directory, config.ToJson(), cancellationToken);
     }
 
-    private static RemBertLoadResult<RemBertPreTrainedModel> Load(string directory, Func<RemBertConfig, RemBertPreTrainedModel> build,
+    /// <summary>
+    /// Builds <paramref name="architecture"/> (config.json's when null) without the random initialisation, loads the
+    /// checkpoint, then initialises only the weights it lacked, as transformers does: drawing random values for a
+    /// 2 GB model only to overwrite them costs seconds.
+    /// </summary>
+    private static RemBertLoadResult<RemBertPreTrainedModel> Load(string directory, string? architecture,
         torch.Device? device, CheckpointLoadOptions? options)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var config = RemBertConfig.Load(directory);
         using var reader = CheckpointReader.Open(directory);
-        var model = build(config);
+        var model = RemBertModelFactory.Create(config, architecture ?? RemBertModelFactory.ConfiguredArchitecture(config), initializeWeights: false);
         try
         {
             if (device is not null) model.to(device);
             var report = CheckpointLoader.LoadInto(model, reader, options);
+            RemBertWeightInitializer.Initialize(model, config, report.MissingKeys);
             model.eval();
             return new RemBertLoadResult<RemBertPreTrainedModel>(model, report);
         }

@@ -16,12 +16,12 @@ public abstract class RemBertClassifierModel : RemBertTaskModel
 #pragma warning restore IDE1006
 
     /// <summary>Builds the base model, <c>dropout</c> (classifier_dropout_prob) and <c>classifier</c> (hidden → <paramref name="outputs"/>).</summary>
-    private protected RemBertClassifierModel(string name, RemBertConfig config, bool addPoolingLayer, long outputs)
+    private protected RemBertClassifierModel(string name, RemBertConfig config, bool addPoolingLayer, long outputs, bool initializeWeights)
         : base(name, config, addPoolingLayer)
     {
         dropout = nn.Dropout(config.ClassifierDropoutProb);
         classifier = nn.Linear(config.HiddenSize, outputs);
-        CompleteConstruction();
+        CompleteConstruction(initializeWeights);
     }
 
     /// <summary>classifier(dropout(<paramref name="features"/>)).</summary>

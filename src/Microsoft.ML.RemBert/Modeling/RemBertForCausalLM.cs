@@ -10,7 +10,10 @@ namespace Microsoft.ML.RemBert.Modeling;
 public sealed class RemBertForCausalLM : RemBertLanguageModel
 {
     /// <summary>Builds and initialises the model.</summary>
-    public RemBertForCausalLM(RemBertConfig config) : base(nameof(RemBertForCausalLM), config) { }
+    public RemBertForCausalLM(RemBertConfig config) : this(config, initializeWeights: true) { }
+
+    /// <summary>Builds the model, initialised unless <paramref name="initializeWeights"/> is false (a checkpoint load initialises only what the file lacks).</summary>
+    internal RemBertForCausalLM(RemBertConfig config, bool initializeWeights) : base(nameof(RemBertForCausalLM), config, initializeWeights) { }
 
     /// <summary>
     /// Vocabulary logits [batch, seq, vocab_size]; with <paramref name="labels"/> [batch, seq] (usually the input ids,

@@ -7,7 +7,10 @@ namespace Microsoft.ML.RemBert.Modeling;
 public sealed class RemBertForMaskedLM : RemBertLanguageModel
 {
     /// <summary>Builds and initialises the model.</summary>
-    public RemBertForMaskedLM(RemBertConfig config) : base(nameof(RemBertForMaskedLM), config) { }
+    public RemBertForMaskedLM(RemBertConfig config) : this(config, initializeWeights: true) { }
+
+    /// <summary>Builds the model, initialised unless <paramref name="initializeWeights"/> is false (a checkpoint load initialises only what the file lacks).</summary>
+    internal RemBertForMaskedLM(RemBertConfig config, bool initializeWeights) : base(nameof(RemBertForMaskedLM), config, initializeWeights) { }
 
     /// <summary>Vocabulary logits [batch, seq, vocab_size]; with <paramref name="labels"/> [batch, seq] (-100 = not scored), the mean cross entropy.</summary>
     public MaskedLMOutput forward(Tensor input_ids, Tensor? attention_mask = null, Tensor? token_type_ids = null, Tensor? labels = null)

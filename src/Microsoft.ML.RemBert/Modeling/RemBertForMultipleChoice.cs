@@ -13,8 +13,11 @@ public sealed class RemBertForMultipleChoice : RemBertClassifierModel
     private const int ScoresPerChoice = 1;
 
     /// <summary>Builds and initialises the model.</summary>
-    public RemBertForMultipleChoice(RemBertConfig config)
-        : base(nameof(RemBertForMultipleChoice), config, addPoolingLayer: true, outputs: ScoresPerChoice) { }
+    public RemBertForMultipleChoice(RemBertConfig config) : this(config, initializeWeights: true) { }
+
+    /// <summary>Builds the model, initialised unless <paramref name="initializeWeights"/> is false (a checkpoint load initialises only what the file lacks).</summary>
+    internal RemBertForMultipleChoice(RemBertConfig config, bool initializeWeights)
+        : base(nameof(RemBertForMultipleChoice), config, addPoolingLayer: true, outputs: ScoresPerChoice, initializeWeights) { }
 
     /// <summary>
     /// Logits [batch, choices] for inputs [batch, choices, seq]; with <paramref name="labels"/> [batch] (the correct

@@ -18,11 +18,15 @@ public sealed class RemBertForQuestionAnswering : RemBertTaskModel
 #pragma warning restore IDE1006
 
     /// <summary>Builds and initialises the model.</summary>
-    public RemBertForQuestionAnswering(RemBertConfig config) : base(nameof(RemBertForQuestionAnswering), config, addPoolingLayer: false)
+    public RemBertForQuestionAnswering(RemBertConfig config) : this(config, initializeWeights: true) { }
+
+    /// <summary>Builds the model, initialised unless <paramref name="initializeWeights"/> is false (a checkpoint load initialises only what the file lacks).</summary>
+    internal RemBertForQuestionAnswering(RemBertConfig config, bool initializeWeights)
+        : base(nameof(RemBertForQuestionAnswering), config, addPoolingLayer: false)
     {
         // transformers sizes qa_outputs by num_labels and then splits it into exactly two columns, so only 2 works there.
         qa_outputs = nn.Linear(config.HiddenSize, SpanEndpoints);
-        CompleteConstruction();
+        CompleteConstruction(initializeWeights);
     }
 
     /// <summary>

@@ -10,8 +10,11 @@ namespace Microsoft.ML.RemBert.Modeling;
 public sealed class RemBertForSequenceClassification : RemBertClassifierModel
 {
     /// <summary>Builds and initialises the model with <c>num_labels</c> outputs.</summary>
-    public RemBertForSequenceClassification(RemBertConfig config)
-        : base(nameof(RemBertForSequenceClassification), config, addPoolingLayer: true, outputs: config.NumLabels) { }
+    public RemBertForSequenceClassification(RemBertConfig config) : this(config, initializeWeights: true) { }
+
+    /// <summary>Builds the model, initialised unless <paramref name="initializeWeights"/> is false (a checkpoint load initialises only what the file lacks).</summary>
+    internal RemBertForSequenceClassification(RemBertConfig config, bool initializeWeights)
+        : base(nameof(RemBertForSequenceClassification), config, addPoolingLayer: true, outputs: config.NumLabels, initializeWeights) { }
 
     /// <summary>
     /// Logits [batch, num_labels]; with <paramref name="labels"/>, the loss chosen by <c>problem_type</c> (or inferred

@@ -10,8 +10,11 @@ namespace Microsoft.ML.RemBert.Modeling;
 public sealed class RemBertForTokenClassification : RemBertClassifierModel
 {
     /// <summary>Builds and initialises the model with <c>num_labels</c> outputs per token.</summary>
-    public RemBertForTokenClassification(RemBertConfig config)
-        : base(nameof(RemBertForTokenClassification), config, addPoolingLayer: false, outputs: config.NumLabels) { }
+    public RemBertForTokenClassification(RemBertConfig config) : this(config, initializeWeights: true) { }
+
+    /// <summary>Builds the model, initialised unless <paramref name="initializeWeights"/> is false (a checkpoint load initialises only what the file lacks).</summary>
+    internal RemBertForTokenClassification(RemBertConfig config, bool initializeWeights)
+        : base(nameof(RemBertForTokenClassification), config, addPoolingLayer: false, outputs: config.NumLabels, initializeWeights) { }
 
     /// <summary>Logits [batch, seq, num_labels]; with <paramref name="labels"/> [batch, seq] (-100 = not scored), the mean cross entropy.</summary>
     public TokenClassifierOutput forward(Tensor input_ids, Tensor? attention_mask = null, Tensor? token_type_ids = null, Tensor? labels = null)

@@ -10,11 +10,11 @@ public abstract class RemBertLanguageModel : RemBertTaskModel
     private readonly RemBertOnlyMLMHead cls;
 #pragma warning restore IDE1006
 
-    /// <summary>Builds the base model (no pooler) and the LM head.</summary>
-    private protected RemBertLanguageModel(string name, RemBertConfig config) : base(name, config, addPoolingLayer: false)
+    /// <summary>Builds the base model (no pooler) and the LM head, initialised unless <paramref name="initializeWeights"/> is false.</summary>
+    private protected RemBertLanguageModel(string name, RemBertConfig config, bool initializeWeights) : base(name, config, addPoolingLayer: false)
     {
         cls = new RemBertOnlyMLMHead(config);
-        CompleteConstruction();
+        CompleteConstruction(initializeWeights);
     }
 
     /// <summary>Vocabulary logits [batch, seq, vocab_size].</summary>

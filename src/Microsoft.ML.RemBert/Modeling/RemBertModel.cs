@@ -19,7 +19,10 @@ public sealed class RemBertModel : RemBertPreTrainedModel
     /// <summary>Builds an initialised encoder, with a pooler unless <paramref name="addPoolingLayer"/> is false.</summary>
     public RemBertModel(RemBertConfig config, bool addPoolingLayer = true) : this(config, addPoolingLayer, initializeWeights: true) { }
 
-    /// <summary>Heads build their encoder uninitialised and initialise the whole tree once, as transformers' post_init does.</summary>
+    /// <summary>
+    /// Heads build their encoder uninitialised and initialise the whole tree once, as transformers' post_init does;
+    /// a checkpoint load builds it uninitialised and initialises only the weights the file lacks.
+    /// </summary>
     internal RemBertModel(RemBertConfig config, bool addPoolingLayer, bool initializeWeights) : base(nameof(RemBertModel), config)
     {
         embeddings = new RemBertEmbeddings(config);

@@ -21,10 +21,13 @@ public abstract class RemBertTaskModel : RemBertPreTrainedModel
     /// <inheritdoc/>
     public override RemBertModel BaseModel => rembert;
 
-    /// <summary>Registers the head's modules and initialises all weights; the last step of every head's constructor.</summary>
-    private protected void CompleteConstruction()
+    /// <summary>
+    /// Registers the head's modules and initialises all weights unless <paramref name="initializeWeights"/> is false;
+    /// the last step of every head's constructor.
+    /// </summary>
+    private protected void CompleteConstruction(bool initializeWeights)
     {
         RegisterComponents();
-        InitializeWeights();
+        if (initializeWeights) InitializeWeights();
     }
 }
