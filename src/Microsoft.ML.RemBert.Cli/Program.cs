@@ -4,6 +4,9 @@ namespace Microsoft.ML.RemBert.Cli;
 
 public static class Program
 {
+    /// <summary>Exit code of every command when the arguments themselves are wrong (1 is a bad input file or value).</summary>
+    public const int UsageError = 2;
+
     public static int Main(string[] args)
     {
         var root = new RootCommand("rembert: RemBERT for .NET (forward passes, tokenization, training).");
@@ -11,6 +14,15 @@ public static class Program
         root.Subcommands.Add(Commands.TokenizeCommand.Create());
         root.Subcommands.Add(Commands.PredictCommand.Create());
         root.Subcommands.Add(Commands.DemoCommand.Create());
-        return root.Parse(args).Invoke();
+
+        var parsed = root.Parse(args);
+        // One convention for all commands: wrong arguments print what is wrong and exit with 2, before any work.
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) Console.Error.WriteLine($"rembert: {error.Message}");
+            Console.Error.WriteLine("Run 'rembert --help' (or 'rembert COMMAND --help') for usage.");
+            return UsageError;
+        }
+        return parsed.Invoke();
     }
 }

@@ -8,6 +8,7 @@ using Xunit;
 namespace Microsoft.ML.RemBert.Tests.Tokenization;
 
 /// <summary>`rembert tokenize`, run in-process with in-memory stdin/stdout.</summary>
+[Collection(ConsoleRedirection.Name)]
 public class TokenizeCommandTests
 {
     private static (int Code, string[] Lines, string Error) Run(string input, params string[] args)
