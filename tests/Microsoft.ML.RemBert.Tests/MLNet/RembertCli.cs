@@ -16,7 +16,7 @@ internal static class RembertCli
         string beside = Path.Combine(AppContext.BaseDirectory, "rembert.dll");
         if (File.Exists(beside))
             return beside;
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         string built = Path.Combine(TestPaths.RepoRoot, "src", "Microsoft.ML.RemBert.Cli", "bin", configuration, "net10.0", "rembert.dll");
         return File.Exists(built) ? built : throw new FileNotFoundException($"rembert.dll is neither at {beside} nor at {built}; build the CLI first.");
     }
