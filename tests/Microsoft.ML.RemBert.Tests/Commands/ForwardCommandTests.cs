@@ -78,6 +78,25 @@ public class ForwardCommandTests
         finally { dir.Delete(recursive: true); }
     }
 
+    /// <summary>[[3, 5], [4, [6]]] has as many numbers as a [2, 2, 1] array; for a multiple-choice checkpoint (rank-3 input)
+    /// it must still be rejected as ragged, not run as the ids [[[3], [5]], [[4], [6]]].</summary>
+    [SkippableFact]
+    public void ANestedArrayAfterNumbersIsRagged()
+    {
+        var fixture = ReferenceFixture.Load();
+        var dir = Directory.CreateTempSubdirectory("rembert-forward-");
+        try
+        {
+            var inputs = Path.Combine(dir.FullName, "in.json");
+            File.WriteAllText(inputs, """{"input_ids": [[3, 5], [4, [6]]]}""");
+            var ex = Assert.Throws<InvalidDataException>(() =>
+                ForwardCommand.Run(fixture.Checkpoint("mc"), inputs, Path.Combine(dir.FullName, "out.json"), torch.CPU, TextWriter.Null));
+            Assert.Contains("ragged", ex.Message);
+            Assert.False(File.Exists(Path.Combine(dir.FullName, "out.json")));
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
     /// <summary>Writes the fixture's inputs as the CLI's JSON (grouped as [question][choice][length] for multiple choice), runs it, returns the output file's JSON.</summary>
     private static JsonElement RunForward(ReferenceFixture fixture, string checkpoint)
     {
