@@ -2,8 +2,8 @@ using System.Text;
 
 namespace Microsoft.ML.RemBert.Tokenization;
 
-/// <summary>The text clean-up behind RemBERT's tokenizer_config.json options: <c>do_lower_case</c> lower-cases like
-/// Python's <c>str.lower</c> (as transformers' <c>tokenize</c> does, outside special tokens), and <c>keep_accents=false</c>
+/// <summary>The text clean-up behind RemBERT's tokenizer_config.json options: <c>do_lower_case</c> lower-cases each
+/// character like Python's <c>str.lower</c> (as transformers' <c>tokenize</c> does, outside special tokens), and <c>keep_accents=false</c>
 /// applies NFKD and drops combining marks (ALBERT/XLNet's <c>preprocess_text</c>). Every output character remembers its
 /// original range so offsets survive the rewriting.</summary>
 /// <remarks>transformers' slow RemBertTokenizer stores remove_space and keep_accents without applying them. remove_space is
@@ -38,7 +38,7 @@ internal sealed class TextPreprocessor
 
     /// <summary>Python's <c>"".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))</c>.
     /// NFKD works code point by code point here: canonical reordering only moves combining marks, and those are dropped.</summary>
-    private static MappedText StripAccents(MappedText input) => MapRunes(input, (_, _, rune) =>
+    private static MappedText StripAccents(MappedText input) => MapRunes(input, rune =>
     {
         var kept = new StringBuilder();
         foreach (var part in rune.ToString().Normalize(NormalizationForm.FormKD).EnumerateRunes())
@@ -48,9 +48,9 @@ internal sealed class TextPreprocessor
 
     private static MappedText Lower(MappedText input) => MapRunes(input, PythonText.Lower);
 
-    /// <summary>Replaces each code point by <paramref name="map"/>(text, index, rune), every output character keeping the
+    /// <summary>Replaces each code point by <paramref name="map"/>(rune), every output character keeping the
     /// code point's original range. A lone surrogate has no code point to map and passes through unchanged.</summary>
-    private static MappedText MapRunes(MappedText input, Func<string, int, Rune, string> map)
+    private static MappedText MapRunes(MappedText input, Func<Rune, string> map)
     {
         var text = input.Text.ToString();
         var output = new MappedText(text.Length);
@@ -65,7 +65,7 @@ internal sealed class TextPreprocessor
                 i++;
                 continue;
             }
-            output.Append(map(text, i, rune), input.Starts[i], input.Ends[i + width - 1]);
+            output.Append(map(rune), input.Starts[i], input.Ends[i + width - 1]);
             i += width;
         }
         return output;

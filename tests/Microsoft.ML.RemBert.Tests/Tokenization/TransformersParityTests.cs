@@ -39,4 +39,16 @@ public class TransformersParityTests
 
         Assert.Equal(tokenizer.Encode("Hello").InputIds, encoding.InputIds);
     }
+
+    /// <summary>transformers' do_lower_case runs <c>re.sub(r"(specials)|(.+?)", ...)</c>: the lazy group matches one character
+    /// at a time, so each is lower-cased alone and a word-final Σ becomes σ, not the ς of a whole-string <c>str.lower</c>.
+    /// Expected ids: python3-sentencepiece on "οδοσ" and "σοφοσ.".</summary>
+    [SkippableTheory]
+    [InlineData("ΟΔΟΣ", new[] { 5, 171, 626, 171, 305 })]
+    [InlineData("ΣΟΦΟΣ.", new[] { 5, 305, 171, 1034, 171, 305, 9 })]
+    public void DoLowerCase_LowersEachCharacterAlone_AsTransformersRegexDoes(string text, int[] expected)
+    {
+        var tokenizer = FixtureTokenizer.Load(new RemBertTokenizerOptions { DoLowerCase = true });
+        Assert.Equal(expected, tokenizer.Encode(text, options: NoSpecialTokens).InputIds);
+    }
 }
