@@ -77,6 +77,9 @@ public static class ForwardCommand
             return;
         }
         int length = element.GetArrayLength();
+        // A new, deeper dimension after the first number ([[1, 2], [3, [4]]]) is ragged too, even when the counts multiply out.
+        if (depth == shape.Count && values.Count > 0)
+            throw new InvalidDataException($"{path}: '{key}' is ragged (an array at depth {depth}, where numbers were found before).");
         if (depth == shape.Count) shape.Add(length);
         else if (shape[depth] != length)
             throw new InvalidDataException($"{path}: '{key}' is ragged: a row at depth {depth} has {length} items, another {shape[depth]}.");

@@ -53,10 +53,20 @@ internal sealed class CheckpointKeyMap
         return new CheckpointKeyMap(map, missing, unexpected, ignored);
     }
 
+    /// <summary>The key itself, then with the prefix removed or added; then the same with the legacy LayerNorm names.</summary>
     private static IEnumerable<string> Candidates(string modelKey, string basePrefix)
     {
-        yield return modelKey;
-        if (modelKey.StartsWith(basePrefix, StringComparison.Ordinal)) yield return modelKey[basePrefix.Length..];
-        else yield return basePrefix + modelKey;
+        var other = modelKey.StartsWith(basePrefix, StringComparison.Ordinal) ? modelKey[basePrefix.Length..] : basePrefix + modelKey;
+        var keys = new[] { modelKey, other };
+        return keys.Concat(keys.Select(LegacyLayerNormName).OfType<string>());
+    }
+
+    /// <summary>TensorFlow-era checkpoints call LayerNorm's weight and bias gamma and beta; transformers renames them on load.</summary>
+    private static string? LegacyLayerNormName(string key)
+    {
+        const string Weight = "LayerNorm.weight", Bias = "LayerNorm.bias", Gamma = "LayerNorm.gamma", Beta = "LayerNorm.beta";
+        if (key.EndsWith(Weight, StringComparison.Ordinal)) return key[..^Weight.Length] + Gamma;
+        if (key.EndsWith(Bias, StringComparison.Ordinal)) return key[..^Bias.Length] + Beta;
+        return null;
     }
 }

@@ -49,10 +49,23 @@ public static class RemBertPretrained
     public static void SavePretrained(this RemBertPreTrainedModel model, string directory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var config = model.Config with { Architectures = new[] { model.GetType().Name } };
+        var config = model.Config with { Architectures = new[] { model.GetType().Name }, TorchDtype = SavedDtypeName(model) };
         config.Validate();
         CheckpointWriter.SaveDirectory(model, directory, config.ToJson(), cancellationToken);
     }
+
+    /// <summary>
+    /// config.json's <c>torch_dtype</c> for the weights about to be written, as transformers' save_pretrained records it:
+    /// the parameters' dtype, not the one the model was loaded from (a float16 checkpoint loads into float32).
+    /// </summary>
+    private static string? SavedDtypeName(RemBertPreTrainedModel model) => model.parameters().First().dtype switch
+    {
+        torch.ScalarType.Float32 => "float32",
+        torch.ScalarType.Float16 => "float16",
+        torch.ScalarType.BFloat16 => "bfloat16",
+        torch.ScalarType.Float64 => "float64",
+        _ => model.Config.TorchDtype,
+    };
 
     /// <summary>
     /// Builds <paramref name="architecture"/> (config.json's when null) without the random initialisation, loads the

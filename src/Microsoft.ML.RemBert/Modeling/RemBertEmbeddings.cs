@@ -17,12 +17,16 @@ public sealed class RemBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
 #pragma warning restore IDE1006
+    private readonly long _vocabSize;
+    private readonly long _typeVocabSize;
 
     /// <summary>Builds the embedding tables from a configuration.</summary>
     public RemBertEmbeddings(RemBertConfig config) : base(nameof(RemBertEmbeddings))
     {
         PaddingIndex = config.PadTokenId;
         MaxPositions = config.MaxPositionEmbeddings;
+        _vocabSize = config.VocabSize;
+        _typeVocabSize = config.TypeVocabSize;
         word_embeddings = nn.Embedding(config.VocabSize, config.InputEmbeddingSize, padding_idx: config.PadTokenId);
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.InputEmbeddingSize);
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.InputEmbeddingSize);
@@ -48,11 +52,26 @@ public sealed class RemBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         if (sequenceLength > MaxPositions)
             throw new ArgumentException(
                 $"input_ids has {sequenceLength} positions but max_position_embeddings is {MaxPositions}.", nameof(input_ids));
+        if (sequenceLength == 0)
+            throw new ArgumentException("input_ids has no positions: every sequence needs at least one token.", nameof(input_ids));
 
         using var scope = NewDisposeScope();
+        CheckIndexRange(input_ids, _vocabSize, RemBertConfigKeys.VocabSize, nameof(input_ids));
+        CheckIndexRange(token_type_ids, _typeVocabSize, RemBertConfigKeys.TypeVocabSize, nameof(token_type_ids));
         var positionIds = arange(sequenceLength, dtype: ScalarType.Int64, device: input_ids.device).unsqueeze(0);
         var embeddings = word_embeddings.forward(input_ids) + token_type_embeddings.forward(token_type_ids);
         embeddings = embeddings + position_embeddings.forward(positionIds);
         return dropout.forward(LayerNorm.forward(embeddings)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>An id outside its embedding table would fail inside libtorch as "index out of range in self", naming
+    /// neither the input nor the limit (typically: a tokenizer of another vocabulary, or a third token type).</summary>
+    private static void CheckIndexRange(Tensor ids, long tableSize, string configKey, string parameterName)
+    {
+        var smallest = ids.min().ToInt64();
+        var largest = ids.max().ToInt64();
+        if (smallest < 0 || largest >= tableSize)
+            throw new ArgumentException(
+                $"{parameterName} holds {(smallest < 0 ? smallest : largest)}, outside [0, {tableSize}) ({configKey} = {tableSize}).", parameterName);
     }
 }

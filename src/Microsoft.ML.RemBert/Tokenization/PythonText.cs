@@ -11,8 +11,6 @@ internal static class PythonText
     private const char LastInformationSeparator = '\u001F';
     private const char CapitalIWithDotAbove = '\u0130';
     private const string CapitalIWithDotAboveLower = "i\u0307";
-    private const char CapitalSigma = '\u03A3';
-    private const char FinalSigma = '\u03C2';
 
     /// <summary>A combining mark with the highest canonical combining class (240); used to probe other marks' classes.</summary>
     private const char YpogegrammeniMark = '\u0345';
@@ -34,32 +32,10 @@ internal static class PythonText
         return probe[0] != YpogegrammeniMark;
     }
 
-    /// <summary>Python's <c>str.lower()</c> of one code point at <paramref name="index"/> of <paramref name="text"/>: the
-    /// invariant simple mapping, plus the full mappings Python applies (U+0130 → "i̇", and Σ → ς at the end of a word).</summary>
-    public static string Lower(string text, int index, Rune rune)
-    {
-        if (rune.Value == CapitalIWithDotAbove) return CapitalIWithDotAboveLower;
-        if (rune.Value == CapitalSigma && IsFinalSigma(text, index)) return FinalSigma.ToString();
-        return Rune.ToLowerInvariant(rune).ToString();
-    }
-
-    /// <summary>Unicode's Final_Sigma condition: a cased letter before (skipping case-ignorable characters) and none after.</summary>
-    private static bool IsFinalSigma(string text, int index)
-    {
-        var before = index - 1;
-        while (before >= 0 && IsCaseIgnorable(text[before])) before--;
-        if (before < 0 || !IsCased(text[before])) return false;
-        var after = index + 1;
-        while (after < text.Length && IsCaseIgnorable(text[after])) after++;
-        return after >= text.Length || !IsCased(text[after]);
-    }
-
-    private static bool IsCased(char c) =>
-        char.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter;
-
-    /// <summary>Unicode's Case_Ignorable: marks, format characters, modifiers and the word-internal punctuation (apostrophes, periods, colons, middle dots).</summary>
-    private static bool IsCaseIgnorable(char c) =>
-        c is '\'' or '.' or ':' or '\u00B7' or '\u2018' or '\u2019' or '\u2024' or '\uFE52' or '\uFF07' or '\uFF0E'
-        || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format
-            or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol;
+    /// <summary>Python's <c>c.lower()</c> of the single code point <paramref name="rune"/>: the invariant simple mapping,
+    /// plus the full mapping Python applies (U+0130 → "i̇"). A lone Σ has no word around it, so it is σ.</summary>
+    /// <remarks>transformers' do_lower_case lower-cases one character at a time (its regex <c>(.+?)</c> matches a single
+    /// character), so the context-sensitive final sigma (Σ → ς) of a whole-string <c>str.lower</c> never happens.</remarks>
+    public static string Lower(Rune rune) =>
+        rune.Value == CapitalIWithDotAbove ? CapitalIWithDotAboveLower : Rune.ToLowerInvariant(rune).ToString();
 }

@@ -94,7 +94,8 @@ public sealed partial class RemBertTokenizer
         var windows = EncodeWindows(text, textPair, options);
         var target = options.Padding switch
         {
-            PaddingStrategy.MaxLength => options.MaxLength ?? Options.ModelMaxLength,
+            // transformers: padding to max_length with neither max_length nor a model limit warns and does not pad.
+            PaddingStrategy.MaxLength => options.MaxLength ?? (Options.ModelMaxLength == RemBertTokenizerOptions.UnlimitedModelMaxLength ? 0 : Options.ModelMaxLength),
             PaddingStrategy.Longest => windows.Max(w => w.Length),
             _ => 0,
         };

@@ -6,7 +6,8 @@ public sealed record RemBertTokenizerOptions
     /// <summary>Lower-cases text (outside special tokens) before SentencePiece (<c>do_lower_case</c>).</summary>
     public bool DoLowerCase { get; init; } = false;
 
-    /// <summary>Strips the text and collapses every whitespace run into one space (<c>remove_space</c>).</summary>
+    /// <summary><c>remove_space</c>, kept for the round trip: transformers' RemBertTokenizer stores it without applying it, and
+    /// so does this tokenizer (SentencePiece's normalizer collapses whitespace by itself).</summary>
     public bool RemoveSpace { get; init; } = true;
 
     /// <summary>When false, applies NFKD and drops combining marks (<c>keep_accents</c>).</summary>
@@ -27,6 +28,10 @@ public sealed record RemBertTokenizerOptions
     /// <summary>Masked-language-model token (<c>mask_token</c>); absorbs the whitespace before it in raw text.</summary>
     public string MaskToken { get; init; } = "[MASK]";
 
-    /// <summary>Longest input the model accepts (<c>model_max_length</c>); the target of <see cref="PaddingStrategy.MaxLength"/> without an explicit length.</summary>
+    /// <summary>The <see cref="ModelMaxLength"/> of a tokenizer_config.json that declares no limit (transformers writes int(1e30)).</summary>
+    public const int UnlimitedModelMaxLength = int.MaxValue;
+
+    /// <summary>Longest input the model accepts (<c>model_max_length</c>); the target of <see cref="PaddingStrategy.MaxLength"/> without an explicit length
+    /// (no padding at all when it is <see cref="UnlimitedModelMaxLength"/>, as in transformers).</summary>
     public int ModelMaxLength { get; init; } = 512;
 }

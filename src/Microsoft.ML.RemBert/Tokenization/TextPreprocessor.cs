@@ -2,17 +2,17 @@ using System.Text;
 
 namespace Microsoft.ML.RemBert.Tokenization;
 
-/// <summary>The text clean-up behind RemBERT's tokenizer_config.json options, with the semantics of ALBERT/XLNet's
-/// <c>preprocess_text</c>: <c>remove_space</c> strips the text and collapses whitespace runs into one space,
-/// <c>keep_accents=false</c> applies NFKD and drops combining marks, <c>do_lower_case</c> lower-cases like Python's
-/// <c>str.lower</c> (as transformers' <c>tokenize</c> does, outside special tokens). Every output character remembers its
+/// <summary>The text clean-up behind RemBERT's tokenizer_config.json options: <c>do_lower_case</c> lower-cases each
+/// character like Python's <c>str.lower</c> (as transformers' <c>tokenize</c> does, outside special tokens), and <c>keep_accents=false</c>
+/// applies NFKD and drops combining marks (ALBERT/XLNet's <c>preprocess_text</c>). Every output character remembers its
 /// original range so offsets survive the rewriting.</summary>
-/// <remarks>transformers' slow RemBertTokenizer stores remove_space and keep_accents without applying them; with the
-/// checkpoint defaults (remove_space=true, keep_accents=true) the ids are the same either way, because SentencePiece's own
-/// normalizer already collapses whitespace. ALBERT's replacement of <c>``</c> and <c>''</c> by <c>"</c> is not applied.</remarks>
+/// <remarks>transformers' slow RemBertTokenizer stores remove_space and keep_accents without applying them. remove_space is
+/// therefore not applied here either: Python's <c>" ".join(s.split())</c> is not id-neutral, because <c>str.split</c> counts
+/// \v, \x1c-\x1f and \x85 as whitespace while SentencePiece's normalizer drops or keeps them (it collapses the ordinary
+/// whitespace by itself). keep_accents=false is applied, a deliberate extension (the checkpoint default is true).
+/// ALBERT's replacement of <c>``</c> and <c>''</c> by <c>"</c> is not applied.</remarks>
 internal sealed class TextPreprocessor
 {
-    private const char Space = ' ';
     private readonly RemBertTokenizerOptions _options;
 
     public TextPreprocessor(RemBertTokenizerOptions options) => _options = options;
@@ -20,28 +20,13 @@ internal sealed class TextPreprocessor
     /// <summary>Preprocesses <c>text[start..end)</c>; offsets of the result point into <paramref name="text"/>.</summary>
     public PreprocessedSegment Process(string text, int start, int end)
     {
-        var collapseSpace = _options.RemoveSpace && !IsAlreadyCollapsed(text, start, end);
-        if (!collapseSpace && _options.KeepAccents && !_options.DoLowerCase)
+        if (_options.KeepAccents && !_options.DoLowerCase)
             return new PreprocessedSegment(text.AsMemory(start, end - start), start);
 
-        var mapped = collapseSpace ? CollapseSpace(text, start, end) : Identity(text, start, end);
+        var mapped = Identity(text, start, end);
         if (!_options.KeepAccents) mapped = StripAccents(mapped);
         if (_options.DoLowerCase) mapped = Lower(mapped);
         return new PreprocessedSegment(mapped.Text.ToString(), mapped.Starts.ToArray(), mapped.Ends.ToArray(), end);
-    }
-
-    /// <summary>True when <c>" ".join(s.strip().split())</c> would return <c>s</c> unchanged (the common case, kept allocation-free).</summary>
-    private static bool IsAlreadyCollapsed(string text, int start, int end)
-    {
-        if (start == end) return true;
-        if (PythonText.IsSpace(text[start]) || PythonText.IsSpace(text[end - 1])) return false;
-        for (var i = start + 1; i < end - 1; i++)
-        {
-            var c = text[i];
-            if (!PythonText.IsSpace(c)) continue;
-            if (c != Space || PythonText.IsSpace(text[i + 1])) return false;
-        }
-        return true;
     }
 
     private static MappedText Identity(string text, int start, int end)
@@ -51,29 +36,9 @@ internal sealed class TextPreprocessor
         return mapped;
     }
 
-    /// <summary>Python's <c>" ".join(s.strip().split())</c>; the single space stands for the whole whitespace run.</summary>
-    private static MappedText CollapseSpace(string text, int start, int end)
-    {
-        var mapped = new MappedText(end - start);
-        var i = start;
-        while (i < end)
-        {
-            if (!PythonText.IsSpace(text[i]))
-            {
-                mapped.Append(text[i], i, i + 1);
-                i++;
-                continue;
-            }
-            var runStart = i;
-            while (i < end && PythonText.IsSpace(text[i])) i++;
-            if (mapped.Text.Length > 0 && i < end) mapped.Append(Space, runStart, i);
-        }
-        return mapped;
-    }
-
     /// <summary>Python's <c>"".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))</c>.
     /// NFKD works code point by code point here: canonical reordering only moves combining marks, and those are dropped.</summary>
-    private static MappedText StripAccents(MappedText input) => MapRunes(input, (_, _, rune) =>
+    private static MappedText StripAccents(MappedText input) => MapRunes(input, rune =>
     {
         var kept = new StringBuilder();
         foreach (var part in rune.ToString().Normalize(NormalizationForm.FormKD).EnumerateRunes())
@@ -83,9 +48,9 @@ internal sealed class TextPreprocessor
 
     private static MappedText Lower(MappedText input) => MapRunes(input, PythonText.Lower);
 
-    /// <summary>Replaces each code point by <paramref name="map"/>(text, index, rune), every output character keeping the
+    /// <summary>Replaces each code point by <paramref name="map"/>(rune), every output character keeping the
     /// code point's original range. A lone surrogate has no code point to map and passes through unchanged.</summary>
-    private static MappedText MapRunes(MappedText input, Func<string, int, Rune, string> map)
+    private static MappedText MapRunes(MappedText input, Func<Rune, string> map)
     {
         var text = input.Text.ToString();
         var output = new MappedText(text.Length);
@@ -100,7 +65,7 @@ internal sealed class TextPreprocessor
                 i++;
                 continue;
             }
-            output.Append(map(text, i, rune), input.Starts[i], input.Ends[i + width - 1]);
+            output.Append(map(rune), input.Starts[i], input.Ends[i + width - 1]);
             i += width;
         }
         return output;

@@ -64,12 +64,12 @@ internal static class TokenizerConfigReader
         return value.GetString()!;
     }
 
-    /// <summary>transformers writes an effectively unlimited length as a huge number (int(1e30)); that becomes int.MaxValue.</summary>
+    /// <summary>transformers writes an effectively unlimited length as a huge number (int(1e30)); that becomes <see cref="RemBertTokenizerOptions.UnlimitedModelMaxLength"/>.</summary>
     private static int ReadMaxLength(JsonElement root, string key, int fallback, string path)
     {
         if (!root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return fallback;
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < 1 || number != Math.Floor(number))
             throw new InvalidDataException($"Tokenizer config '{path}': '{key}' must be a positive integer, not {value.GetRawText()}.");
-        return number >= int.MaxValue ? int.MaxValue : (int)number;
+        return number >= RemBertTokenizerOptions.UnlimitedModelMaxLength ? RemBertTokenizerOptions.UnlimitedModelMaxLength : (int)number;
     }
 }

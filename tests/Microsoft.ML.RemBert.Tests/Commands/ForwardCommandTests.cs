@@ -59,21 +59,35 @@ public class ForwardCommandTests
     public void MalformedInputsNameTheFileAndKey()
     {
         var fixture = ReferenceFixture.Load();
+        var (ex, inputs) = RunRejected(fixture, "base", """{"input_ids": [[3, 5, 4], [3, 4]]}""");
+        Assert.Contains(inputs, ex.Message);
+        Assert.Contains("input_ids", ex.Message);
+
+        (ex, _) = RunRejected(fixture, "base", """{"attention_mask": [[1, 1]]}""");
+        Assert.Contains("'input_ids' is missing", ex.Message);
+    }
+
+    /// <summary>[[3, 5], [4, [6]]] has as many numbers as a [2, 2, 1] array; for a multiple-choice checkpoint (rank-3 input)
+    /// it must still be rejected as ragged, not run as the ids [[[3], [5]], [[4], [6]]].</summary>
+    [SkippableFact]
+    public void ANestedArrayAfterNumbersIsRagged()
+    {
+        var (ex, _) = RunRejected(ReferenceFixture.Load(), "mc", """{"input_ids": [[3, 5], [4, [6]]]}""");
+        Assert.Contains("ragged", ex.Message);
+    }
+
+    /// <summary>Runs forward on <paramref name="inputsJson"/>, which must be rejected before any output is written.</summary>
+    private static (InvalidDataException Error, string InputsPath) RunRejected(ReferenceFixture fixture, string checkpoint, string inputsJson)
+    {
         var dir = Directory.CreateTempSubdirectory("rembert-forward-");
         try
         {
             var inputs = Path.Combine(dir.FullName, "in.json");
-            File.WriteAllText(inputs, """{"input_ids": [[3, 5, 4], [3, 4]]}""");
-            var ex = Assert.Throws<InvalidDataException>(() =>
-                ForwardCommand.Run(fixture.Checkpoint("base"), inputs, Path.Combine(dir.FullName, "out.json"), torch.CPU, TextWriter.Null));
-            Assert.Contains(inputs, ex.Message);
-            Assert.Contains("input_ids", ex.Message);
-            Assert.False(File.Exists(Path.Combine(dir.FullName, "out.json")));
-
-            File.WriteAllText(inputs, """{"attention_mask": [[1, 1]]}""");
-            ex = Assert.Throws<InvalidDataException>(() =>
-                ForwardCommand.Run(fixture.Checkpoint("base"), inputs, Path.Combine(dir.FullName, "out.json"), torch.CPU, TextWriter.Null));
-            Assert.Contains("'input_ids' is missing", ex.Message);
+            var output = Path.Combine(dir.FullName, "out.json");
+            File.WriteAllText(inputs, inputsJson);
+            var ex = Assert.Throws<InvalidDataException>(() => ForwardCommand.Run(fixture.Checkpoint(checkpoint), inputs, output, torch.CPU, TextWriter.Null));
+            Assert.False(File.Exists(output));
+            return (ex, inputs);
         }
         finally { dir.Delete(recursive: true); }
     }

@@ -13,13 +13,11 @@ public class TextPreprocessorTests
     }
 
     [Fact]
-    public void RemoveSpace_StripsAndCollapses_LikePythonSplitJoin()
+    public void RemoveSpace_IsNotApplied_WhitespaceIsLeftToSentencePiece_AsInTransformers()
     {
-        var (text, ranges) = Run(new RemBertTokenizerOptions(), " \tHello \u3000\n world\u001F ");
-        Assert.Equal("Hello world", text);
-        Assert.Equal((2, 3), ranges[0]);
-        Assert.Equal((7, 11), ranges[5]);   // the single space stands for the whole run " \u3000\n "
-        Assert.Equal((11, 12), ranges[6]);
+        var (text, ranges) = Run(new RemBertTokenizerOptions { RemoveSpace = true, DoLowerCase = true }, " \tHello \u3000\n world\u001F ");
+        Assert.Equal(" \thello \u3000\n world\u001F ", text);
+        Assert.Equal(Enumerable.Range(0, text.Length).Select(i => (i, i + 1)), ranges);
     }
 
     [Fact]
@@ -56,8 +54,8 @@ public class TextPreprocessorTests
     }
 
     [Fact]
-    public void AllWhitespace_BecomesEmpty()
+    public void AllWhitespace_IsKept()
     {
-        Assert.Equal("", Run(new RemBertTokenizerOptions(), " \t ").Text);
+        Assert.Equal(" \t ", Run(new RemBertTokenizerOptions(), " \t ").Text);
     }
 }

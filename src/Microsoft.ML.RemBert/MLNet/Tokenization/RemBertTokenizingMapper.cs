@@ -123,17 +123,28 @@ internal sealed class RemBertTokenizingMapper : RowToRowTransformerBase.MapperBa
             second(ref pairText);
             pair = pairText.ToString();
         }
-        var encoding = _parent.Tokenizer.Encode(text.ToString(), pair, _encodeOptions);
+        RemBertEncoding encoding;
+        try
+        {
+            encoding = _parent.Tokenizer.Encode(text.ToString(), pair, _encodeOptions);
+        }
+        catch (ArgumentException e)
+        {
+            // A truncation that cannot fit (e.g. OnlySecond with an empty pair): the tokenizer's message lacks the row.
+            throw Host.Except(e, $"{RowDescription(input, pair is not null)}: {e.Message}");
+        }
         int length = _parent.Options.MaxSequenceLength;
         if (encoding.InputIds.Length != length)
         {
             throw Host.Except(
-                $"Row {input.Position} of column '{_parent.Options.InputColumnName}'" +
-                (pair is null ? "" : $" and '{_parent.Options.SecondInputColumnName}'") +
-                $" encodes to {encoding.InputIds.Length} tokens, more than MaxSequenceLength {length}; choose a truncation strategy other than {_parent.Options.Truncation}.");
+                $"{RowDescription(input, pair is not null)} encodes to {encoding.InputIds.Length} tokens, more than MaxSequenceLength {length}; " +
+                $"choose a truncation strategy other than {_parent.Options.Truncation}.");
         }
         return encoding;
     }
+
+    private string RowDescription(DataViewRow input, bool hasPair) =>
+        $"Row {input.Position} of column '{_parent.Options.InputColumnName}'" + (hasPair ? $" and '{_parent.Options.SecondInputColumnName}'" : "");
 
     internal ValueGetter<ReadOnlyMemory<char>> FirstGetter(DataViewRow input) => input.GetGetter<ReadOnlyMemory<char>>(input.Schema[_firstColumn]);
 

@@ -115,6 +115,22 @@ public class RemBertTokenizingTransformerTests
         Assert.True(chain.Contains("Row 1 of column 'Text'") && chain.Contains("MaxSequenceLength 16"), chain);
     }
 
+    /// <summary>OnlySecond truncation cannot shorten a row whose pair is empty (missing values arrive as empty text): the
+    /// tokenizer's error must still say which row and columns.</summary>
+    [Fact]
+    public void RowTheTruncationCannotFitNamesRowAndColumns()
+    {
+        var rows = new TextRow[] { new("fox", "dog"), new(string.Join(' ', Enumerable.Repeat("The quick brown fox.", 10)), "") };
+        var data = _mlContext.Data.LoadFromEnumerable(rows);
+        var options = Options(withPair: true) with { Truncation = TruncationStrategy.OnlySecond };
+        var transformed = _mlContext.Transforms.Text.TokenizeForRemBert(LoadTokenizer(), options).Fit(data).Transform(data);
+
+        var ex = Assert.ThrowsAny<Exception>(() => ReadOutput(_mlContext, transformed));
+
+        string chain = ex.ToString();
+        Assert.True(chain.Contains("Row 1 of column 'Text' and 'Pair'") && chain.Contains("OnlySecond"), chain);
+    }
+
     [Fact]
     public void TooShortMaxSequenceLengthIsRejected()
     {

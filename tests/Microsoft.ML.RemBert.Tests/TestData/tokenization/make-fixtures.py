@@ -6,7 +6,9 @@ Needs Debian's python3-sentencepiece (0.1.97) and ../shared (the RemBERT fixture
 
 Writes corpus.preprocessed.ids: for each line of ../sentencepiece/corpus.txt, the SentencePiece ids of the text after
 the preprocessing of a tokenizer_config.json with remove_space=true, keep_accents=false, do_lower_case=true, done with
-Python's own str/unicodedata (XLNet/ALBERT's preprocess_text, then str.lower as transformers' tokenize does).
+Python's own str/unicodedata: remove_space is not applied (transformers' RemBertTokenizer stores it without applying it),
+keep_accents=false strips accents as XLNet/ALBERT's preprocess_text does, and each character is lower-cased alone, as
+transformers' tokenize does (its regex "(.+?)" matches one character at a time, so there is no final sigma).
 Special tokens typed in a line are split off first, as transformers' added-tokens trie does.
 """
 import os
@@ -22,10 +24,9 @@ LEFT_STRIPPING = {"[MASK]"}  # RemBertTokenizer's mask token is AddedToken(lstri
 
 
 def preprocess(text):
-    text = " ".join(text.strip().split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.lower()
+    return "".join(c.lower() for c in text)
 
 
 def encode(sp, line):
