@@ -4,9 +4,6 @@ namespace Microsoft.ML.RemBert.Cli;
 
 public static class Program
 {
-    /// <summary>Exit code of every command when the arguments themselves are wrong (1 is a bad input file or value).</summary>
-    public const int UsageError = 2;
-
     public static int Main(string[] args)
     {
         var root = new RootCommand("rembert: RemBERT for .NET (forward passes, tokenization, training).");
@@ -21,7 +18,7 @@ public static class Program
         {
             foreach (var error in parsed.Errors) Console.Error.WriteLine($"rembert: {error.Message}");
             Console.Error.WriteLine("Run 'rembert --help' (or 'rembert COMMAND --help') for usage.");
-            return UsageError;
+            return ExitCodes.UsageError;
         }
         return parsed.Invoke();
     }

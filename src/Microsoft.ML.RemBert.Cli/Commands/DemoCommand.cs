@@ -47,7 +47,8 @@ public static class DemoCommand
             Description = "A Hugging Face RemBERT checkpoint directory (e.g. a downloaded google/rembert). Default: embedded small model.",
         };
         var command = new System.CommandLine.Command("demo", "Tokenize multilingual text through ML.NET and encode it with RemBERT.") { model };
-        command.SetAction(parse => CliErrors.Run(() => Run(parse.GetValue(model)?.FullName, Console.Out)));
+        command.SetAction(parse => CliErrors.Run("demo", parse.InvocationConfiguration.Error,
+            () => Run(parse.GetValue(model)?.FullName, parse.InvocationConfiguration.Output)));
         return command;
     }
 

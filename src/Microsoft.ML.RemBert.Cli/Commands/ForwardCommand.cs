@@ -26,7 +26,7 @@ public static class ForwardCommand
         var output = new Option<FileInfo>("--output") { Description = "Where to write the outputs as JSON.", Required = true };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
         var command = new System.CommandLine.Command("forward", "Run one forward pass of a RemBERT checkpoint on token ids.") { model, inputs, output, device };
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run("forward", parse.InvocationConfiguration.Error, () =>
             Run(parse.GetValue(model)!.FullName, parse.GetValue(inputs)!.FullName, parse.GetValue(output)!.FullName,
                 TorchRuntime.ParseDevice(parse.GetValue(device)), Console.Error)));
         return command;

@@ -11,12 +11,6 @@ namespace Microsoft.ML.RemBert.Cli.Commands;
 /// </summary>
 public static class PredictCommand
 {
-    /// <summary>Exit code for success.</summary>
-    public const int Success = 0;
-
-    /// <summary>Exit code when the model, the input or an output column is missing, corrupt or incompatible.</summary>
-    public const int Failure = 1;
-
     /// <summary>Builds the command.</summary>
     // Fully qualified: inside Microsoft.ML.* the namespace Microsoft.ML.Command shadows the type name.
     public static System.CommandLine.Command Create()
@@ -35,37 +29,11 @@ public static class PredictCommand
         command.Options.Add(input);
         command.Options.Add(output);
         command.Options.Add(columns);
-        command.SetAction(parseResult => RunReportingErrors(
-            parseResult.GetValue(model)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(columns)));
+        // Bad files and schema mismatches are the user's to fix: one line naming the cause, not a stack trace.
+        command.SetAction(parseResult => CliErrors.Run("predict", parseResult.InvocationConfiguration.Error, () => Run(
+            parseResult.GetValue(model)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(columns))));
         return command;
     }
-
-    // Bad files and schema mismatches are the user's to fix: one line naming the cause, not a stack trace.
-    // ML.NET wraps errors raised in loaders (reflection) and on its worker threads, so the cause is the innermost.
-    private static int RunReportingErrors(FileInfo modelFile, FileInfo inputFile, FileInfo outputFile, string[]? requestedColumns)
-    {
-        try
-        {
-            return Run(modelFile, inputFile, outputFile, requestedColumns);
-        }
-        catch (Exception e) when (IsUserError(Innermost(e)))
-        {
-            var cause = Innermost(e);
-            bool wrapped = cause != e && e is not System.Reflection.TargetInvocationException;
-            Console.Error.WriteLine(wrapped ? $"rembert predict: {e.Message}: {cause.Message}" : $"rembert predict: {cause.Message}");
-            return Failure;
-        }
-    }
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-            e = e.InnerException;
-        return e;
-    }
-
-    private static bool IsUserError(Exception e) => e is IOException or InvalidDataException or UnauthorizedAccessException
-        or FormatException or InvalidOperationException or NotSupportedException or ArgumentException;
 
     private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo outputFile, string[]? requestedColumns)
     {
@@ -85,7 +53,7 @@ public static class PredictCommand
         long rows = 0;
         AtomicFile.Write(outputFile.FullName, stream => rows = JsonLinesWriter.Write(predictions, outputColumns, stream));
         Console.Error.WriteLine($"Wrote {rows} rows ({string.Join(", ", outputColumns)}) to {outputFile.FullName}");
-        return Success;
+        return ExitCodes.Success;
     }
 
     // Row-to-row transformers append their outputs after the input columns (an input column they replace becomes

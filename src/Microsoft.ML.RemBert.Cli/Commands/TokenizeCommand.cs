@@ -10,13 +10,6 @@ namespace Microsoft.ML.RemBert.Cli.Commands;
 /// <remarks>System.CommandLine.Command is written out in full: the namespace Microsoft.ML.Command (from Microsoft.ML) hides it here.</remarks>
 public static class TokenizeCommand
 {
-    /// <summary>Exit code for success.</summary>
-    public const int Success = 0;
-    /// <summary>Exit code when an input file (the tokenizer) is missing or corrupt.</summary>
-    public const int BadInputFile = 1;
-    /// <summary>Exit code for wrong arguments.</summary>
-    public const int UsageError = 2;
-
     private const char PairSeparator = '\t';
     private const char IdSeparator = ' ';
     private const int StreamBufferSize = 1 << 16;
@@ -52,7 +45,7 @@ public static class TokenizeCommand
         return command;
     }
 
-    /// <summary>Runs on parse errors too (<see cref="ClearsParseErrors"/>) so that they exit with <see cref="UsageError"/>.</summary>
+    /// <summary>Runs on parse errors too (<see cref="ClearsParseErrors"/>) so that they exit with <see cref="ExitCodes.UsageError"/>.</summary>
     private sealed class TokenizeAction(Option<string> tokenizerOption, Option<bool> rawOption, Option<int?> maxLengthOption,
         Func<TextReader> openInput, Func<TextWriter> openOutput) : SynchronousCommandLineAction
     {
@@ -79,7 +72,7 @@ public static class TokenizeCommand
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
                 error.WriteLine($"rembert tokenize: {e.Message}");
-                return BadInputFile;
+                return ExitCodes.BadInput;
             }
 
             using var input = openInput();
@@ -98,14 +91,14 @@ public static class TokenizeCommand
                 output.Flush();
                 return Usage(error, $"line {lineNumber}: {e.Message}");
             }
-            return Success;
+            return ExitCodes.Success;
         }
 
         private static int Usage(TextWriter error, string message)
         {
             error.WriteLine($"rembert tokenize: {message}");
             error.WriteLine("usage: rembert tokenize --tokenizer PATH [--raw] [--max-length N] < lines.txt");
-            return UsageError;
+            return ExitCodes.UsageError;
         }
     }
 

@@ -15,7 +15,7 @@ public class ExitCodeTests
     public void WrongArgumentsExitWith2(params string[] args)
     {
         var (code, error) = ConsoleRedirection.RunMain(args);
-        Assert.Equal(Program.UsageError, code);
+        Assert.Equal(ExitCodes.UsageError, code);
         Assert.StartsWith("rembert", error);
     }
 
@@ -28,7 +28,7 @@ public class ExitCodeTests
         {
             File.WriteAllText(inputs, """{"input_ids": [[3, 4]]}""");
             var (code, error) = ConsoleRedirection.RunMain(["forward", "--model", missing, "--inputs", inputs, "--output", inputs + ".out"]);
-            Assert.Equal(1, code);
+            Assert.Equal(ExitCodes.BadInput, code);
             Assert.Contains(missing, error);
             Assert.False(File.Exists(inputs + ".out"));
         }

@@ -87,7 +87,7 @@ public sealed class PredictCommandTests : MLNetFileTestBase
 
         var result = RembertCli.Run("predict", "--model", model, "--input", input, "--output", Path.Combine(TempDirectory, "out.jsonl"));
 
-        Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
+        Assert.Equal(Cli.ExitCodes.BadInput, result.ExitCode);
         Assert.StartsWith("rembert predict: ", result.StandardError);
         Assert.Contains("'Text'", result.StandardError);
         Assert.False(File.Exists(Path.Combine(TempDirectory, "out.jsonl")));
@@ -101,7 +101,7 @@ public sealed class PredictCommandTests : MLNetFileTestBase
 
         var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(TempDirectory, "out.jsonl"));
 
-        Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
+        Assert.Equal(Cli.ExitCodes.BadInput, result.ExitCode);
         Assert.StartsWith("rembert predict: ", result.StandardError);
         Assert.Contains("zip", result.StandardError, StringComparison.OrdinalIgnoreCase);
     }
@@ -114,7 +114,7 @@ public sealed class PredictCommandTests : MLNetFileTestBase
         var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(TempDirectory, "out.jsonl"),
             "--columns", "Logits");
 
-        Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
+        Assert.Equal(Cli.ExitCodes.BadInput, result.ExitCode);
         Assert.Contains("'Logits'", result.StandardError);
         Assert.Empty(Directory.GetFiles(TempDirectory, "out.jsonl*"));
     }
@@ -128,7 +128,7 @@ public sealed class PredictCommandTests : MLNetFileTestBase
 
         var result = RembertCli.Run("predict", "--model", model, "--input", WriteInput(".jsonl"), "--output", Path.Combine(TempDirectory, "out.jsonl"));
 
-        Assert.Equal(Cli.Commands.PredictCommand.Failure, result.ExitCode);
+        Assert.Equal(Cli.ExitCodes.BadInput, result.ExitCode);
         Assert.Equal("rembert predict: ML.NET model entry 'TransformerChain/RemBertTokenizer.bin': missing from the model zip (was it written by an incompatible version, or edited?).",
             result.StandardError.Trim());
     }

@@ -26,7 +26,7 @@ public class TokenizeCommandTests
     public void Raw_WritesSentencePieceIdsOnly_TabIsText()
     {
         var (code, lines, _) = Run("Hello world\nHello\tworld\n\n", "--tokenizer", FixtureTokenizer.CheckpointDirectory, "--raw");
-        Assert.Equal(TokenizeCommand.Success, code);
+        Assert.Equal(ExitCodes.Success, code);
         // The model's normalizer turns the TAB into a space, so both lines give ▁He llo ▁w or ld; the empty line stays empty.
         Assert.Equal(["2117 2555 254 99 318", "2117 2555 254 99 318", ""], lines);
     }
@@ -38,7 +38,7 @@ public class TokenizeCommandTests
         var corpus = File.ReadAllText(TestPaths.TestData("sentencepiece", "corpus.txt"));
         var expected = File.ReadAllLines(TestPaths.TestData("sentencepiece", "unigram-8k.ids"));
         var (code, lines, _) = Run(corpus, "--tokenizer", FixtureTokenizer.CheckpointDirectory, "--raw");
-        Assert.Equal(TokenizeCommand.Success, code);
+        Assert.Equal(ExitCodes.Success, code);
         Assert.Equal(expected, lines);
     }
 
@@ -48,7 +48,7 @@ public class TokenizeCommandTests
         // bpe-8k has <unk>/<s>/</s> instead of RemBERT's special tokens; spm_encode gives these ids.
         var model = TestPaths.SharedFixture("sentencepiece", "bpe-8k.model");
         var (code, lines, _) = Run("Hello world\n", "--tokenizer", model, "--raw");
-        Assert.Equal(TokenizeCommand.Success, code);
+        Assert.Equal(ExitCodes.Success, code);
         Assert.Equal(["212 3801 2572 549"], lines);
     }
 
@@ -65,7 +65,7 @@ public class TokenizeCommandTests
             .ToArray();
 
         var (code, lines, _) = Run(input, "--tokenizer", Path.Combine(root, "base"));
-        Assert.Equal(TokenizeCommand.Success, code);
+        Assert.Equal(ExitCodes.Success, code);
         Assert.Equal(expectedLines, lines);
     }
 
@@ -75,7 +75,7 @@ public class TokenizeCommandTests
         // A is 22 pieces, B 7: MaxLength 15 keeps 6 + 6 (see TruncationAndPaddingTests); a single line keeps 4 of A at 6.
         var input = "The quick brown fox jumps over the lazy dog.\tWhere is the library?\nThe quick brown fox jumps over the lazy dog.\n";
         var (code, lines, _) = Run(input, "--tokenizer", FixtureTokenizer.CheckpointDirectory, "--max-length", "15");
-        Assert.Equal(TokenizeCommand.Success, code);
+        Assert.Equal(ExitCodes.Success, code);
         Assert.Equal("3 780 2056 466 341 2513 20 4 331 1177 14 292 79 3920 4", lines[0]);
         Assert.Equal(15, lines[1].Split(' ').Length);
         Assert.Equal("3 780 2056 466 341 4", Run("The quick brown fox jumps over the lazy dog.", "--tokenizer", FixtureTokenizer.CheckpointDirectory, "--max-length", "6").Lines[0]);
@@ -90,7 +90,7 @@ public class TokenizeCommandTests
     public void UsageErrors_ExitWith2(string[] args, string expected)
     {
         var (code, lines, error) = Run("Hello\n", args);
-        Assert.Equal(TokenizeCommand.UsageError, code);
+        Assert.Equal(ExitCodes.UsageError, code);
         Assert.Contains(expected, error);
         Assert.Empty(lines);
     }
@@ -99,7 +99,7 @@ public class TokenizeCommandTests
     public void MaxLengthTooSmallForAPair_IsAUsageErrorNamingTheLine()
     {
         var (code, _, error) = Run("\nb\tc\n", "--tokenizer", FixtureTokenizer.CheckpointDirectory, "--max-length", "2");   // an empty line fits in [CLS] [SEP]
-        Assert.Equal(TokenizeCommand.UsageError, code);
+        Assert.Equal(ExitCodes.UsageError, code);
         Assert.Contains("line 2", error);
     }
 
@@ -107,13 +107,13 @@ public class TokenizeCommandTests
     public void MissingOrCorruptTokenizer_ExitsWith1()
     {
         var (code, _, error) = Run("Hello\n", "--tokenizer", "/no/such.model");
-        Assert.Equal(TokenizeCommand.BadInputFile, code);
+        Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("/no/such.model", error);
 
         using var dir = new TemporaryDirectory();
         File.WriteAllText(dir.File("sentencepiece.model"), "not a model");
         (code, _, error) = Run("Hello\n", "--tokenizer", dir.Path, "--raw");
-        Assert.Equal(TokenizeCommand.BadInputFile, code);
+        Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("sentencepiece.model", error);
     }
 
@@ -121,6 +121,6 @@ public class TokenizeCommandTests
     public void Program_RegistersTheCommand()
     {
         // Fails before reading stdin (no --tokenizer); the message goes to the real stderr.
-        Assert.Equal(TokenizeCommand.UsageError, Program.Main(["tokenize"]));
+        Assert.Equal(ExitCodes.UsageError, Program.Main(["tokenize"]));
     }
 }
