@@ -9,6 +9,10 @@ public static class TestPaths
     /// <summary>../shared beside the repository, or null in a user's clone that has none.</summary>
     public static string? SharedRoot { get; } = FindShared();
 
+    /// <summary>The configuration the tests were built in (Debug or Release): BaseDirectory is tests/.../bin/CONFIGURATION/net10.0/.</summary>
+    public static string BuildConfiguration { get; } =
+        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
     /// <summary>Data committed under tests/Microsoft.ML.RemBert.Tests/TestData.</summary>
     public static string TestData(params string[] parts) =>
         Path.Combine(new[] { RepoRoot, "tests", "Microsoft.ML.RemBert.Tests", "TestData" }.Concat(parts).ToArray());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -21,8 +20,6 @@ public class PackageConsumerTests
     public void AppReferencingThePackageLoadsLibTorch()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "The native patch is for Linux.");
-        // BaseDirectory is tests/.../bin/CONFIGURATION/net10.0/
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         // A version no earlier run used, so NuGet's global cache cannot hand back a stale package.
         string version = $"0.0.0-consumertest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         var work = Directory.CreateTempSubdirectory("rembert-consumer-");
@@ -30,7 +27,7 @@ public class PackageConsumerTests
         {
             string feed = Directory.CreateDirectory(Path.Combine(work.FullName, "feed")).FullName;
             Run(TestPaths.RepoRoot, "pack", Path.Combine("src", "Microsoft.ML.RemBert", "Microsoft.ML.RemBert.csproj"),
-                "--no-build", "-c", configuration, "-o", feed, $"-p:Version={version}");
+                "--no-build", "-c", TestPaths.BuildConfiguration, "-o", feed, $"-p:Version={version}");
 
             string app = Directory.CreateDirectory(Path.Combine(work.FullName, "app")).FullName;
             File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
@@ -74,28 +71,10 @@ public class PackageConsumerTests
 
     private string Run(string directory, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        // The test host runs under MSBuild-launched settings that must not leak into a separate build.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(name);
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(CommandTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} in {directory} took longer than {CommandTimeout}.");
-        }
-        _output.WriteLine($"$ dotnet {string.Join(' ', arguments)}\n{stdout.Result}{stderr.Result}");
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} in {directory} exited with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
-        return stdout.Result;
+        var result = DotnetProcess.Run(arguments, CommandTimeout, directory);
+        _output.WriteLine($"$ dotnet {string.Join(' ', arguments)}\n{result.StandardOutput}{result.StandardError}");
+        Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} in {directory} exited with {result.ExitCode}:\n{result.StandardOutput}\n{result.StandardError}");
+        return result.StandardOutput;
     }
 
     private static void DeleteFromGlobalCache(string version)
