@@ -17,11 +17,11 @@ public sealed class RemBertBinaryClassificationTrainer : RemBertSequenceTrainer<
 
     private protected override SequenceHead CreateHead(DataViewSchema schema, string dataName) => CreateHead();
 
-    private protected override SequenceHead CreateHead(SchemaShape.Column label)
+    private protected override IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label)
     {
         if (label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType is not BooleanDataViewType)
             throw Host.ExceptSchemaMismatch(nameof(label), "label", label.Name, "Boolean", label.GetTypeString());
-        return CreateHead();
+        return ShapesOf(CreateHead());
     }
 
     private protected override RemBertBinaryClassificationTransformer CreateTransformer(SequenceScoringTask task, int inferenceBatchSize)

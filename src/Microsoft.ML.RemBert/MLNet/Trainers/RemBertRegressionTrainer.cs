@@ -17,11 +17,11 @@ public sealed class RemBertRegressionTrainer : RemBertSequenceTrainer<RemBertReg
 
     private protected override SequenceHead CreateHead(DataViewSchema schema, string dataName) => new RegressionHead(_options.ScoreColumnName);
 
-    private protected override SequenceHead CreateHead(SchemaShape.Column label)
+    private protected override IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label)
     {
         if (label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType != NumberDataViewType.Single)
             throw Host.ExceptSchemaMismatch(nameof(label), "label", label.Name, "Single", label.GetTypeString());
-        return new RegressionHead(_options.ScoreColumnName);
+        return ShapesOf(new RegressionHead(_options.ScoreColumnName));
     }
 
     private protected override RemBertRegressionTransformer CreateTransformer(SequenceScoringTask task, int inferenceBatchSize)

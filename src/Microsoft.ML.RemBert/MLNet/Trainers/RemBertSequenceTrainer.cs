@@ -71,18 +71,23 @@ public abstract class RemBertSequenceTrainer<TTransformer> : IEstimator<TTransfo
             CheckText(inputSchema, _options.Sentence2ColumnName, nameof(RemBertTrainerOptions.Sentence2ColumnName));
         if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
             throw Host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName);
-        var head = CreateHead(label);
-        var outputs = new DataViewSchema.Builder();
-        foreach (var column in head.Outputs)
-            outputs.AddColumn(column.Name, column.Type, column.Annotations);
-        return ScoringSchema.Append(inputSchema, SchemaShape.Create(outputs.ToSchema()));
+        return ScoringSchema.Append(inputSchema, OutputShapes(label));
     }
 
     /// <summary>The head for the label column of <paramref name="schema"/>; throws naming the column when it does not fit.</summary>
     private protected abstract SequenceHead CreateHead(DataViewSchema schema, string dataName);
 
-    /// <summary>The head for an estimator-time label column (for the output shape); throws when it does not fit.</summary>
-    private protected abstract SequenceHead CreateHead(SchemaShape.Column label);
+    /// <summary>The output columns' shapes for an estimator-time label column; throws naming the label when it does not fit.</summary>
+    private protected abstract IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label);
+
+    /// <summary>The shapes of <paramref name="head"/>'s output columns, annotations included.</summary>
+    private protected static IEnumerable<SchemaShape.Column> ShapesOf(SequenceHead head)
+    {
+        var outputs = new DataViewSchema.Builder();
+        foreach (var column in head.Outputs)
+            outputs.AddColumn(column.Name, column.Type, column.Annotations);
+        return SchemaShape.Create(outputs.ToSchema());
+    }
 
     /// <summary>The trained transformer around <paramref name="task"/>.</summary>
     private protected abstract TTransformer CreateTransformer(SequenceScoringTask task, int inferenceBatchSize);

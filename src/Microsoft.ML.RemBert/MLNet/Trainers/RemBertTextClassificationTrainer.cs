@@ -23,12 +23,20 @@ public sealed class RemBertTextClassificationTrainer : RemBertSequenceTrainer<Re
         return MulticlassHead.ForLabel(label, dataName, _options.PredictionColumnName, _options.ScoreColumnName);
     }
 
-    private protected override SequenceHead CreateHead(SchemaShape.Column label)
+    // Before Fit the label's key count may be unknown (MapValueToKey learns it): PredictedLabel takes the label's key
+    // type and Score is a vector of unknown size, with the annotations a head of any class count has.
+    private protected override IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label)
     {
-        if (!label.IsKey || label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType is not KeyDataViewType key || key.Count is 0 or > int.MaxValue)
-            throw Host.ExceptSchemaMismatch(nameof(label), "label", label.Name, "a key type with a known count", label.GetTypeString());
-        var names = Enumerable.Range(1, (int)key.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return new MulticlassHead(names, _options.PredictionColumnName, _options.ScoreColumnName);
+        if (!label.IsKey || label.Kind != SchemaShape.Column.VectorKind.Scalar)
+            throw Host.ExceptSchemaMismatch(nameof(label), "label", label.Name, "a key type (e.g. from MapValueToKey)", label.GetTypeString());
+        var shapes = ShapesOf(new MulticlassHead(["a", "b"], _options.PredictionColumnName, _options.ScoreColumnName)).ToDictionary(shape => shape.Name);
+        var predicted = shapes[_options.PredictionColumnName];
+        var score = shapes[_options.ScoreColumnName];
+        return
+        [
+            new SchemaShape.Column(predicted.Name, SchemaShape.Column.VectorKind.Scalar, label.ItemType, isKey: true, predicted.Annotations),
+            new SchemaShape.Column(score.Name, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false, score.Annotations),
+        ];
     }
 
     private protected override RemBertTextClassificationTransformer CreateTransformer(SequenceScoringTask task, int inferenceBatchSize)
