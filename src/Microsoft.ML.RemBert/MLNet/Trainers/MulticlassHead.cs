@@ -91,6 +91,30 @@ internal sealed class MulticlassHead : SequenceHead
 
     protected override bool AcceptsLabel(DataViewType type) => type is KeyDataViewType key && key.Count == (ulong)LabelNames.Count;
 
+    /// <summary>Key k is class k - 1; key 0 (missing) and keys beyond the count are NaN, which the reader reports with the row.</summary>
+    protected override ValueGetter<float> LabelGetter(DataViewRow row, DataViewSchema.Column column)
+    {
+        var raw = column.Type.RawType;
+        return raw == typeof(uint) ? KeyGetter<uint>(row, column, key => key)
+            : raw == typeof(ulong) ? KeyGetter<ulong>(row, column, key => key)
+            : raw == typeof(ushort) ? KeyGetter<ushort>(row, column, key => key)
+            : raw == typeof(byte) ? KeyGetter<byte>(row, column, key => key)
+            : throw new ArgumentOutOfRangeException("LabelColumnName", column.Name, $"Label column '{column.Name}' has keys of {raw.Name}, which is not a key type.");
+    }
+
+    private ValueGetter<float> KeyGetter<T>(DataViewRow row, DataViewSchema.Column column, Func<T, ulong> toNumber)
+    {
+        var getter = row.GetGetter<T>(column);
+        T key = default!;
+        ulong count = (ulong)LabelNames.Count;
+        return (ref float label) =>
+        {
+            getter(ref key);
+            ulong value = toNumber(key);
+            label = value >= 1 && value <= count ? value - 1 : float.NaN;
+        };
+    }
+
     public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
 
     public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) => Accuracy(logits, labels);

@@ -71,8 +71,7 @@ internal abstract class SequenceHead
     /// </summary>
     public Func<float> CreateLabelReader(DataViewRow row, DataViewSchema.Column column, string dataName)
     {
-        // ML.NET's own label conversion: key k -> k - 1 (missing key -> NaN), bool -> 0/1, numbers as they are.
-        var getter = RowCursorUtils.GetLabelGetter(row, column.Index);
+        var getter = LabelGetter(row, column);
         float label = 0;
         return () =>
         {
@@ -84,6 +83,9 @@ internal abstract class SequenceHead
             return label;
         };
     }
+
+    /// <summary>The label as a number, NaN when missing. ML.NET's own conversion: bool to 0/1, floats as they are.</summary>
+    protected virtual ValueGetter<float> LabelGetter(DataViewRow row, DataViewSchema.Column column) => RowCursorUtils.GetLabelGetter(row, column.Index);
 
     /// <summary>Reads a head written by <see cref="Save"/>.</summary>
     public static SequenceHead Load(SequenceHeadKind kind, BinaryReader reader) => kind switch
