@@ -3,6 +3,7 @@ using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Modeling;
 using TorchSharp;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
@@ -52,7 +53,7 @@ public class RemBertPretrainedTests
     [InlineData("tokcls")]
     public void LoadSaveLoadGivesIdenticalOutputs(string fixture)
     {
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
         using var reference = ReferenceBatch.Load();
         using var first = RemBertPretrained.FromPretrained(CheckpointFixtures.Directory(fixture));
         first.SavePretrained(output.Path);

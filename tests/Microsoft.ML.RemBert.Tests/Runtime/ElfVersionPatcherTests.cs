@@ -1,4 +1,5 @@
 using Microsoft.Build.Utilities;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Runtime;
@@ -10,9 +11,9 @@ namespace Microsoft.ML.RemBert.Tests.Runtime;
 /// </summary>
 public sealed class ElfVersionPatcherTests : IDisposable
 {
-    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("rembert-elf-");
+    private readonly TemporaryDirectory _work = new();
 
-    public void Dispose() => _work.Delete(recursive: true);
+    public void Dispose() => _work.Dispose();
 
     public static TheoryData<string, string> UnusualFiles => new()
     {
@@ -102,7 +103,7 @@ public sealed class ElfVersionPatcherTests : IDisposable
 
     private string Write(string name, byte[] bytes)
     {
-        string path = Path.Combine(_work.FullName, name);
+        string path = _work.File(name);
         File.WriteAllBytes(path, bytes);
         return path;
     }
