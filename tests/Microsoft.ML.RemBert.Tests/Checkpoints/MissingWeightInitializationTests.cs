@@ -13,7 +13,7 @@ public class MissingWeightInitializationTests
     public void AHeadOnABaseOnlyCheckpointKeepsEveryFileWeightAndInitialisesOnlyTheHead()
     {
         string directory = CheckpointFixtures.Directory("base");
-        var (model, report) = RemBertPretrained.LoadWithReport<RemBertForSequenceClassification>(directory);
+        var (model, report) = RemBertCheckpoint.LoadWithReport<RemBertForSequenceClassification>(directory);
         using var _ = model;
         using var reader = CheckpointReader.Open(directory);
         using var scope = torch.NewDisposeScope();
