@@ -1,12 +1,11 @@
-using System.Collections;
 using Microsoft.ML.RemBert.Checkpoints;
-using TorchSharp;
-using TorchSharp.PyBridge;
-using Xunit;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
+using TorchSharp;
+using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
+/// <summary>Every safetensors element type is written, named in the header, and read back identically.</summary>
 public class ElementTypeTests
 {
     public static TheoryData<string> SafeTensorsTypes => new() { "F64", "F32", "F16", "BF16", "I64", "I32", "I16", "I8", "U8", "BOOL" };
