@@ -69,7 +69,7 @@ internal sealed class TrainingRun : IDisposable
         {
             modelSource = ModelLocation.Resolve(options.Model);
             var loadOptions = new CheckpointLoadOptions { Log = message => Channel.Warning(message) };
-            model = RemBertPretrained.LoadWithReport<TModel>(modelSource, configure, null, loadOptions, generator).Model;
+            model = RemBertCheckpoint.LoadWithReport<TModel>(modelSource, configure, null, loadOptions, generator).Model;
         }
         try
         {
