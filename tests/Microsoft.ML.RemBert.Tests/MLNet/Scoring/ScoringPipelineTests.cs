@@ -82,6 +82,36 @@ public sealed class ScoringPipelineTests : MLNetFileTestBase
     }
 
     [Fact]
+    public void AShuffledCursorScoresEachRowItself()
+    {
+        var rows = Rows(9);
+        using var transformer = new LogitsScoringTransformer(MLContext, CreateTask(), inferenceBatchSize: 4);
+        var shufflable = MLContext.Data.Cache(MLContext.Data.LoadFromEnumerable(rows));
+        var scored = transformer.Transform(shufflable);
+        var text = scored.Schema[nameof(TextRow.Text)];
+        var logitsColumn = scored.Schema[LogitsScoringTask.LogitsColumnName];
+
+        var order = new List<string>();
+        using (var cursor = scored.GetRowCursor([text, logitsColumn], new Random(5)))
+        {
+            var textGetter = cursor.GetGetter<ReadOnlyMemory<char>>(text);
+            var logitsGetter = cursor.GetGetter<VBuffer<float>>(logitsColumn);
+            ReadOnlyMemory<char> value = default;
+            VBuffer<float> logits = default;
+            while (cursor.MoveNext())
+            {
+                textGetter(ref value);
+                logitsGetter(ref logits);
+                order.Add(value.ToString());
+                AssertClose(ScoreAlone(transformer.Task, value.ToString()), logits.DenseValues().ToArray());
+            }
+        }
+
+        Assert.NotEqual(rows.Select(row => row.Text), order);
+        Assert.Equal(rows.Select(row => row.Text).Order(), order.Order());
+    }
+
+    [Fact]
     public void AMissingOrMistypedInputColumnIsNamed()
     {
         using var transformer = new LogitsScoringTransformer(MLContext, CreateTask());
