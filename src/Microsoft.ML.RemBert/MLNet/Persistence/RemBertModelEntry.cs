@@ -1,4 +1,6 @@
 using Microsoft.ML.RemBert.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.MLNet.Persistence;
 
@@ -19,6 +21,7 @@ internal static class RemBertModelEntry
     // Body layout, version 1 (inside the VersionedEntry frame: magic, version, body, end marker):
     //   string   Architecture   transformers class name, e.g. "RemBertForSequenceClassification"
     //   string   ConfigJson     the model's config.json text (RemBertConfig.ToJson)
+    //   int32    DType          element type of the parameters (TorchSharp ScalarType: 6 float32, 15 bfloat16…)
     //   tensors  StateDict      every parameter and buffer (TensorPayloads layout)
     /// <summary>Writes <paramref name="model"/> (on any device; its tensors are streamed through the CPU).</summary>
     public static void Save(ModelSaveContext ctx, RemBertPreTrainedModel model)
@@ -26,12 +29,13 @@ internal static class RemBertModelEntry
         {
             writer.Write(model.GetType().Name);
             writer.Write(model.Config.ToJson());
+            writer.Write((int)ParameterType(model));
             writer.WriteTensors(model.state_dict().Select(pair => (pair.Key, pair.Value)).ToList());
         });
 
     /// <summary>
     /// Reads the layout written by <see cref="Save"/>: builds the architecture from the saved config without random
-    /// initialisation, fills every weight from the entry, and returns the model in eval mode on the CPU.
+    /// initialisation, fills every weight from the entry, and returns the model in eval mode on the CPU, in the saved element type.
     /// </summary>
     public static RemBertPreTrainedModel Load(ModelLoadContext ctx)
     {
@@ -40,6 +44,9 @@ internal static class RemBertModelEntry
         {
             string architecture = reader.ReadString();
             var config = ReadConfig(reader.ReadString(), entryPath);
+            var dtype = (ScalarType)reader.ReadInt32();
+            if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float64))
+                throw new RemBertModelFormatException(entryPath, $"parameter element type {(int)dtype} is not a floating-point type.");
             RemBertPreTrainedModel model;
             try
             {
@@ -51,6 +58,8 @@ internal static class RemBertModelEntry
             }
             try
             {
+                if (dtype != ScalarType.Float32)
+                    model.to(dtype);
                 reader.ReadTensorsInto(model.state_dict());
                 model.eval();
                 return model;
@@ -64,6 +73,9 @@ internal static class RemBertModelEntry
             }
         });
     }
+
+    /// <summary>The parameters' element type (every RemBERT parameter has the same one).</summary>
+    private static ScalarType ParameterType(RemBertPreTrainedModel model) => model.parameters().First().dtype;
 
     private static RemBertConfig ReadConfig(string json, string entryPath)
     {

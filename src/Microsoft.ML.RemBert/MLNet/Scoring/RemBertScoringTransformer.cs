@@ -14,7 +14,9 @@ namespace Microsoft.ML.RemBert.MLNet.Scoring;
 /// <remarks>
 /// <para>Thread safety: one transformer may be used from several threads at once (each cursor and each
 /// PredictionEngine keeps its own batch; the model runs in eval mode under <c>no_grad</c>). A PredictionEngine
-/// itself is not thread-safe, as in ML.NET: create one per thread.</para>
+/// itself is not thread-safe, as in ML.NET: create one per thread, with
+/// <c>new PredictionEngineOptions { OwnsTransformer = false }</c> when they share a transformer, because ML.NET's
+/// PredictionEngine disposes the transformer it owns (the default) when it is disposed.</para>
 /// <para>The transformer owns its model's native memory: <see cref="Dispose"/> frees it; dispose it only once no
 /// cursor or PredictionEngine still uses it.</para>
 /// <para>A derived transformer declares only its <c>LoadableClass</c> attribute (<c>SignatureLoadModel</c>, one per

@@ -19,10 +19,15 @@ internal static class ScoringTestData
         .ToArray();
 
     /// <summary>A task over a small randomly initialised classifier (seeded: equal weights every time).</summary>
-    public static LogitsScoringTask CreateTask(long seed = 1234)
+    /// <param name="seed">Seed of the weights.</param>
+    /// <param name="layers">Encoder layers (one makes long-running tests cheaper).</param>
+    public static LogitsScoringTask CreateTask(long seed = 1234, int layers = 2)
     {
         var tokenizer = TokenizerTestData.LoadTokenizer();
-        var config = TinyModels.Config() with { VocabSize = tokenizer.SentencePiece.VocabularySize, PadTokenId = tokenizer.PadTokenId };
+        var config = TinyModels.Config() with
+        {
+            VocabSize = tokenizer.SentencePiece.VocabularySize, PadTokenId = tokenizer.PadTokenId, NumHiddenLayers = layers,
+        };
         var model = TinyModels.Build<RemBertForSequenceClassification>(config, RemBertArchitectures.ForSequenceClassification, seed);
         return new LogitsScoringTask(tokenizer, model, nameof(TextRow.Text), MaxSequenceLength);
     }
