@@ -63,7 +63,8 @@ internal sealed partial class HubHttp : IDisposable
         long? size = long.TryParse(Header(response, "X-Linked-Size"), out var linked) ? linked : response.Content.Headers.ContentLength;
         if (size is not >= 0)
             throw _errors.Unexpected(fileName, "no X-Linked-Size or Content-Length header");
-        var location = status is >= 300 and < 400 ? new Uri(response.RequestMessage!.RequestUri!, response.Headers.Location!) : response.RequestMessage!.RequestUri!;
+        // A file the Hub serves itself is fetched at the commit, not the branch, so it cannot change between HEAD and GET.
+        var location = status is >= 300 and < 400 ? new Uri(response.RequestMessage!.RequestUri!, response.Headers.Location!) : ResolveUri(commit, fileName);
         return new HubFileLookup(new HubFileMetadata(commit, etag, size.Value, location), commit);
     }
 

@@ -14,7 +14,7 @@ public sealed class RemBertHubOptions
 
     /// <summary>
     /// An access token for gated or private repositories, sent as <c>Authorization: Bearer</c> to the Hub only (never
-    /// to the CDN a file redirects to); null: <c>$HF_TOKEN</c>. It never appears in a message, log line or exception.
+    /// to the CDN a file redirects to); null: <c>$HF_TOKEN</c>; empty: none. It never appears in a message, log line or exception.
     /// </summary>
     public string? Token { get; set; }
 
