@@ -29,7 +29,7 @@ internal sealed class HubTestCache : IDisposable
         Token = token ?? "",
         Log = line => { lock (Log) Log.Add(line); },
         Progress = new SynchronousProgress(p => { lock (Progress) Progress.Add(p); }),
-        Timeout = TimeSpan.FromSeconds(5),
+        Timeout = TimeSpan.FromSeconds(60), // nothing here waits for a timeout; a loaded machine must not fail a test
     };
 
     public void Dispose() => _directory.Dispose();

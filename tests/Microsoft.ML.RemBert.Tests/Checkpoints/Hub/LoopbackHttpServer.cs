@@ -33,7 +33,9 @@ internal sealed class LoopbackHttpServer : IDisposable
         _requests = requests;
         _listener.Start();
         BaseAddress = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-        _ = AcceptLoopAsync();
+        // Dedicated threads, not the thread pool: the code under test blocks pool threads (sync over async), and on a
+        // loaded machine a starved pool would delay the server past the client's timeout.
+        new Thread(AcceptLoop) { IsBackground = true, Name = $"loopback {name}" }.Start();
     }
 
     /// <summary>http://127.0.0.1:PORT, without a trailing slash.</summary>
@@ -45,14 +47,14 @@ internal sealed class LoopbackHttpServer : IDisposable
         _listener.Stop();
     }
 
-    private async Task AcceptLoopAsync()
+    private void AcceptLoop()
     {
         while (!_stop.IsCancellationRequested)
         {
             TcpClient client;
-            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
-            catch (Exception) { return; }
-            _ = Task.Run(() => Serve(client));
+            try { client = _listener.AcceptTcpClient(); }
+            catch (Exception) { return; } // stopped
+            new Thread(() => Serve(client)) { IsBackground = true }.Start();
         }
     }
 
@@ -70,8 +72,9 @@ internal sealed class LoopbackHttpServer : IDisposable
                 Write(stream, request.Method, response);
                 if (response.CutAfter is not null) client.Client.LingerState = new LingerOption(true, 0); // a reset, not a clean close
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
             {
+                // the client went away; nothing to answer
             }
         }
     }
