@@ -14,6 +14,7 @@ internal sealed class HubBlobDownloader
 {
     private const int MaxAttempts = 5;
     private const int BufferBytes = 1 << 20;
+    private const int ProgressStepBytes = 1 << 20; // socket reads are often 16 KB: a report per read would flood a UI
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly HubHttp _http;
@@ -94,7 +95,7 @@ internal sealed class HubBlobDownloader
         await using var output = new FileStream(incomplete, have > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes);
         using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var buffer = new byte[BufferBytes];
-        long done = have;
+        long done = have, reported = have;
         while (true)
         {
             readTimeout.CancelAfter(_readTimeout); // re-armed before every read: a stalled connection fails, a slow one does not
@@ -110,7 +111,11 @@ internal sealed class HubBlobDownloader
             if (read == 0) break;
             await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             done += read;
-            _progress?.Report(new RemBertDownloadProgress(fileName, done, file.Size));
+            if (done - reported >= ProgressStepBytes || done == file.Size)
+            {
+                _progress?.Report(new RemBertDownloadProgress(fileName, done, file.Size));
+                reported = done;
+            }
         }
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (done < file.Size) throw new IOException($"the connection ended at byte {done} of {file.Size}");

@@ -28,6 +28,8 @@ public static class RemBertModelSource
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Length > 0 && Directory.Exists(model)) return model;
+        if (File.Exists(model))
+            throw new ArgumentException($"'{model}' is a file; a checkpoint is a directory (config.json and weights) or a Hugging Face Hub id.", nameof(model));
         if (HubRepoId.Problem(model) is { } problem)
             throw new ArgumentException($"'{model}' is neither an existing directory nor a Hugging Face Hub id: {problem}.", nameof(model));
         options ??= new RemBertHubOptions();

@@ -102,7 +102,7 @@ public class HubErrorTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("./rembert")]
+    [InlineData("./no-such-rembert")]
     [InlineData("google/rembert/extra")]
     [InlineData("-google/rembert")]
     [InlineData("google--rembert")]
@@ -113,6 +113,17 @@ public class HubErrorTests
         var error = Assert.Throws<ArgumentException>(() => RemBertModelSource.Resolve(model, new RemBertHubOptions { Offline = true }));
 
         Assert.Contains($"'{model}' is neither an existing directory nor a Hugging Face Hub id", error.Message);
+    }
+
+    [Fact]
+    public void AFileIsNotMistakenForAHubId()
+    {
+        using var directory = new TemporaryDirectory();
+        File.WriteAllText(directory.File("sentencepiece.model"), "");
+
+        var error = Assert.Throws<ArgumentException>(() => RemBertModelSource.Resolve(directory.File("sentencepiece.model")));
+
+        Assert.Contains("sentencepiece.model' is a file", error.Message);
     }
 
     [Fact]
