@@ -1,20 +1,21 @@
+using Microsoft.ML.RemBert.Checkpoints.Hub;
+using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.Runtime;
+
 namespace Microsoft.ML.RemBert.MLNet.Training;
 
 /// <summary>
-/// Turns a trainer's <c>Model</c> string into a checkpoint directory. The one place where a Hub id (e.g.
-/// <c>google/rembert</c>) will be resolved through the Hugging Face cache; until the Hub download lands, only local
-/// directories are accepted, and anything else is an error saying what to download and where to point.
+/// Turns a trainer's <c>Model</c> string into a checkpoint directory: a local directory as it is, a Hub id (e.g.
+/// <c>google/rembert</c>) through the Hugging Face cache, downloading what it lacks (see <see cref="RemBertModelSource"/>).
+/// The one place trainers resolve a model.
 /// </summary>
 internal static class ModelLocation
 {
-    /// <summary>The checkpoint directory <paramref name="model"/> names.</summary>
-    /// <exception cref="DirectoryNotFoundException">Not a local directory.</exception>
-    public static string Resolve(string model)
+    /// <summary>The checkpoint directory of <paramref name="options"/>' Model; the Hub's decisions go to <paramref name="channel"/>.</summary>
+    public static string Resolve(RemBertTrainerOptions options, IChannel channel)
     {
-        if (Directory.Exists(model))
-            return Path.GetFullPath(model);
-        throw new DirectoryNotFoundException(
-            $"Model '{model}' is not a local checkpoint directory, and this build does not download from the Hugging Face Hub. " +
-            $"Download it (e.g. huggingface-cli download {model} --local-dir DIR) and set Model to DIR.");
+        var hub = options.Hub ?? new RemBertHubOptions();
+        hub.Log ??= message => channel.Info(message);
+        return Path.GetFullPath(RemBertModelSource.Resolve(options.Model, hub, options.CancellationToken));
     }
 }

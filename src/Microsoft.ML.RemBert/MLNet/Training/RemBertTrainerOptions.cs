@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Checkpoints.Hub;
 using Microsoft.ML.RemBert.Modeling;
 
 namespace Microsoft.ML.RemBert.Trainers;
@@ -20,6 +21,9 @@ public abstract class RemBertTrainerOptions
     /// Ignored when <see cref="Config"/> is set.
     /// </summary>
     public string Model { get; set; } = DefaultModel;
+
+    /// <summary>How a Hub id in <see cref="Model"/> is resolved and downloaded (revision, token, offline, cache); null: from the environment (HF_* variables).</summary>
+    public RemBertHubOptions? Hub { get; set; }
 
     /// <summary>
     /// When set, training starts from random weights of this configuration instead of <see cref="Model"/>; then

@@ -16,12 +16,13 @@ namespace Microsoft.ML.RemBert.MLNet.Training;
 /// </summary>
 internal sealed class TrainingRun : IDisposable
 {
-    private TrainingRun(IChannel channel, TrainingSettings settings, RemBertTokenizer tokenizer, string tokenizerSource)
+    private TrainingRun(IChannel channel, TrainingSettings settings, RemBertTokenizer tokenizer, string tokenizerSource, string? modelDirectory)
     {
         Channel = channel;
         Settings = settings;
         Tokenizer = tokenizer;
         TokenizerSource = tokenizerSource;
+        ModelDirectory = modelDirectory;
     }
 
     /// <summary>The host's channel: MLContext.Log.</summary>
@@ -35,16 +36,28 @@ internal sealed class TrainingRun : IDisposable
 
     private string TokenizerSource { get; }
 
+    // The resolved checkpoint directory of the Model option; null when training starts from Config.
+    private string? ModelDirectory { get; }
+
     /// <summary>Validates <paramref name="options"/> and loads the tokenizer; errors name the option at fault.</summary>
     public static TrainingRun Start(IHost host, RemBertTrainerOptions options)
     {
         options.Validate();
         var device = TorchRuntime.ParseDevice(options.Device);
         int seed = options.Seed ?? host.Rand.Next();
-        string tokenizerSource = options.Tokenizer ?? ModelLocation.Resolve(options.Model);
-        var tokenizer = RemBertTokenizer.FromPretrained(tokenizerSource);
         var channel = host.Start("Training");
-        return new TrainingRun(channel, new TrainingSettings(options, seed, device), tokenizer, tokenizerSource);
+        try
+        {
+            string? modelDirectory = options.Config is null ? ModelLocation.Resolve(options, channel) : null;
+            string tokenizerSource = options.Tokenizer ?? modelDirectory!;
+            var tokenizer = RemBertTokenizer.FromPretrained(tokenizerSource);
+            return new TrainingRun(channel, new TrainingSettings(options, seed, device), tokenizer, tokenizerSource, modelDirectory);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -67,7 +80,7 @@ internal sealed class TrainingRun : IDisposable
         }
         else
         {
-            modelSource = ModelLocation.Resolve(options.Model);
+            modelSource = ModelDirectory!;
             var loadOptions = new CheckpointLoadOptions { Log = message => Channel.Warning(message) };
             model = RemBertCheckpoint.LoadWithReport<TModel>(modelSource, configure, null, loadOptions, generator).Model;
         }

@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using System.Text;
 using Microsoft.ML.RemBert.Checkpoints.Hub;
 using Xunit;

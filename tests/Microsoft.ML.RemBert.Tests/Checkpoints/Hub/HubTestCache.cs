@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Checkpoints.Hub;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints.Hub;

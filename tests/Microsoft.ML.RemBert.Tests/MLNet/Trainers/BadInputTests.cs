@@ -141,10 +141,17 @@ public sealed class BadInputTests : MLNetFileTestBase
     }
 
     [Fact]
-    public void AModelThatIsNotALocalDirectorySaysWhatToDownload()
+    public void AHubIdMissingFromTheCacheOfflineSaysWhatToDownload()
     {
-        var error = FitFails(Multiclass(o => { o.Config = null; o.Tokenizer = null; o.Model = "google/rembert-missing"; }), TinyTraining.KeyedIntents(MLContext, 8, 1));
-        Assert.Contains("Model 'google/rembert-missing' is not a local checkpoint directory", error.Message);
+        var error = FitFails(Multiclass(o =>
+        {
+            o.Config = null;
+            o.Tokenizer = null;
+            o.Model = "google/rembert-missing";
+            o.Hub = new Microsoft.ML.RemBert.Checkpoints.Hub.RemBertHubOptions { Offline = true, CacheDirectory = TempDirectory };
+        }), TinyTraining.KeyedIntents(MLContext, 8, 1));
+        Assert.IsType<Microsoft.ML.RemBert.Checkpoints.Hub.RemBertHubException>(error);
+        Assert.Contains("Cannot get 'google/rembert-missing'", error.Message);
         Assert.Contains("huggingface-cli download google/rembert-missing", error.Message);
     }
 
