@@ -37,7 +37,7 @@ public sealed class TrainedTransformerTests : MLNetFileTestBase, IDisposable
                 results[thread] = Scores(_model, _data);
                 return;
             }
-            using var engine = MLContext.Model.CreatePredictionEngine<Input, Prediction>(_model);
+            using var engine = MLContext.Model.CreatePredictionEngine<Input, Prediction>(_model, new PredictionEngineOptions { OwnsTransformer = false });
             results[thread] = rows.Select(row => engine.Predict(row).Score.ToArray()).ToArray();
         });
         foreach (var result in results)
