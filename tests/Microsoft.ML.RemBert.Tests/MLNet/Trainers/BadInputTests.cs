@@ -68,7 +68,10 @@ public sealed class BadInputTests : MLNetFileTestBase
     [Fact]
     public void MissingKeyLabelNamesTheRow()
     {
-        var data = MLContext.Data.LoadFromEnumerable(new[] { new KeyRow("a", 1), new KeyRow("b", 2), new KeyRow("c", 0) });
+        // A label the key mapping has never seen becomes key 0, ML.NET's missing key.
+        var rows = new[] { new KeywordData.IntentRow("a", "weather"), new KeywordData.IntentRow("b", "music"), new KeywordData.IntentRow("c", "unseen") };
+        var data = MLContext.Transforms.Conversion.MapValueToKey("Label").Fit(MLContext.Data.LoadFromEnumerable(rows.Take(2)))
+            .Transform(MLContext.Data.LoadFromEnumerable(rows));
         var error = FitFails(Multiclass(), data);
         Assert.Contains("Row 2 of the training data has a missing label (NaN or key 0) in column 'Label'.", error.Message);
     }
@@ -175,14 +178,6 @@ public sealed class BadInputTests : MLNetFileTestBase
     private sealed record NumberRow(float Sentence1, bool Label);
 
     private sealed record TextRow(string Sentence1, bool Label);
-
-    private sealed class KeyRow(string sentence1, uint label)
-    {
-        public string Sentence1 { get; set; } = sentence1;
-
-        [KeyType(3)]
-        public uint Label { get; set; } = label;
-    }
 
     private sealed class ScoreRow
     {
