@@ -33,9 +33,10 @@ public sealed class ScoringPipelineTests : MLNetFileTestBase
         var rows = Rows(7).Select((row, i) => new LabelledRow(row.Text, i % 3)).ToArray();
         var data = MLContext.Data.LoadFromEnumerable(rows);
         var task = CreateTask();
-        var chain = MLContext.Transforms.CopyColumns("Copy", nameof(LabelledRow.Text))
-            .Append(new Microsoft.ML.RemBert.MLNet.Scoring.RemBertScoringEstimator<LogitsScoringTransformer>(MLContext, new LogitsScoringTransformer(MLContext, task, 3)))
-            .Fit(data);
+        var estimator = MLContext.Transforms.CopyColumns("Copy", nameof(LabelledRow.Text))
+            .Append(new Microsoft.ML.RemBert.MLNet.Scoring.RemBertScoringEstimator<LogitsScoringTransformer>(MLContext, new LogitsScoringTransformer(MLContext, task, 3)));
+        var shape = estimator.GetOutputSchema(SchemaShape.Create(data.Schema));
+        var chain = estimator.Fit(data);
 
         var scored = chain.Transform(data);
         var preview = scored.Preview();
@@ -49,6 +50,12 @@ public sealed class ScoringPipelineTests : MLNetFileTestBase
         var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
         scored.Schema[LogitsScoringTask.LogitsColumnName].GetSlotNames(ref slotNames);
         Assert.Equal(["L0", "L1", "L2"], slotNames.DenseValues().Select(name => name.ToString()));
+        Assert.True(shape.TryFindColumn(LogitsScoringTask.LogitsColumnName, out var logitsShape));
+        Assert.Equal(SchemaShape.Column.VectorKind.Vector, logitsShape.Kind);
+        Assert.Equal(NumberDataViewType.Single, logitsShape.ItemType);
+        Assert.Contains(logitsShape.Annotations, annotation => annotation.Name == AnnotationUtils.Kinds.SlotNames);
+        Assert.True(shape.TryFindColumn(LogitsScoringTask.ScoreColumnName, out var scoreShape));
+        Assert.Equal(SchemaShape.Column.VectorKind.Scalar, scoreShape.Kind);
     }
 
     [Fact]
@@ -125,12 +132,15 @@ public sealed class ScoringPipelineTests : MLNetFileTestBase
     }
 
     [Fact]
-    public void ADisposedTransformerRefusesToScore()
+    public void DisposeFreesTheModelsTensorsAndTheTransformerRefusesToScore()
     {
-        var transformer = new LogitsScoringTransformer(MLContext, CreateTask());
+        var task = CreateTask();
+        var transformer = new LogitsScoringTransformer(MLContext, task);
+        var parameters = task.Model.parameters().ToList();
         transformer.Dispose();
         transformer.Dispose();
 
+        Assert.All(parameters, parameter => Assert.True(parameter.IsInvalid));
         Assert.Throws<ObjectDisposedException>(() => transformer.Transform(MLContext.Data.LoadFromEnumerable(Rows(1))));
     }
 
