@@ -97,6 +97,20 @@ public class HubDownloadTests
     }
 
     [Fact]
+    public void ARenamedRepositorysRelativeRedirectIsFollowedWithTheToken()
+    {
+        using var hub = new FakeHub { RenamedFrom = "google/old-name", RequiredToken = "hf_test_token_for_renamed_repo" };
+        using var cache = new HubTestCache();
+
+        string snapshot = RemBertModelSource.Resolve("google/old-name", cache.Options(hub.Endpoint, token: "hf_test_token_for_renamed_repo"));
+
+        // Cached under the id asked for, as huggingface_hub does.
+        Assert.Equal(Path.Combine(cache.Path, "models--google--old-name", "snapshots", FakeHub.Commit), snapshot);
+        Assert.Equal(hub.Files["config.json"], File.ReadAllBytes(Path.Combine(snapshot, "config.json")));
+        Assert.Contains(hub.Requests, r => r.Path.StartsWith($"/{FakeHub.RepoId}/") && r.Header("Authorization") == "Bearer hf_test_token_for_renamed_repo");
+    }
+
+    [Fact]
     public void FilesAfterConfigAreFetchedAtTheCommitMainResolvedTo()
     {
         using var hub = new FakeHub();
