@@ -36,7 +36,7 @@ public static class ForwardCommand
     public static void Run(string modelDirectory, string inputsPath, string outputPath, Device device, TextWriter log)
     {
         var batch = ReadInputs(inputsPath);
-        using var loaded = RemBertPretrained.FromPretrained(modelDirectory, device, new CheckpointLoadOptions { Log = log.WriteLine });
+        using var loaded = RemBertCheckpoint.FromPretrained(modelDirectory, device, new CheckpointLoadOptions { Log = log.WriteLine });
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var ids = batch["input_ids"].to(device);

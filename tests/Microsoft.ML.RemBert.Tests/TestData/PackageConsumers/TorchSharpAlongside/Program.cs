@@ -58,7 +58,7 @@ var ids = tokenized.GetColumn<long[]>("InputIds").ToArray();
 var mask = tokenized.GetColumn<long[]>("AttentionMask").ToArray();
 Console.WriteLine($"ours-tokenizer: {ids.Length}x{ids[0].Length}");
 
-using var model = RemBertPretrained.FromPretrained<RemBertForSequenceClassification>(checkpoint, torch.CPU);
+using var model = RemBertCheckpoint.FromPretrained<RemBertForSequenceClassification>(checkpoint, torch.CPU);
 model.eval();
 using (torch.NewDisposeScope())
 using (torch.no_grad())
