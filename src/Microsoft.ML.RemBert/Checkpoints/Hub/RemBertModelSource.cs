@@ -2,7 +2,7 @@ namespace Microsoft.ML.RemBert.Checkpoints.Hub;
 
 /// <summary>
 /// Turns what a user names as a model, a checkpoint directory or a Hugging Face Hub id such as <c>google/rembert</c>,
-/// into a local checkpoint directory that <see cref="RemBertPretrained"/> and the tokenizer load. Hub ids resolve in
+/// into a local checkpoint directory that <see cref="RemBertCheckpoint"/> and the tokenizer load. Hub ids resolve in
 /// the standard Hugging Face cache (shared with Python's huggingface_hub, in both directions) and are downloaded into
 /// it when missing. Thread-safe: concurrent resolves of the same files wait for each other's download.
 /// </summary>

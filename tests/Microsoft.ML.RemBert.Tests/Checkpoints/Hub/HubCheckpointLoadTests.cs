@@ -26,7 +26,7 @@ public class HubCheckpointLoadTests
         using var cache = new HubTestCache();
 
         string snapshot = RemBertModelSource.Resolve(FakeHub.RepoId, cache.Options(hub.Endpoint));
-        using var loaded = RemBertPretrained.FromPretrained<RemBertModel>(snapshot);
+        using var loaded = RemBertCheckpoint.FromPretrained<RemBertModel>(snapshot);
         var tokenizer = RemBertTokenizer.FromPretrained(snapshot);
 
         var expected = original.state_dict();

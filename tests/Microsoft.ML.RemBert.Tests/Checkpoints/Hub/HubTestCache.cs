@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.Checkpoints.Hub;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints.Hub;
 
