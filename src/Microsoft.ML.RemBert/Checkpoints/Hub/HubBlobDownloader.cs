@@ -91,8 +91,8 @@ internal sealed class HubBlobDownloader
             have = 0;
         }
 
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var output = new FileStream(incomplete, have > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes);
+        using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var output = new FileStream(incomplete, have > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes);
         using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var buffer = new byte[BufferBytes];
         long done = have, reported = have;

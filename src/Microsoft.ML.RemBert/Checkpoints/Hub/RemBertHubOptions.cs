@@ -27,10 +27,10 @@ public sealed class RemBertHubOptions
     /// </summary>
     public string? CacheDirectory { get; set; }
 
-    /// <summary>Download progress, reported as bytes arrive; see <see cref="RemBertDownloadProgress"/>.</summary>
+    /// <summary>Download progress, reported every megabyte and at each file's end (from a thread-pool thread); see <see cref="RemBertDownloadProgress"/>.</summary>
     public IProgress<RemBertDownloadProgress>? Progress { get; set; }
 
-    /// <summary>One line per decision (cache hit, file downloaded, download resumed); the token is never part of it.</summary>
+    /// <summary>One line per decision (cache hit, file downloaded, download resumed), possibly from a thread-pool thread; the token is never part of it.</summary>
     public Action<string>? Log { get; set; }
 
     /// <summary>How long to wait to connect, for response headers, or for the next bytes of a download (huggingface_hub's default: 10 s).</summary>

@@ -52,6 +52,9 @@ internal sealed class FakeHub : IDisposable
     /// <summary>Put the Authorization header the Hub received into its X-Error-Message (a careless server).</summary>
     public bool EchoAuthorization { get; set; }
 
+    /// <summary>The repository's former id: the Hub answers it with a relative redirect to the new one.</summary>
+    public string? RenamedFrom { get; set; }
+
     public IReadOnlyList<LoopbackRequest> Requests => _requests.ToArray();
 
     public string Endpoint => Hub.BaseAddress;
@@ -89,6 +92,8 @@ internal sealed class FakeHub : IDisposable
         }
 
         string prefix = $"/{RepoId}/resolve/";
+        if (RenamedFrom is not null && request.Path.StartsWith($"/{RenamedFrom}/resolve/", StringComparison.Ordinal))
+            return new LoopbackResponse(307, new[] { ("Location", prefix + request.Path[$"/{RenamedFrom}/resolve/".Length..]) }, Array.Empty<byte>());
         if (!request.Path.StartsWith(prefix, StringComparison.Ordinal))
             return Error(401, "RepoNotFound", "Repository not found");
         var rest = request.Path[prefix.Length..];

@@ -1,6 +1,7 @@
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using System.Text;
 using Microsoft.ML.RemBert.Checkpoints.Hub;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints.Hub;
@@ -95,6 +96,20 @@ public class HubDownloadTests
         Assert.All(hub.Requests.Where(r => r.Server == "hub"), r => Assert.Equal("Bearer hf_test_token_for_gated_repo", r.Header("Authorization")));
         Assert.All(hub.Requests.Where(r => r.Server == "cdn"), r => Assert.Null(r.Header("Authorization")));
         Assert.Contains(hub.Requests, r => r.Server == "cdn");
+    }
+
+    [Fact]
+    public void ARenamedRepositorysRelativeRedirectIsFollowedWithTheToken()
+    {
+        using var hub = new FakeHub { RenamedFrom = "google/old-name", RequiredToken = "hf_test_token_for_renamed_repo" };
+        using var cache = new HubTestCache();
+
+        string snapshot = RemBertModelSource.Resolve("google/old-name", cache.Options(hub.Endpoint, token: "hf_test_token_for_renamed_repo"));
+
+        // Cached under the id asked for, as huggingface_hub does.
+        Assert.Equal(Path.Combine(cache.Path, "models--google--old-name", "snapshots", FakeHub.Commit), snapshot);
+        Assert.Equal(hub.Files["config.json"], File.ReadAllBytes(Path.Combine(snapshot, "config.json")));
+        Assert.Contains(hub.Requests, r => r.Path.StartsWith($"/{FakeHub.RepoId}/") && r.Header("Authorization") == "Bearer hf_test_token_for_renamed_repo");
     }
 
     [Fact]

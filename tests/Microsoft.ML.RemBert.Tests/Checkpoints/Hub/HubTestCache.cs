@@ -1,5 +1,6 @@
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Checkpoints.Hub;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints.Hub;
 
