@@ -1,4 +1,3 @@
-using Microsoft.ML.RemBert.Tests.Infrastructure;
 using System.Text;
 using Microsoft.ML.RemBert.Checkpoints.Hub;
 using Microsoft.ML.RemBert.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Checkpoints.Hub;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
