@@ -11,11 +11,11 @@ namespace Microsoft.ML.RemBert.MLNet.Training;
 /// </summary>
 internal static class ModelLocation
 {
-    /// <summary>The checkpoint directory of <paramref name="options"/>' Model; the Hub's decisions go to <paramref name="channel"/>.</summary>
+    /// <summary>The checkpoint directory of <paramref name="options"/>' Model.</summary>
     public static string Resolve(RemBertTrainerOptions options, IChannel channel)
     {
-        var hub = options.Hub ?? new RemBertHubOptions();
-        hub.Log ??= message => channel.Info(message);
+        // The user's Hub options are used as given (not changed); without them the Hub's decisions go to the log.
+        var hub = options.Hub ?? new RemBertHubOptions { Log = message => channel.Info(message) };
         return Path.GetFullPath(RemBertModelSource.Resolve(options.Model, hub, options.CancellationToken));
     }
 }
