@@ -11,7 +11,7 @@ internal static class ShardedCheckpointIndex
     public static IReadOnlyList<string> ReadShardFileNames(string indexPath)
     {
         JsonDocument document;
-        try { document = JsonDocument.Parse(File.ReadAllBytes(indexPath)); }
+        try { document = JsonDocument.Parse(IO.JsonFiles.ReadUtf8(indexPath), IO.JsonFiles.StrictOptions); }
         catch (JsonException ex)
         {
             throw new CheckpointFormatException(indexPath, $"the index is not valid JSON ({ex.Message}).", ex);

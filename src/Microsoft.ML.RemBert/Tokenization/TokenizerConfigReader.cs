@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.IO;
 using System.Text.Json;
 
 namespace Microsoft.ML.RemBert.Tokenization;
@@ -14,7 +15,8 @@ internal static class TokenizerConfigReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            // A byte-order mark is accepted and a repeated key refused, as in every JSON file this library reads.
+            document = JsonDocument.Parse(JsonFiles.ReadUtf8(path), JsonFiles.StrictOptions);
         }
         catch (JsonException e)
         {
