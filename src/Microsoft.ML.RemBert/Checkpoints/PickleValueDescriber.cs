@@ -30,6 +30,12 @@ internal static class PickleValueDescriber
 
     private static void Append(object? value, State state)
     {
+        // A repeat costs no budget: its description is a word, and it is what the (x, x) DAGs are made of.
+        if (value is object?[] or List<object?> && state.Shown.Contains(value))
+        {
+            state.Text.Append("<repeated>");
+            return;
+        }
         if (state.Nodes >= MaxNodes || state.Text.Length >= MaxCharacters)
         {
             state.Text.Append(Elided);
@@ -55,16 +61,12 @@ internal static class PickleValueDescriber
 
     private static void AppendItems(string open, IReadOnlyList<object?> items, string close, object container, State state)
     {
-        if (!state.Shown.Add(container))
-        {
-            state.Text.Append("<repeated>");
-            return;
-        }
+        state.Shown.Add(container);
         state.Text.Append(open);
         for (int i = 0; i < items.Count; i++)
         {
             if (i > 0) state.Text.Append(", ");
-            if (state.Nodes >= MaxNodes || state.Text.Length >= MaxCharacters)
+            if (state.Text.Length >= MaxCharacters)
             {
                 state.Text.Append(Elided);
                 break;
