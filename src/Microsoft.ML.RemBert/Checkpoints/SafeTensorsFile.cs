@@ -85,6 +85,8 @@ internal sealed class SafeTensorsFile : ICheckpointFile
     private static (List<CheckpointTensorInfo>, Dictionary<string, long>, IReadOnlyDictionary<string, string>) ParseHeader(
         string path, byte[] header, long dataLength)
     {
+        if (IO.JsonFiles.InvalidUtf8Offset(header) is var bad and >= 0)
+            throw new CheckpointFormatException(path, $"the header is not valid UTF-8 (byte {bad} of the header).");
         JsonDocument document;
         try { document = JsonDocument.Parse(header, IO.JsonFiles.StrictOptions); }
         catch (JsonException ex)

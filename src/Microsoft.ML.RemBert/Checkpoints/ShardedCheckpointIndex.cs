@@ -10,8 +10,11 @@ internal static class ShardedCheckpointIndex
     /// <summary>Reads the index at <paramref name="indexPath"/> and returns the shard file names (relative to its folder) in first-use order.</summary>
     public static IReadOnlyList<string> ReadShardFileNames(string indexPath)
     {
+        var json = IO.JsonFiles.ReadUtf8(indexPath);
+        if (IO.JsonFiles.InvalidUtf8Offset(json.Span) is var bad and >= 0)
+            throw new CheckpointFormatException(indexPath, $"the index is not valid UTF-8 (byte {bad}).");
         JsonDocument document;
-        try { document = JsonDocument.Parse(IO.JsonFiles.ReadUtf8(indexPath), IO.JsonFiles.StrictOptions); }
+        try { document = JsonDocument.Parse(json, IO.JsonFiles.StrictOptions); }
         catch (JsonException ex)
         {
             throw new CheckpointFormatException(indexPath, $"the index is not valid JSON ({ex.Message}).", ex);

@@ -92,9 +92,9 @@ internal sealed class TorchPickleReader
                 case PickleOpcodes.Tuple3: _stack.Push(NewTuple(PopMany(3))); break;
                 case PickleOpcodes.Global: _stack.Push(new PickleGlobal(ReadLine(), ReadLine())); break;
                 case PickleOpcodes.StackGlobal: { var name = PopString(); _stack.Push(new PickleGlobal(PopString(), name)); break; }
-                case PickleOpcodes.BinPut: _memo[_input.ReadByte()] = _stack.Peek(); break;
-                case PickleOpcodes.LongBinPut: _memo[_input.ReadUInt32()] = _stack.Peek(); break;
-                case PickleOpcodes.Memoize: _memo[_memo.Count] = _stack.Peek(); break;
+                case PickleOpcodes.BinPut: _memo[_input.ReadByte()] = Peek(); break;
+                case PickleOpcodes.LongBinPut: _memo[_input.ReadUInt32()] = Peek(); break;
+                case PickleOpcodes.Memoize: _memo[_memo.Count] = Peek(); break;
                 case PickleOpcodes.BinGet: _stack.Push(Recall(_input.ReadByte())); break;
                 case PickleOpcodes.LongBinGet: _stack.Push(Recall(_input.ReadUInt32())); break;
                 case PickleOpcodes.BinPersId: _stack.Push(ResolveStorage(Pop())); break;
@@ -190,6 +190,8 @@ internal sealed class TorchPickleReader
     private object? Recall(long index) =>
         _memo.TryGetValue(index, out var value) ? value : throw Error($"memo entry {index} is read before it is written.");
 
+    private object? Peek() => _stack.Count > 0 ? _stack.Peek() : throw Error("the pickle memoizes the top of an empty stack.");
+
     private object? Pop() => _stack.Count > 0 ? _stack.Pop() : throw Error("the pickle pops from an empty stack.");
 
     private string PopString() => Pop() as string ?? throw Error("STACK_GLOBAL expects module and name strings.");
@@ -205,6 +207,7 @@ internal sealed class TorchPickleReader
     {
         if (_marks.Count == 0) throw Error("the pickle uses a MARK it never set.");
         int mark = _marks.Pop();
+        if (mark > _stack.Count) throw Error("the pickle popped values below its MARK before using it.");
         var items = new List<object?>(PopMany(_stack.Count - mark));
         return items;
     }

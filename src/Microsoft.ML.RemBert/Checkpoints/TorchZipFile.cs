@@ -70,6 +70,12 @@ internal sealed class TorchZipFile : ICheckpointFile
             var (infos, tensors) = ReadIndex(path, archive);
             return new TorchZipFile(path, archive, infos, tensors);
         }
+        catch (InvalidDataException ex)
+        {
+            // The central directory is read lazily, so a damaged one surfaces here rather than in OpenRead.
+            archive.Dispose();
+            throw new CheckpointFormatException(path, $"the zip archive is damaged ({ex.Message}).", ex);
+        }
         catch
         {
             archive.Dispose();
@@ -79,6 +85,15 @@ internal sealed class TorchZipFile : ICheckpointFile
 
     /// <inheritdoc/>
     public void ReadInto(CheckpointTensorInfo tensor, torch.Tensor destination)
+    {
+        try { ReadView(tensor, destination); }
+        catch (InvalidDataException ex)
+        {
+            throw new CheckpointFormatException(FilePath, $"the data of '{tensor.Key}' is damaged ({ex.Message}).", ex);
+        }
+    }
+
+    private void ReadView(CheckpointTensorInfo tensor, torch.Tensor destination)
     {
         var (pickled, entry) = _tensors[tensor.Key];
         using var data = OpenEntry(FilePath, entry);
@@ -179,6 +194,8 @@ internal sealed class TorchZipFile : ICheckpointFile
             throw Fail($"views storage '{pickled.Storage.Key}' at offset {pickled.StorageOffset} with shape {shape} and strides {TensorShapes.Format(pickled.Strides)}, an extent that overflows 64 bits.");
         }
         long storageBytes = pickled.Storage.ElementCount * elementSize; // cannot overflow: the pickle reader checked it
+        if (needed > storageBytes)
+            throw Fail($"views {needed} bytes of storage '{pickled.Storage.Key}' (offset {pickled.StorageOffset}, shape {shape}, strides {TensorShapes.Format(pickled.Strides)}), which holds only {pickled.Storage.ElementCount} elements ({storageBytes} bytes).");
         if (entry.Length < needed || entry.Length < storageBytes)
             throw Fail($"needs {Math.Max(needed, storageBytes)} bytes of storage entry '{entry.FullName}', which has {entry.Length}: the file is truncated or damaged.");
     }

@@ -26,6 +26,17 @@ internal static class JsonFiles
     public static string WithoutByteOrderMark(string text) => text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
 
     /// <summary>
+    /// The offset of the first byte that is not valid UTF-8, or -1. System.Text.Json parses such text but throws
+    /// InvalidOperationException when a string is read, far from the file; callers check first and name the file.
+    /// </summary>
+    public static int InvalidUtf8Offset(ReadOnlySpan<byte> utf8)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(utf8)) return -1;
+        var status = System.Text.Unicode.Utf8.ToUtf16(utf8, new char[utf8.Length], out int read, out _, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.Done ? -1 : read;
+    }
+
+    /// <summary>
     /// True when the JSON number text <paramref name="raw"/> is a whole number, however large (1e30, 99999999999999999999):
     /// a reader that cannot hold it reports it as out of range rather than as "not an integer".
     /// </summary>

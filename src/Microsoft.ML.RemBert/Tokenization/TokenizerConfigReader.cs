@@ -12,11 +12,14 @@ internal static class TokenizerConfigReader
     /// <summary>Loads <paramref name="path"/>; unknown keys (tokenizer_class, bos_token, ...) are ignored as transformers' RemBertTokenizer ignores them.</summary>
     public static RemBertTokenizerOptions Read(string path)
     {
+        var json = JsonFiles.ReadUtf8(path);
+        if (JsonFiles.InvalidUtf8Offset(json.Span) is var bad and >= 0)
+            throw new InvalidDataException($"Tokenizer config '{path}' is not valid UTF-8 (byte {bad}).");
         JsonDocument document;
         try
         {
             // A byte-order mark is accepted and a repeated key refused, as in every JSON file this library reads.
-            document = JsonDocument.Parse(JsonFiles.ReadUtf8(path), JsonFiles.StrictOptions);
+            document = JsonDocument.Parse(json, JsonFiles.StrictOptions);
         }
         catch (JsonException e)
         {

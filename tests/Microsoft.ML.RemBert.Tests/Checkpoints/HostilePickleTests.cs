@@ -50,6 +50,48 @@ public class HostilePickleTests
     }
 
     [Fact]
+    public void AMarkLeftBelowTheStackIsRefused()
+    {
+        // Found by TorchPickleFuzzTests (seed 100225): None, None, MARK, TUPLE2 (pops under the mark), TUPLE.
+        var error = AssertRefused(new byte[] { 0x80, 2, (byte)'N', (byte)'N', (byte)'(', 0x86, (byte)'t', (byte)'.' });
+        Assert.Contains("MARK", error.Message);
+    }
+
+    [Fact]
+    public void MemoizingAnEmptyStackIsRefused()
+    {
+        // Found by TorchPickleFuzzTests (seed 2000): BINPUT with nothing on the stack.
+        var error = AssertRefused(new byte[] { 0x80, 2, (byte)'q', 0, (byte)'.' });
+        Assert.Contains("empty stack", error.Message);
+    }
+
+    [Fact]
+    public void AViewPastItsStoragesClaimedSizeIsNamed()
+    {
+        // Found by TorchPickleFuzzTests (seed 301432): the entry held the bytes but the storage claimed fewer elements,
+        // and libtorch refused the strided view natively.
+        var error = AssertRefused(new TorchZipBuilder().Storage("0", Twelve)
+            .Tensor("w", "0", offset: 0, shape: new long[] { 4, 3 }, stride: new long[] { 1, 4 }, storageElements: 8));
+        Assert.Contains("'w'", error.Message);
+        Assert.Contains("holds only 8 elements", error.Message);
+    }
+
+    [Fact]
+    public void ADamagedCentralDirectoryIsNamed()
+    {
+        // Found by TorchPickleFuzzTests (seed 8): the entry count of the end-of-central-directory record is read lazily.
+        using var dir = CheckpointFixtures.TemporaryDirectory();
+        string path = dir.File(CheckpointFileNames.PyTorch);
+        new TorchZipBuilder().Storage("0", Twelve).Tensor("w", "0", offset: 0, shape: new long[] { 4 }, stride: new long[] { 1 }).Write(path);
+        var bytes = File.ReadAllBytes(path);
+        int endOfCentralDirectory = bytes.Length - 22; // no archive comment
+        bytes[endOfCentralDirectory + 10]++;           // total number of entries
+        File.WriteAllBytes(path, bytes);
+        var error = AssertRefused(path);
+        Assert.Contains("zip archive is damaged", error.Message);
+    }
+
+    [Fact]
     public void ANegativeStorageOffsetIsNamed()
     {
         var error = AssertRefused(new TorchZipBuilder().Storage("0", Twelve)

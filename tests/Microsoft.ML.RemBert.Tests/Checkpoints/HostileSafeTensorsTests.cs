@@ -76,6 +76,19 @@ public class HostileSafeTensorsTests
         Assert.Contains("Duplicate", error.Message);
     }
 
+    [Fact]
+    public void AHeaderThatIsNotUtf8IsNamed()
+    {
+        // Found by SafeTensorsHeaderFuzzTests (seed 171): System.Text.Json parses it, then throws InvalidOperationException reading the key.
+        using var dir = CheckpointFixtures.TemporaryDirectory();
+        string path = dir.File(CheckpointFileNames.SafeTensors);
+        var header = Encoding.UTF8.GetBytes("""{"wx": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}""");
+        header[3] = 0xFF; // inside the key
+        File.WriteAllBytes(path, BitConverter.GetBytes((long)header.Length).Concat(header).Concat(new byte[4]).ToArray());
+        var error = AssertRefused(path);
+        Assert.Contains("not valid UTF-8", error.Message);
+    }
+
     private static CheckpointFormatException AssertRefused(string header, int dataBytes)
     {
         using var dir = CheckpointFixtures.TemporaryDirectory();

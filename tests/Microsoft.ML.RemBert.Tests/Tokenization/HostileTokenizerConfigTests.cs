@@ -24,6 +24,15 @@ public class HostileTokenizerConfigTests
         Assert.Contains("Duplicate", error.Message);
     }
 
+    [SkippableFact]
+    public void TextThatIsNotUtf8IsNamed()
+    {
+        using var dir = CheckpointWithConfig(new byte[] { (byte)'{', (byte)'"', 0xFF, (byte)'"', (byte)':', (byte)'1', (byte)'}' });
+        var error = Assert.Throws<InvalidDataException>(() => RemBertTokenizer.FromPretrained(dir.Path));
+        Assert.Contains(dir.File(TokenizerConfigReader.FileName), error.Message);
+        Assert.Contains("not valid UTF-8", error.Message);
+    }
+
     private static TemporaryDirectory CheckpointWithConfig(byte[] json)
     {
         var model = Path.Combine(FixtureTokenizer.CheckpointDirectory, RemBertTokenizer.VocabularyFileName);
