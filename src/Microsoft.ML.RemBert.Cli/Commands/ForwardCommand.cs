@@ -40,7 +40,7 @@ public static class ForwardCommand
     public static void Run(string modelDirectory, string inputsPath, string outputPath, Device device, TextWriter log, bool allowMissingWeights = false)
     {
         var batch = ReadInputs(inputsPath);
-        using var loaded = RemBertPretrained.FromPretrained(modelDirectory, device,
+        using var loaded = RemBertCheckpoint.FromPretrained(modelDirectory, device,
             new CheckpointLoadOptions { Log = log.WriteLine, AllowMissingBaseWeights = allowMissingWeights });
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

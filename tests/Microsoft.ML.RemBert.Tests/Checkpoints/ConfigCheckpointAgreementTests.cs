@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
@@ -31,7 +32,7 @@ public class ConfigCheckpointAgreementTests
             if (field == "num_labels") { config.Remove("id2label"); config.Remove("label2id"); }
         });
         var clock = Stopwatch.StartNew();
-        var error = Assert.Throws<RemBertConfigException>(() => RemBertPretrained.FromPretrained(dir.Path).Dispose());
+        var error = Assert.Throws<RemBertConfigException>(() => RemBertCheckpoint.FromPretrained(dir.Path).Dispose());
         Assert.True(clock.Elapsed < QuickRefusal, $"refusing took {clock.Elapsed}");
         Assert.Equal(dir.File(CheckpointFileNames.Config), error.Source);
         Assert.Equal(field, error.Field);
@@ -43,9 +44,9 @@ public class ConfigCheckpointAgreementTests
     public void FewerLayersInTheCheckpointThanTheConfigAreAllowedOnlyWhenAskedFor()
     {
         using var dir = CopyOfFixture("seqcls", config => config["num_hidden_layers"] = 4);
-        Assert.Throws<RemBertConfigException>(() => RemBertPretrained.FromPretrained(dir.Path).Dispose());
+        Assert.Throws<RemBertConfigException>(() => RemBertCheckpoint.FromPretrained(dir.Path).Dispose());
         var messages = new List<string>();
-        using var model = RemBertPretrained.FromPretrained(dir.Path,
+        using var model = RemBertCheckpoint.FromPretrained(dir.Path,
             options: new CheckpointLoadOptions { AllowMissingBaseWeights = true, Log = messages.Add });
         Assert.Contains("encoder.layer.3.", Assert.Single(messages));
     }
@@ -97,7 +98,7 @@ public class ConfigCheckpointAgreementTests
     private static TemporaryDirectory CopyOfFixture(string fixture, Action<JsonObject> editConfig)
     {
         string source = CheckpointFixtures.Directory(fixture);
-        var dir = CheckpointFixtures.TemporaryDirectory();
+        var dir = new TemporaryDirectory();
         foreach (var file in Directory.GetFiles(source)) File.Copy(file, dir.File(Path.GetFileName(file)));
         var config = JsonNode.Parse(File.ReadAllText(dir.File(CheckpointFileNames.Config)))!.AsObject();
         editConfig(config);

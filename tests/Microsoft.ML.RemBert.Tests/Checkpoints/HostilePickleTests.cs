@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.ML.RemBert.Checkpoints;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
@@ -80,7 +81,7 @@ public class HostilePickleTests
     public void ADamagedCentralDirectoryIsNamed()
     {
         // Found by TorchPickleFuzzTests (seed 8): the entry count of the end-of-central-directory record is read lazily.
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         string path = dir.File(CheckpointFileNames.PyTorch);
         new TorchZipBuilder().Storage("0", Twelve).Tensor("w", "0", offset: 0, shape: new long[] { 4 }, stride: new long[] { 1 }).Write(path);
         var bytes = File.ReadAllBytes(path);
@@ -156,7 +157,7 @@ public class HostilePickleTests
 
     private static CheckpointFormatException AssertRefused(TorchZipBuilder builder)
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         string path = dir.File(CheckpointFileNames.PyTorch);
         builder.Write(path);
         return AssertRefused(path);
@@ -164,7 +165,7 @@ public class HostilePickleTests
 
     private static CheckpointFormatException AssertRefused(byte[] pickle)
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         string path = dir.File(CheckpointFileNames.PyTorch);
         TorchZipBuilder.WriteArchive(path, pickle);
         return AssertRefused(path);

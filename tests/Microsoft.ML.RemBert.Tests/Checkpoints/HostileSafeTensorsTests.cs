@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.ML.RemBert.Checkpoints;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
@@ -25,7 +26,7 @@ public class HostileSafeTensorsTests
     [Fact]
     public void AHeaderOverTheSizeCapSaysSoWithBothNumbers()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         string path = dir.File(CheckpointFileNames.SafeTensors);
         const long claimed = 200_000_000;
         File.WriteAllBytes(path, BitConverter.GetBytes(claimed).Concat(Encoding.ASCII.GetBytes("{}")).ToArray());
@@ -80,7 +81,7 @@ public class HostileSafeTensorsTests
     public void AHeaderThatIsNotUtf8IsNamed()
     {
         // Found by SafeTensorsHeaderFuzzTests (seed 171): System.Text.Json parses it, then throws InvalidOperationException reading the key.
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         string path = dir.File(CheckpointFileNames.SafeTensors);
         var header = Encoding.UTF8.GetBytes("""{"wx": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}""");
         header[3] = 0xFF; // inside the key
@@ -91,7 +92,7 @@ public class HostileSafeTensorsTests
 
     private static CheckpointFormatException AssertRefused(string header, int dataBytes)
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         string path = dir.File(CheckpointFileNames.SafeTensors);
         File.WriteAllBytes(path, SafeTensorsBytes(header, dataBytes));
         return AssertRefused(path);

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.ML.RemBert.Checkpoints;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
@@ -29,7 +30,7 @@ public class HostileShardIndexTests
 
     private static TemporaryDirectory WithIndex(byte[] index)
     {
-        var dir = CheckpointFixtures.TemporaryDirectory();
+        var dir = new TemporaryDirectory();
         File.WriteAllBytes(dir.File(Shard), HostileSafeTensorsTests.SafeTensorsBytes("""{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}""", 4));
         File.WriteAllBytes(dir.File(CheckpointFileNames.SafeTensorsIndex), index);
         return dir;

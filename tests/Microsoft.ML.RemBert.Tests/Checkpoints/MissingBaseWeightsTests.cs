@@ -2,6 +2,7 @@ using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Cli;
 using Microsoft.ML.RemBert.Modeling;
 using TorchSharp;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
@@ -19,7 +20,7 @@ public class MissingBaseWeightsTests
     public void AnEmptyWeightMapIsAnErrorListingTheFirstKeysAndTheCount()
     {
         using var dir = WithEmptyWeightMap();
-        var error = Assert.Throws<MissingCheckpointWeightsException>(() => RemBertPretrained.FromPretrained(dir.Path).Dispose());
+        var error = Assert.Throws<MissingCheckpointWeightsException>(() => RemBertCheckpoint.FromPretrained(dir.Path).Dispose());
         Assert.Contains(dir.File(CheckpointFileNames.SafeTensorsIndex), error.Message);
         Assert.True(error.MissingKeys.Count > MissingCheckpointWeightsException.ListedKeys);
         Assert.Contains(error.MissingKeys[0], error.Message);
@@ -32,7 +33,7 @@ public class MissingBaseWeightsTests
     public void OneMissingEncoderWeightIsAnErrorNamingIt()
     {
         using var dir = WithoutKey(DroppedKey);
-        var error = Assert.Throws<MissingCheckpointWeightsException>(() => RemBertPretrained.FromPretrained(dir.Path).Dispose());
+        var error = Assert.Throws<MissingCheckpointWeightsException>(() => RemBertCheckpoint.FromPretrained(dir.Path).Dispose());
         Assert.Equal(new[] { DroppedKey }, error.MissingKeys);
         Assert.Contains(DroppedKey, error.Message);
     }
@@ -42,7 +43,7 @@ public class MissingBaseWeightsTests
     {
         using var dir = WithoutKey(DroppedKey);
         var messages = new List<string>();
-        var (model, report) = RemBertPretrained.LoadWithReport<RemBertPreTrainedModel>(dir.Path,
+        var (model, report) = RemBertCheckpoint.LoadWithReport<RemBertPreTrainedModel>(dir.Path,
             options: new CheckpointLoadOptions { AllowMissingBaseWeights = true, Log = messages.Add });
         using var _ = model;
         Assert.Equal(new[] { DroppedKey }, report.MissingKeys);
@@ -70,7 +71,7 @@ public class MissingBaseWeightsTests
 
     private static TemporaryDirectory WithEmptyWeightMap()
     {
-        var dir = CheckpointFixtures.TemporaryDirectory();
+        var dir = new TemporaryDirectory();
         File.Copy(Path.Combine(CheckpointFixtures.Directory("seqcls"), CheckpointFileNames.Config), dir.File(CheckpointFileNames.Config));
         File.WriteAllText(dir.File(CheckpointFileNames.SafeTensorsIndex), """{"metadata": {"total_size": 0}, "weight_map": {}}""");
         return dir;
@@ -80,7 +81,7 @@ public class MissingBaseWeightsTests
     private static TemporaryDirectory WithoutKey(string key)
     {
         string source = CheckpointFixtures.Directory("seqcls");
-        var dir = CheckpointFixtures.TemporaryDirectory();
+        var dir = new TemporaryDirectory();
         File.Copy(Path.Combine(source, CheckpointFileNames.Config), dir.File(CheckpointFileNames.Config));
         using var reader = CheckpointReader.Open(source);
         using var scope = torch.NewDisposeScope();

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Tests.Checkpoints;
 using TorchSharp;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
@@ -12,7 +13,7 @@ public class SafeTensorsHeaderFuzzTests
     [Fact]
     public void MutatedFilesReadOrFailWithACheckpointFormatException()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         string path = dir.File(CheckpointFileNames.SafeTensors);
         FuzzRun.Run<CheckpointFormatException>("safetensors", new[] { ValidFile() }, Mutate, bytes =>
         {

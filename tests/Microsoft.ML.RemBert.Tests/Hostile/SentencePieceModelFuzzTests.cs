@@ -1,5 +1,5 @@
 using Microsoft.ML.RemBert.Tests.Infrastructure;
-using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;

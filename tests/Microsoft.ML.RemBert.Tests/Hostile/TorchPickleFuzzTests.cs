@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Tests.Checkpoints;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
@@ -17,7 +18,7 @@ public class TorchPickleFuzzTests
     {
         var builder = Builder();
         var storages = new Dictionary<string, float[]> { ["0"] = Twelve, ["1"] = Twelve[..4] };
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         string path = dir.File(CheckpointFileNames.PyTorch);
         builder.Write(path);
         var validZip = File.ReadAllBytes(path);

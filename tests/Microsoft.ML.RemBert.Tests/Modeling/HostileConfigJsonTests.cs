@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tests.Checkpoints;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Modeling;
@@ -11,7 +12,7 @@ public class HostileConfigJsonTests
     [Fact]
     public void ADuplicateKeyIsAnErrorNamingTheFileAndTheKey()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         File.WriteAllText(dir.File(RemBertConfig.ConfigFileName), """{"hidden_size": 48, "num_hidden_layers": 2, "hidden_size": 96}""");
         var error = Assert.Throws<RemBertConfigException>(() => RemBertConfig.Load(dir.Path));
         Assert.Contains(dir.File(RemBertConfig.ConfigFileName), error.Message);
@@ -22,7 +23,7 @@ public class HostileConfigJsonTests
     [Fact]
     public void AByteOrderMarkIsAcceptedInTheFile()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         File.WriteAllBytes(dir.File(RemBertConfig.ConfigFileName),
             new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("""{"num_hidden_layers": 3}""")).ToArray());
         Assert.Equal(3, RemBertConfig.Load(dir.Path).NumHiddenLayers);

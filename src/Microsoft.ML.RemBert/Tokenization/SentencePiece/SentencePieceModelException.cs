@@ -1,4 +1,4 @@
-namespace Microsoft.ML.RemBert.Tokenization;
+namespace Microsoft.ML.RemBert.Tokenization.SentencePiece;
 
 /// <summary>
 /// A SentencePiece <c>.model</c> file is truncated, malformed or inconsistent (not a serialized ModelProto, a bad
