@@ -1,11 +1,12 @@
 using System.Text;
 using Microsoft.ML.RemBert.Modeling;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
 
 /// <summary>Seeded mutations of a config.json: each reads (and writes back) or fails with a <see cref="RemBertConfigException"/>.</summary>
-public class ConfigJsonFuzzTests
+public class ConfigJsonFuzzTests(ITestOutputHelper output)
 {
     private const string Valid = """
         {
@@ -25,7 +26,7 @@ public class ConfigJsonFuzzTests
     [Fact]
     public void MutatedConfigsReadOrFailWithARemBertConfigException()
     {
-        FuzzRun.Run<RemBertConfigException>("config.json", new[] { Encoding.UTF8.GetBytes(Valid) },
+        int mutations = FuzzRun.Run<RemBertConfigException>("config.json", new[] { Encoding.UTF8.GetBytes(Valid) },
             (json, random) => ByteMutator.Mutate(json, random, json: true), bytes =>
             {
                 var config = RemBertConfig.FromJson(Encoding.UTF8.GetString(bytes), "fuzz/config.json");
@@ -33,5 +34,6 @@ public class ConfigJsonFuzzTests
                 Assert.Equal(config.ToJson(), RemBertConfig.FromJson(config.ToJson()).ToJson());
                 config.EstimateParameterCount(RemBertModelFactory.ConfiguredArchitecture(config));
             });
+        output.WriteLine($"{mutations} mutations");
     }
 }

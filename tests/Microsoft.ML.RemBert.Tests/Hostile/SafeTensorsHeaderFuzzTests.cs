@@ -4,23 +4,25 @@ using Microsoft.ML.RemBert.Tests.Checkpoints;
 using TorchSharp;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
 
 /// <summary>Seeded mutations of a safetensors file: every one reads or fails with a <see cref="CheckpointFormatException"/>.</summary>
-public class SafeTensorsHeaderFuzzTests
+public class SafeTensorsHeaderFuzzTests(ITestOutputHelper output)
 {
     [Fact]
     public void MutatedFilesReadOrFailWithACheckpointFormatException()
     {
         using var dir = new TemporaryDirectory();
         string path = dir.File(CheckpointFileNames.SafeTensors);
-        FuzzRun.Run<CheckpointFormatException>("safetensors", new[] { ValidFile() }, Mutate, bytes =>
+        int mutations = FuzzRun.Run<CheckpointFormatException>("safetensors", new[] { ValidFile() }, Mutate, bytes =>
         {
             File.WriteAllBytes(path, bytes);
             using var reader = CheckpointReader.OpenFile(path);
             foreach (var key in reader.Keys) reader.Read(key).Dispose();
         });
+        output.WriteLine($"{mutations} mutations");
     }
 
     /// <summary>Half the time a byte-level mutation (the header length at offset 0 tampered with often); otherwise a

@@ -3,11 +3,12 @@ using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Tests.Checkpoints;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
 
 /// <summary>Seeded mutations of a torch.save checkpoint's data.pkl (and sometimes of the whole zip): every one reads or fails with a <see cref="CheckpointFormatException"/>.</summary>
-public class TorchPickleFuzzTests
+public class TorchPickleFuzzTests(ITestOutputHelper output)
 {
     private static readonly byte[] ZipSignature = "PK"u8.ToArray();
 
@@ -23,7 +24,7 @@ public class TorchPickleFuzzTests
         builder.Write(path);
         var validZip = File.ReadAllBytes(path);
 
-        FuzzRun.Run<CheckpointFormatException>("torch pickle", new[] { builder.Pickle() }, (pickle, random) =>
+        int mutations = FuzzRun.Run<CheckpointFormatException>("torch pickle", new[] { builder.Pickle() }, (pickle, random) =>
         {
             // One mutation in five damages the archive around a valid pickle instead.
             if (random.Next(5) > 0) return ByteMutator.Mutate(pickle, random);
@@ -40,6 +41,7 @@ public class TorchPickleFuzzTests
             using var reader = CheckpointReader.OpenFile(path);
             foreach (var key in reader.Keys) reader.Read(key).Dispose();
         });
+        output.WriteLine($"{mutations} mutations");
     }
 
     /// <summary>Contiguous, offset, transposed and shared-storage views: every path of the reader.</summary>
