@@ -76,7 +76,7 @@ internal sealed class SafeTensorsFile : ICheckpointFile
     public void ReadInto(CheckpointTensorInfo tensor, torch.Tensor destination)
     {
         _stream.Position = _dataStart + _offsets[tensor.Key];
-        TensorBytes.Fill(destination, tensor, _stream);
+        CheckpointTensorData.Fill(destination, tensor, _stream);
     }
 
     /// <inheritdoc/>

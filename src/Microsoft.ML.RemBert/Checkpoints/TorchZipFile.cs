@@ -102,14 +102,14 @@ internal sealed class TorchZipFile : ICheckpointFile
         {
             // The usual case: the tensor is one contiguous run of its storage.
             Skip(data, pickled.StorageOffset * elementSize, tensor);
-            TensorBytes.Fill(destination, tensor, data);
+            CheckpointTensorData.Fill(destination, tensor, data);
             return;
         }
         // A strided view (e.g. a transposed weight saved without .contiguous()): stage the storage, view it, copy.
         var storageInfo = tensor with { Shape = new[] { pickled.Storage.ElementCount } };
         using var scope = torch.NewDisposeScope();
         var storage = torch.empty(pickled.Storage.ElementCount, tensor.DType);
-        TensorBytes.ReadInto(data, storage, storageInfo);
+        CheckpointTensorData.ReadInto(data, storage, storageInfo);
         using var noGrad = torch.no_grad();
         destination.copy_(storage.as_strided(pickled.Shape, pickled.Strides, pickled.StorageOffset));
     }

@@ -159,7 +159,15 @@ public sealed partial record RemBertConfig
         Validate();
         Directory.CreateDirectory(directory);
         var target = Path.Combine(directory, ConfigFileName);
-        AtomicFile.Write(target, stream => stream.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(ToJson())));
+        var json = ToJson();
+        AtomicFile.Write(target, stream => WriteConfigFile(stream, json));
         return target;
     }
+
+    /// <summary>
+    /// The one writer of config.json bytes (UTF-8 without a byte-order mark, as transformers writes it), used by
+    /// <see cref="Save"/> and by the checkpoint writer beside the weights.
+    /// </summary>
+    internal static void WriteConfigFile(Stream stream, string json)
+        => stream.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(json));
 }
