@@ -25,18 +25,23 @@ public static class ForwardCommand
         var inputs = new Option<FileInfo>("--inputs") { Description = "JSON file with input_ids, token_type_ids, attention_mask.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Where to write the outputs as JSON.", Required = true };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
-        var command = new System.CommandLine.Command("forward", "Run one forward pass of a RemBERT checkpoint on token ids.") { model, inputs, output, device };
+        var allowMissingWeights = new Option<bool>("--allow-missing-weights")
+        {
+            Description = "Run even when the checkpoint lacks encoder or embedding weights (they stay randomly initialised: the outputs are meaningless).",
+        };
+        var command = new System.CommandLine.Command("forward", "Run one forward pass of a RemBERT checkpoint on token ids.") { model, inputs, output, device, allowMissingWeights };
         command.SetAction(parse => CliErrors.Run("forward", parse.InvocationConfiguration.Error, () =>
             Run(parse.GetValue(model)!.FullName, parse.GetValue(inputs)!.FullName, parse.GetValue(output)!.FullName,
-                TorchRuntime.ParseDevice(parse.GetValue(device)), Console.Error)));
+                TorchRuntime.ParseDevice(parse.GetValue(device)), Console.Error, parse.GetValue(allowMissingWeights))));
         return command;
     }
 
     /// <summary>Loads the checkpoint, runs it on the inputs and writes the outputs atomically.</summary>
-    public static void Run(string modelDirectory, string inputsPath, string outputPath, Device device, TextWriter log)
+    public static void Run(string modelDirectory, string inputsPath, string outputPath, Device device, TextWriter log, bool allowMissingWeights = false)
     {
         var batch = ReadInputs(inputsPath);
-        using var loaded = RemBertCheckpoint.FromPretrained(modelDirectory, device, new CheckpointLoadOptions { Log = log.WriteLine });
+        using var loaded = RemBertCheckpoint.FromPretrained(modelDirectory, device,
+            new CheckpointLoadOptions { Log = log.WriteLine, AllowMissingBaseWeights = allowMissingWeights });
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var ids = batch["input_ids"].to(device);

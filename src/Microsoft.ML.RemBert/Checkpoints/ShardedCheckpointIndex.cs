@@ -23,8 +23,11 @@ internal static class ShardedCheckpointIndex
     /// </summary>
     public static IReadOnlyList<string> ReadListedShardFileNames(string indexPath)
     {
+        var json = IO.JsonFiles.ReadUtf8(indexPath);
+        if (IO.JsonFiles.InvalidUtf8Offset(json.Span) is var bad and >= 0)
+            throw new CheckpointFormatException(indexPath, $"the index is not valid UTF-8 (byte {bad}).");
         JsonDocument document;
-        try { document = JsonDocument.Parse(File.ReadAllBytes(indexPath)); }
+        try { document = JsonDocument.Parse(json, IO.JsonFiles.StrictOptions); }
         catch (JsonException ex)
         {
             throw new CheckpointFormatException(indexPath, $"the index is not valid JSON ({ex.Message}).", ex);

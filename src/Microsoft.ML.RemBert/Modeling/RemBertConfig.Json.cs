@@ -35,7 +35,8 @@ public sealed partial record RemBertConfig
     public static RemBertConfig FromJson(string json, string source = ConfigFileName)
     {
         JsonNode? root;
-        try { root = JsonNode.Parse(json); }
+        // A byte-order mark is accepted and a repeated key refused, as in every JSON file this library reads.
+        try { root = JsonNode.Parse(JsonFiles.WithoutByteOrderMark(json), documentOptions: JsonFiles.StrictOptions); }
         catch (JsonException ex)
         {
             throw new RemBertConfigException(source, "(document)", null, $"not valid JSON: {ex.Message}", ex);

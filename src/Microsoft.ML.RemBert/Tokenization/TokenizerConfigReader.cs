@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.IO;
 using System.Text.Json;
 
 namespace Microsoft.ML.RemBert.Tokenization;
@@ -14,10 +15,14 @@ internal static class TokenizerConfigReader
     /// </summary>
     public static RemBertTokenizerOptions Read(string path)
     {
+        var json = JsonFiles.ReadUtf8(path);
+        if (JsonFiles.InvalidUtf8Offset(json.Span) is var bad and >= 0)
+            throw new InvalidDataException($"Tokenizer config '{path}' is not valid UTF-8 (byte {bad}).");
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            // A byte-order mark is accepted and a repeated key refused, as in every JSON file this library reads.
+            document = JsonDocument.Parse(json, JsonFiles.StrictOptions);
         }
         catch (JsonException e)
         {
