@@ -55,6 +55,7 @@ public class PackageConsumerTests : IClassFixture<PackedLibrary>
 
         Assert.Contains("mlnet-pipeline: TextClassificationTrainer", output);
         Assert.Contains("mlnet-fit: InvalidOperationException: Tensor invalid -- empty handle.", output);
+        Assert.Contains("ours-trainer: Key<UInt32, 0-1>", output);
         Assert.Contains("ours-tokenizer: 4x16", output);
         Assert.Contains("ours-forward: 4x2 finite=True", output);
         Assert.Contains($"torchsharp: {PackedLibrary.TorchSharpVersion}.0", output);
