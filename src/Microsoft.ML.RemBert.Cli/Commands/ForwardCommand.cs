@@ -35,6 +35,7 @@ public static class ForwardCommand
     /// <summary>Loads the checkpoint, runs it on the inputs and writes the outputs atomically.</summary>
     public static void Run(string modelDirectory, string inputsPath, string outputPath, Device device, TextWriter log)
     {
+        AtomicFile.EnsureWritable(outputPath);
         var batch = ReadInputs(inputsPath);
         using var loaded = RemBertPretrained.FromPretrained(modelDirectory, device, new CheckpointLoadOptions { Log = log.WriteLine });
         using var scope = NewDisposeScope();

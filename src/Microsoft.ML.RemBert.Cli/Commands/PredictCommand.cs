@@ -40,6 +40,7 @@ public static class PredictCommand
         if (!modelFile.Exists)
             throw new FileNotFoundException($"Model file '{modelFile.FullName}' does not exist.", modelFile.FullName);
 
+        AtomicFile.EnsureWritable(outputFile.FullName);
         var mlContext = new MLContext();
         ITransformer transformer = mlContext.Model.Load(modelFile.FullName, out DataViewSchema? inputSchema);
         if (inputSchema is null)
