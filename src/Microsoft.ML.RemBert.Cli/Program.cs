@@ -2,15 +2,18 @@ using System.CommandLine;
 
 namespace Microsoft.ML.RemBert.Cli;
 
+/// <summary>The <c>rembert</c> entry point.</summary>
 public static class Program
 {
+    /// <summary>Runs one command; see <see cref="ExitCodes"/> for what the result means.</summary>
     public static int Main(string[] args)
     {
-        var root = new RootCommand("rembert: RemBERT for .NET (forward passes, tokenization, training).");
-        root.Subcommands.Add(Commands.ForwardCommand.Create());
-        root.Subcommands.Add(Commands.TokenizeCommand.Create());
-        root.Subcommands.Add(Commands.PredictCommand.Create());
-        root.Subcommands.Add(Commands.DemoCommand.Create());
+        using var interruption = Interruption.Register();
+        var root = new RootCommand("rembert: RemBERT for .NET (forward passes, tokenization, ML.NET model prediction, a demo).");
+        root.Subcommands.Add(Commands.ForwardCommand.Create(interruption));
+        root.Subcommands.Add(Commands.TokenizeCommand.Create(interruption));
+        root.Subcommands.Add(Commands.PredictCommand.Create(interruption));
+        root.Subcommands.Add(Commands.DemoCommand.Create(interruption));
 
         var parsed = root.Parse(args);
         // One convention for all commands: wrong arguments print what is wrong and exit with 2, before any work.
