@@ -11,14 +11,16 @@ namespace Microsoft.ML.RemBert.Cli;
 /// A cancellation by SIGINT/SIGTERM exits with <see cref="Interruption.ExitCode"/>. Anything else is a bug: it prints
 /// the stack trace and exits with <see cref="ExitCodes.InternalError"/>, rather than passing for bad input.
 /// </summary>
-internal static class CliErrors
+public static class CliErrors
 {
     /// <summary>Bounds the walk over inner exceptions (a malicious or buggy chain could be cyclic).</summary>
     private const int MaxChainLength = 64;
 
+    /// <summary>Runs <paramref name="action"/> and returns <see cref="ExitCodes.Success"/>, or the exit code of what it threw.</summary>
     public static int Run(string command, TextWriter error, Interruption interruption, Action action) =>
         Run(command, error, interruption, () => { action(); return ExitCodes.Success; });
 
+    /// <summary>Runs <paramref name="action"/> and returns its exit code, or the exit code of what it threw (messages go to <paramref name="error"/>).</summary>
     public static int Run(string command, TextWriter error, Interruption interruption, Func<int> action)
     {
         try
@@ -44,7 +46,7 @@ internal static class CliErrors
     }
 
     /// <summary>The exception and its inner exceptions, outermost first, every branch of an <see cref="AggregateException"/> included.</summary>
-    internal static IEnumerable<Exception> Chain(Exception e)
+    public static IEnumerable<Exception> Chain(Exception e)
     {
         var pending = new Queue<Exception>([e]);
         for (int seen = 0; pending.Count > 0 && seen < MaxChainLength; seen++)
@@ -62,7 +64,7 @@ internal static class CliErrors
     /// Not <see cref="InvalidOperationException"/>/<see cref="ArgumentException"/> in general: the commands convert the
     /// ones that mean bad input where they call the library. Reflection's own wrapper is never the cause.
     /// </summary>
-    internal static bool IsUserError(Exception e) => e is not TargetInvocationException
+    public static bool IsUserError(Exception e) => e is not TargetInvocationException
         && e is IOException or InvalidDataException or UnauthorizedAccessException or RemBertConfigException or CheckpointShapeMismatchException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

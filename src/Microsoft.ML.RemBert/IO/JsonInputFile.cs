@@ -21,6 +21,9 @@ public static class JsonInputFile
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string source, JsonDocumentOptions options = default)
     {
         if (utf8.Span.StartsWith(Utf8Bom)) utf8 = utf8[Utf8Bom.Length..];
+        // System.Text.Json checks UTF-8 only where it transcodes (a property name, when it is read): check it all up front.
+        if (FirstInvalidUtf8(utf8.Span) is { } offset)
+            throw new InvalidDataException($"{source}: not valid UTF-8 at byte {offset}; JSON files must be UTF-8.");
         try
         {
             return JsonDocument.Parse(utf8, options);
@@ -30,6 +33,16 @@ public static class JsonInputFile
             throw new InvalidDataException(
                 $"{source}: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {FirstSentence(e.Message)}", e);
         }
+    }
+
+    private static int? FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        for (int offset = 0; offset < bytes.Length;)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out int consumed) != System.Buffers.OperationStatus.Done) return offset;
+            offset += consumed;
+        }
+        return null;
     }
 
     /// <summary>System.Text.Json appends its own "LineNumber: … | BytePositionInLine: …" to the message; ours says it already.</summary>

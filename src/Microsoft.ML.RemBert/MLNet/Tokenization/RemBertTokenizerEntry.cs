@@ -58,7 +58,16 @@ internal static class RemBertTokenizerEntry
                 ModelMaxLength = reader.ReadInt32(),
             };
             byte[] model = reader.ReadBlob("SentencePiece model");
-            return RemBertTokenizer.FromSentencePiece(SentencePieceProcessor.FromBytes(model, entryPath), options);
+            var sentencePiece = SentencePieceProcessor.FromBytes(model, entryPath);
+            try
+            {
+                return RemBertTokenizer.FromSentencePiece(sentencePiece, options);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+            {
+                // The options do not fit the model (a special token that is not a piece): the entry is at fault, so name it.
+                throw new Persistence.RemBertModelFormatException(entryPath, $"the tokenizer options do not fit its SentencePiece model: {ex.Message}", ex);
+            }
         });
     }
 }
