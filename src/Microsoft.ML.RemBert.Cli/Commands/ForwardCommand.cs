@@ -24,6 +24,20 @@ public static class ForwardCommand
         var inputs = new Option<FileInfo>("--inputs") { Description = "JSON file with input_ids, token_type_ids, attention_mask.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Where to write the outputs as JSON (a file, /dev/stdout, a FIFO).", Required = true };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
+        // A wrong or unavailable device is a wrong argument (exit 2), found before the checkpoint is loaded.
+        device.Validators.Add(result =>
+        {
+            string? name = result.GetValueOrDefault<string>();
+            try
+            {
+                if (TorchRuntime.ParseDevice(name).type == DeviceType.CUDA && !cuda.is_available())
+                    result.AddError($"--device {name}: no CUDA device is available (the CPU build of TorchSharp, or no GPU).");
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError($"--device: {e.Message}");
+            }
+        });
         var command = new System.CommandLine.Command("forward", "Run one forward pass of a RemBERT checkpoint on token ids.") { model, inputs, output, device };
         command.SetAction(parse => CliErrors.Run("forward", parse.InvocationConfiguration.Error, interruption, () =>
             Run(parse.GetValue(model)!.FullName, parse.GetValue(inputs)!.FullName, parse.GetValue(output)!.FullName,
