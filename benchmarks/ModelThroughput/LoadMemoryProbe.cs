@@ -11,7 +11,7 @@ namespace ModelThroughput;
 /// </summary>
 internal static class LoadMemoryProbe
 {
-    /// <summary>Load with <see cref="RemBertPretrained.FromPretrained"/> (our streaming readers).</summary>
+    /// <summary>Load with <see cref="RemBertCheckpoint.FromPretrained"/> (our streaming readers).</summary>
     public const string OursArgument = "--measure-load";
 
     /// <summary>Build the model from config.json, then TorchSharp.PyBridge's <c>load_py</c> on pytorch_model.bin, for comparison.</summary>
@@ -36,7 +36,7 @@ internal static class LoadMemoryProbe
     }
 
     private static torch.nn.Module LoadWithOurReaders(string directory) =>
-        RemBertPretrained.FromPretrained(directory, options: new CheckpointLoadOptions { Log = Console.Error.WriteLine });
+        RemBertCheckpoint.FromPretrained(directory, options: new CheckpointLoadOptions { Log = Console.Error.WriteLine });
 
     private static torch.nn.Module LoadWithPyBridge(string directory)
     {

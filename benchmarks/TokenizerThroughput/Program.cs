@@ -3,6 +3,7 @@
 // For each model: our SentencePieceProcessor (ids only, and with offsets), Microsoft.ML.Tokenizers 2.0.1
 // SentencePieceTokenizer (where it loads), and sentencepiece's C++ through /usr/bin/python3 (timing only its encode
 // loop), each with the number of lines whose ids differ from ours.
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using TokenizerThroughput;
 
 var options = BenchmarkOptions.Parse(args);

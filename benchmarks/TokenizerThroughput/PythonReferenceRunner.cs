@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using System.Diagnostics;
 using System.Globalization;
 

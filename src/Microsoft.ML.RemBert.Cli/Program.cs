@@ -9,7 +9,9 @@ public static class Program
     public static int Main(string[] args)
     {
         using var interruption = Interruption.Register();
-        var root = new RootCommand("rembert: RemBERT for .NET (forward passes, tokenization, ML.NET model prediction, a demo).");
+        var root = new RootCommand("rembert: RemBERT for .NET. Run a transformers RemBERT checkpoint on token ids (forward), tokenize text with " +
+            "its SentencePiece tokenizer (tokenize), apply a saved ML.NET model zip to a data file (predict), and see " +
+            "it all end to end (demo).");
         root.Subcommands.Add(Commands.ForwardCommand.Create(interruption));
         root.Subcommands.Add(Commands.TokenizeCommand.Create(interruption));
         root.Subcommands.Add(Commands.PredictCommand.Create(interruption));

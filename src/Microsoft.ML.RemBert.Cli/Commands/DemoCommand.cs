@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using Microsoft.ML.RemBert.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -73,7 +74,7 @@ public static class DemoCommand
 
             var saved = Path.Combine(work.FullName, "checkpoint");
             model.SavePretrained(saved);
-            using var reloaded = RemBertPretrained.FromPretrained<RemBertModel>(saved);
+            using var reloaded = RemBertCheckpoint.FromPretrained<RemBertModel>(saved);
             var difference = (Encode(reloaded, ids, mask) - embeddings).abs().max().item<float>();
             output.WriteLine($"Saved to model.safetensors + config.json and reloaded: max |difference| = {difference}.");
             if (difference != 0) throw new InvalidDataException($"Reloaded checkpoint in {saved} gives different outputs (max |difference| {difference}).");
@@ -128,7 +129,7 @@ public static class DemoCommand
 
     private static RemBertModel LoadEncoder(string directory, TextWriter output)
     {
-        var model = RemBertPretrained.FromPretrained<RemBertModel>(directory, CPU, new CheckpointLoadOptions { Log = output.WriteLine });
+        var model = RemBertCheckpoint.FromPretrained<RemBertModel>(directory, CPU, new CheckpointLoadOptions { Log = output.WriteLine });
         output.WriteLine($"Model: {directory} ({model.CountParameters():N0} parameters).");
         return model;
     }

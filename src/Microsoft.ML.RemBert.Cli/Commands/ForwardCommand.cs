@@ -52,7 +52,7 @@ public static class ForwardCommand
     {
         AtomicFile.EnsureWritable(outputPath);
         var batch = ForwardInputs.Read(inputsPath);
-        using var loaded = RemBertPretrained.FromPretrained(modelDirectory, device, new CheckpointLoadOptions { Log = log.WriteLine });
+        using var loaded = RemBertCheckpoint.FromPretrained(modelDirectory, device, new CheckpointLoadOptions { Log = log.WriteLine });
         cancellationToken.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Text;

@@ -1,3 +1,5 @@
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
+
 namespace Microsoft.ML.RemBert.Tokenization;
 
 /// <summary>transformers' <c>RemBertTokenizer</c> (the slow, SentencePiece-based one) on top of

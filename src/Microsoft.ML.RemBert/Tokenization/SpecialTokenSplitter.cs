@@ -2,20 +2,6 @@ using System.Buffers;
 
 namespace Microsoft.ML.RemBert.Tokenization;
 
-/// <summary>One special token as transformers' AddedToken describes it: found verbatim in raw text, never split.</summary>
-/// <param name="Content">The literal text, e.g. "[MASK]".</param>
-/// <param name="Id">Its vocabulary id.</param>
-/// <param name="LeftStrip">Absorbs the whitespace before it (AddedToken.lstrip).</param>
-/// <param name="RightStrip">Absorbs the whitespace after it (AddedToken.rstrip).</param>
-internal readonly record struct SpecialToken(string Content, int Id, bool LeftStrip, bool RightStrip);
-
-/// <summary>A range of raw text: either ordinary text for SentencePiece (<see cref="SpecialId"/> = -1) or one special token.</summary>
-internal readonly record struct RawSegment(int Start, int End, int SpecialId)
-{
-    public const int NotSpecial = -1;
-    public bool IsSpecial => SpecialId != NotSpecial;
-}
-
 /// <summary>Splits raw text on special tokens the way transformers' <c>PreTrainedTokenizer.tokenize</c> does with its
 /// added-tokens trie: leftmost match first, the longest token on ties; then each token's lstrip/rstrip trims the
 /// whitespace of the neighbouring text, and text left empty is dropped.</summary>

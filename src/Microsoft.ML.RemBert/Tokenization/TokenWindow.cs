@@ -5,7 +5,3 @@ internal readonly record struct TokenWindow(int Start, int Length)
 {
     public static TokenWindow Whole(int count) => new(0, count);
 }
-
-/// <summary>Which tokens of each sequence go into each encoding: one encoding per (first window, second window)
-/// combination; at most one of the two lists has more than one window (the overflowing ones).</summary>
-internal sealed record TruncationPlan(IReadOnlyList<TokenWindow> FirstWindows, IReadOnlyList<TokenWindow> SecondWindows);

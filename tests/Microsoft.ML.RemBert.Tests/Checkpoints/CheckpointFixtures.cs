@@ -46,37 +46,4 @@ internal static class CheckpointFixtures
             .Select(p => (p.Name!, p.Shape));
         return KeyedModule.Create(keys.Concat(extra));
     }
-
-    /// <summary>A fresh empty temporary directory, deleted when disposed.</summary>
-    public static TemporaryDirectory TemporaryDirectory() => new();
-}
-
-/// <summary>A temporary directory removed with its contents on dispose.</summary>
-internal sealed class TemporaryDirectory : IDisposable
-{
-    public TemporaryDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rembert-ckpt-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        if (System.IO.Directory.Exists(Path)) System.IO.Directory.Delete(Path, recursive: true);
-    }
-}
-
-/// <summary>Exact tensor comparison for assertions.</summary>
-internal static class TensorAssert
-{
-    /// <summary>True when both tensors have the same type, shape and every element.</summary>
-    public static bool Identical(torch.Tensor a, torch.Tensor b)
-    {
-        using var scope = torch.NewDisposeScope();
-        return a.dtype == b.dtype && a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
-    }
 }

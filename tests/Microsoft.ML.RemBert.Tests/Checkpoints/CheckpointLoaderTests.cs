@@ -1,6 +1,7 @@
 using Microsoft.ML.RemBert.Checkpoints;
 using TorchSharp;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 

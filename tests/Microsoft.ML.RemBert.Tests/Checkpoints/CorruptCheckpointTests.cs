@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Microsoft.ML.RemBert.Checkpoints;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
@@ -59,7 +60,7 @@ public class CorruptCheckpointTests
     [Fact]
     public void AZipThatIsNotACheckpoint()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         using (var zip = ZipFile.Open(dir.File(CheckpointFileNames.PyTorch), ZipArchiveMode.Create))
         using (var writer = new StreamWriter(zip.CreateEntry("notes/readme.txt").Open()))
             writer.Write("hello");
@@ -69,7 +70,7 @@ public class CorruptCheckpointTests
     [Fact]
     public void ATextFileNamedLikeAPickleCheckpoint()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         File.WriteAllText(dir.File(CheckpointFileNames.PyTorch), "version https://git-lfs.github.com/spec/v1\n");
         AssertFormatError(dir, CheckpointFileNames.PyTorch, "not a zip archive");
     }
@@ -77,7 +78,7 @@ public class CorruptCheckpointTests
     [Fact]
     public void APickleThatIsAWholeModelRatherThanAStateDict()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         // PROTO 2, GLOBAL 'mymodels Net', EMPTY_TUPLE, REDUCE, STOP: what torch.save(model) pickles.
         var pickle = new byte[] { 0x80, 2 }.Concat(Encoding.ASCII.GetBytes("cmymodels\nNet\n)R.")).ToArray();
         using (var zip = ZipFile.Open(dir.File(CheckpointFileNames.PyTorch), ZipArchiveMode.Create))
@@ -89,7 +90,7 @@ public class CorruptCheckpointTests
     [Fact]
     public void ADirectoryWithoutWeightsListsTheNamesLookedFor()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         File.WriteAllText(dir.File(CheckpointFileNames.Config), "{}");
         var error = Assert.Throws<FileNotFoundException>(() => CheckpointReader.Open(dir.Path));
         foreach (var name in CheckpointFileNames.WeightsFilesInPreferenceOrder) Assert.Contains(name, error.Message);
@@ -120,7 +121,7 @@ public class CorruptCheckpointTests
     private static TemporaryDirectory CopyOf(string fixture, string fileName, Func<byte[], byte[]> damage)
     {
         var source = Path.Combine(CheckpointFixtures.Directory(fixture), fileName);
-        var dir = CheckpointFixtures.TemporaryDirectory();
+        var dir = new TemporaryDirectory();
         File.WriteAllBytes(dir.File(fileName), damage(File.ReadAllBytes(source)));
         return dir;
     }

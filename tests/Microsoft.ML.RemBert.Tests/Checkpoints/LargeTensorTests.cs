@@ -3,6 +3,7 @@ using Microsoft.ML.RemBert.Checkpoints;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
@@ -15,7 +16,7 @@ public class LargeTensorTests
     [Fact]
     public void WrittenSafeTensorsReadBackHereAndInPyBridge()
     {
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
         using var original = torch.randn(LargeElementCount);
         using var small = torch.randn(3, 5).to(torch.bfloat16);
         string path = output.File(CheckpointFileNames.SafeTensors);
@@ -32,9 +33,9 @@ public class LargeTensorTests
     }
 
     [Fact]
-    public void PickleWrittenByPyBridgeReadsIntoAnotherTypeAndDevice()
+    public void PickleWrittenByPyBridgeReadsAsItsOwnTypeAndIntoAFloat64Tensor()
     {
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
         using var original = torch.randn(1000, 3001);
         PyTorchPickler.PickleStateDict(output.File(CheckpointFileNames.PyTorch), new Hashtable { ["w"] = original });
 
@@ -45,27 +46,5 @@ public class LargeTensorTests
         reader.ReadInto("w", asDouble);
         using var expectedDouble = original.to(torch.float64);
         Assert.True(TensorAssert.Identical(expectedDouble, asDouble));
-    }
-}
-
-public class ElementTypeTests
-{
-    public static TheoryData<string> SafeTensorsTypes => new() { "F64", "F32", "F16", "BF16", "I64", "I32", "I16", "I8", "U8", "BOOL" };
-
-    [Theory]
-    [MemberData(nameof(SafeTensorsTypes))]
-    public void EverySafeTensorsTypeRoundTripsAndIsNamedInTheHeader(string name)
-    {
-        var type = TensorDataTypes.FromSafeTensorsName(name)!.Value;
-        using var output = CheckpointFixtures.TemporaryDirectory();
-        using var original = (torch.randn(4, 7) * 50).to(type);
-        string path = output.File(CheckpointFileNames.SafeTensors);
-        SafeTensorsWriter.Write(path, new KeyValuePair<string, torch.Tensor>[] { new("t", original) });
-
-        using var reader = CheckpointReader.Open(output.Path);
-        Assert.Equal(type, reader.GetInfo("t").DType);
-        Assert.Contains($"\"dtype\":\"{name}\"", System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(path)));
-        using var reread = reader.Read("t");
-        Assert.True(TensorAssert.Identical(original, reread));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Modeling;
 using TorchSharp;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
@@ -12,7 +13,7 @@ public class MissingWeightInitializationTests
     public void AHeadOnABaseOnlyCheckpointKeepsEveryFileWeightAndInitialisesOnlyTheHead()
     {
         string directory = CheckpointFixtures.Directory("base");
-        var (model, report) = RemBertPretrained.LoadWithReport<RemBertForSequenceClassification>(directory);
+        var (model, report) = RemBertCheckpoint.LoadWithReport<RemBertForSequenceClassification>(directory);
         using var _ = model;
         using var reader = CheckpointReader.Open(directory);
         using var scope = torch.NewDisposeScope();

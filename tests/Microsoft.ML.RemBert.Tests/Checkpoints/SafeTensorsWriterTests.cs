@@ -3,6 +3,7 @@ using Microsoft.ML.RemBert.Checkpoints;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
@@ -18,7 +19,7 @@ public class SafeTensorsWriterTests
         using var reader = CheckpointReader.Open(CheckpointFixtures.Directory(fixture));
         using var model = CheckpointFixtures.ModuleFor(reader, k => k);
         CheckpointLoader.LoadInto(model, reader);
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
 
         CheckpointWriter.SaveDirectory(model, output.Path, ConfigJson);
 
@@ -40,7 +41,7 @@ public class SafeTensorsWriterTests
     [Fact]
     public void HeaderHasPyTorchMetadataAlignedDataAndExactBytes()
     {
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
         string path = output.File("t.safetensors");
         using var a = torch.arange(6, dtype: torch.float32).reshape(2, 3);
         using var b = torch.tensor(new long[] { -1, 7 });
@@ -62,7 +63,7 @@ public class SafeTensorsWriterTests
     [Fact]
     public void ACancelledSaveLeavesNoFileBehindAndKeepsThePreviousOne()
     {
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
         string path = output.File(CheckpointFileNames.SafeTensors);
         File.WriteAllText(path, "previous");
         using var big = torch.zeros(4, 1 << 20);
@@ -79,7 +80,7 @@ public class SafeTensorsWriterTests
     [Fact]
     public void ACancelledDirectorySaveChangesNeitherWeightsNorConfig()
     {
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
         string config = output.File(CheckpointFileNames.Config);
         File.WriteAllText(config, "old config");
         using var model = KeyedModule.Create(new[] { ("dense.weight", new long[] { 4, 4 }) });
@@ -95,7 +96,7 @@ public class SafeTensorsWriterTests
     [Fact]
     public void CancellingAfterTheFirstTensorIsWrittenLeavesNoFileBehind()
     {
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
         string path = output.File(CheckpointFileNames.SafeTensors);
         using var first = torch.ones(1 << 20);
         using var second = torch.ones(1 << 20);

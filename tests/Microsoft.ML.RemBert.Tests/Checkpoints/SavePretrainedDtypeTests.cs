@@ -2,6 +2,7 @@ using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tests.Modeling;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
@@ -13,7 +14,7 @@ public class SavePretrainedDtypeTests
     [Fact]
     public void TorchDtypeRecordsTheDtypeOfTheSavedWeights()
     {
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
         var config = TinyModels.Config() with { TorchDtype = "float16" };
         using var model = TinyModels.Build<RemBertModel>(config, RemBertArchitectures.Model);
 

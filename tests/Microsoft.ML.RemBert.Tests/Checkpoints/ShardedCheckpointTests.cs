@@ -4,6 +4,7 @@ using Microsoft.ML.RemBert.Checkpoints;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
@@ -64,7 +65,7 @@ public class ShardedCheckpointTests
     private static TemporaryDirectory WriteShards(CheckpointReader original, string indexName, string shardPattern,
         Action<string, IReadOnlyList<KeyValuePair<string, torch.Tensor>>> writeShard)
     {
-        var output = CheckpointFixtures.TemporaryDirectory();
+        var output = new TemporaryDirectory();
         var weightMap = new Dictionary<string, string>();
         var keys = original.Keys.ToList();
         int perShard = (keys.Count + ShardCount - 1) / ShardCount;

@@ -1,6 +1,7 @@
 using Microsoft.ML.RemBert.Checkpoints;
 using TorchSharp;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
@@ -12,7 +13,7 @@ public class TorchZipLayoutTests
     [Fact]
     public void ViewsWithOffsetsAndStridesIntoOneSharedStorage()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         new TorchZipBuilder()
             .Storage("0", Twelve)
             .Tensor("transposed", "0", offset: 0, shape: new long[] { 2, 3 }, stride: new long[] { 1, 2 })
@@ -31,7 +32,7 @@ public class TorchZipLayoutTests
     [Fact]
     public void AStorageShorterThanItsViewIsATruncatedFile()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         new TorchZipBuilder()
             .Storage("0", Twelve)
             .Tensor("too_long", "0", offset: 4, shape: new long[] { 10 }, stride: new long[] { 1 }, storageElements: 14)
@@ -46,7 +47,7 @@ public class TorchZipLayoutTests
     [Fact]
     public void AMissingStorageEntryIsNamed()
     {
-        using var dir = CheckpointFixtures.TemporaryDirectory();
+        using var dir = new TemporaryDirectory();
         new TorchZipBuilder()
             .Storage("0", Twelve)
             .Tensor("orphan", "7", offset: 0, shape: new long[] { 2 }, stride: new long[] { 1 }, storageElements: 2)

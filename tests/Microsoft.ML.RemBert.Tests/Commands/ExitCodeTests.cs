@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.Cli;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Commands;

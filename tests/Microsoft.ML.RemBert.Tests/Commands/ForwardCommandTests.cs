@@ -3,6 +3,7 @@ using Microsoft.ML.RemBert.Cli.Commands;
 using Microsoft.ML.RemBert.Tests.Modeling;
 using TorchSharp;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Commands;
 

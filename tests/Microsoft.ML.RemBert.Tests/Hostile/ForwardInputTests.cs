@@ -5,6 +5,7 @@ using Microsoft.ML.RemBert.Cli;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tests.Modeling;
 using TorchSharp;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;

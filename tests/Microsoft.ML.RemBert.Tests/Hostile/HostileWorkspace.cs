@@ -3,6 +3,7 @@ using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tests.Modeling;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.RemBert.Cli;
 using Microsoft.ML.RemBert.Tests.MLNet;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
@@ -33,7 +34,7 @@ public sealed class OutputPathTests : IDisposable
     }
 
     [Fact]
-    public void AFifoIsWrittenToAndStaysAFifo()
+    public async Task AFifoIsWrittenToAndStaysAFifo()
     {
         string fifo = workspace.PathOf("pipe");
         HostileWorkspace.MakeFifo(fifo);
@@ -44,8 +45,8 @@ public sealed class OutputPathTests : IDisposable
         var (code, error) = ConsoleRedirection.RunMain(workspace.Forward(inputs, fifo));
 
         Assert.True(code == ExitCodes.Success, error);
-        Assert.True(reader.Wait(TimeSpan.FromMinutes(1)), "the reader never saw the end of the output");
-        using var json = JsonDocument.Parse(reader.Result);
+        string written = await reader.WaitAsync(TimeSpan.FromMinutes(1)); // throws TimeoutException if the output never ended
+        using var json = JsonDocument.Parse(written);
         Assert.True(json.RootElement.TryGetProperty("last_hidden_state", out _));
         Assert.Equal("Fifo", HostileWorkspace.Kind(fifo));
     }

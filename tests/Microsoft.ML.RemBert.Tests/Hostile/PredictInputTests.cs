@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.ML.RemBert.Cli;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;

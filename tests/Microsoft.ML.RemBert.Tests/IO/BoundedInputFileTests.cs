@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.Tests.Hostile;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.IO;

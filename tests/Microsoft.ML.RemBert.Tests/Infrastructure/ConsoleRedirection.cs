@@ -1,7 +1,7 @@
 using Microsoft.ML.RemBert.Cli;
 using Xunit;
 
-namespace Microsoft.ML.RemBert.Tests;
+namespace Microsoft.ML.RemBert.Tests.Infrastructure;
 
 /// <summary>
 /// Runs the CLI's Program.Main with stderr captured. Console.Error is process-wide, so every test class that calls

@@ -2,6 +2,7 @@ using Microsoft.ML.RemBert.Modeling;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Modeling;
 

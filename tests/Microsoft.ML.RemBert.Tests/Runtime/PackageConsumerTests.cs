@@ -5,68 +5,59 @@ using Xunit.Abstractions;
 namespace Microsoft.ML.RemBert.Tests.Runtime;
 
 /// <summary>
-/// An app outside this repository that references the library as a NuGet package (plus TorchSharp-cpu) builds and
-/// runs TorchSharp with no manual step: the package's buildTransitive targets make libtorch load on this system.
+/// Apps outside this repository that reference the library as a NuGet package (plus TorchSharp-cpu) build and run
+/// TorchSharp with no manual step: the package's buildTransitive targets make libtorch load on this system. The
+/// library is packed once for all of them (<see cref="PackedLibrary"/>).
 /// </summary>
-public class PackageConsumerTests
+public class PackageConsumerTests : IClassFixture<PackedLibrary>
 {
+    /// <summary>ML.NET's TorchSharp trainers, compiled against TorchSharp 0.102.7; NuGet lifts that to our 0.107.0.</summary>
+    private const string MLNetTorchSharpVersion = "0.23.1";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
-    private const string TorchSharpVersion = "0.107.0";
+    private readonly PackedLibrary _package;
     private readonly ITestOutputHelper _output;
 
-    public PackageConsumerTests(ITestOutputHelper output) => _output = output;
+    public PackageConsumerTests(PackedLibrary package, ITestOutputHelper output)
+    {
+        _package = package;
+        _output = output;
+    }
 
     [SkippableFact]
     public void AppReferencingThePackageLoadsLibTorch()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "The native patch is for Linux.");
-        // A version no earlier run used, so NuGet's global cache cannot hand back a stale package.
-        string version = $"0.0.0-consumertest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-        var work = Directory.CreateTempSubdirectory("rembert-consumer-");
-        try
-        {
-            string feed = Directory.CreateDirectory(Path.Combine(work.FullName, "feed")).FullName;
-            Run(TestPaths.RepoRoot, "pack", Path.Combine("src", "Microsoft.ML.RemBert", "Microsoft.ML.RemBert.csproj"),
-                "--no-build", "-c", TestPaths.BuildConfiguration, "-o", feed, $"-p:Version={version}");
+        string app = _package.CreateApp("app");
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using TorchSharp;
+            var config = Microsoft.ML.RemBert.Modeling.RemBertConfig.GoogleRemBert();
+            Console.WriteLine($"sum={torch.ones(config.HiddenSize).sum().item<float>()}");
+            """);
 
-            string app = Directory.CreateDirectory(Path.Combine(work.FullName, "app")).FullName;
-            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{feed}" />
-                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-                  </packageSources>
-                </configuration>
-                """);
-            File.WriteAllText(Path.Combine(app, "app.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Microsoft.ML.RemBert" Version="{version}" />
-                    <PackageReference Include="TorchSharp-cpu" Version="{TorchSharpVersion}" />
-                  </ItemGroup>
-                </Project>
-                """);
-            File.WriteAllText(Path.Combine(app, "Program.cs"), """
-                using TorchSharp;
-                var config = Microsoft.ML.RemBert.Modeling.RemBertConfig.GoogleRemBert();
-                Console.WriteLine($"sum={torch.ones(config.HiddenSize).sum().item<float>()}");
-                """);
+        string output = Run(app, "run");
+        Assert.Contains("sum=1152", output);
+    }
 
-            string output = Run(app, "run");
-            Assert.Contains("sum=1152", output);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-            DeleteFromGlobalCache(version);
-        }
+    /// <summary>
+    /// With Microsoft.ML.TorchSharp referenced too, the app restores (TorchSharp resolved to 0.107.0, loaded once),
+    /// builds, and constructs both pipelines in one process; ML.NET's trainer cannot train on TorchSharp 0.107 (its
+    /// weight-init helpers dispose the weights they initialise), while ours tokenizes and runs a forward pass after it.
+    /// </summary>
+    [SkippableFact]
+    public void AppReferencingMicrosoftMLTorchSharpToo()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "The native patch is for Linux.");
+        string app = _package.CreateApp("with-mlnet-torchsharp", ("Microsoft.ML.TorchSharp", MLNetTorchSharpVersion));
+        File.Copy(TestPaths.TestData("PackageConsumers", "TorchSharpAlongside", "Program.cs"), Path.Combine(app, "Program.cs"));
+        string scratch = Directory.CreateDirectory(Path.Combine(app, "scratch")).FullName;
+
+        string output = Run(app, "run", "--", TestPaths.TestData("MLNet", "tiny-unigram.model"), scratch);
+
+        Assert.Contains("mlnet-pipeline: TextClassificationTrainer", output);
+        Assert.Contains("mlnet-fit: InvalidOperationException: Tensor invalid -- empty handle.", output);
+        Assert.Contains("ours-tokenizer: 4x16", output);
+        Assert.Contains("ours-forward: 4x2 finite=True", output);
+        Assert.Contains($"torchsharp: {PackedLibrary.TorchSharpVersion}.0", output);
     }
 
     private string Run(string directory, params string[] arguments)
@@ -75,13 +66,5 @@ public class PackageConsumerTests
         _output.WriteLine($"$ dotnet {string.Join(' ', arguments)}\n{result.StandardOutput}{result.StandardError}");
         Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} in {directory} exited with {result.ExitCode}:\n{result.StandardOutput}\n{result.StandardError}");
         return result.StandardOutput;
-    }
-
-    private static void DeleteFromGlobalCache(string version)
-    {
-        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string folder = Path.Combine(cache, "microsoft.ml.rembert", version);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.Tests.Infrastructure;
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using Microsoft.ML.RemBert.Tokenization;
 using Xunit;
 using static Microsoft.ML.RemBert.Tests.Tokenization.FixtureTokenizer;

@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using System.Text;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Tokenization;

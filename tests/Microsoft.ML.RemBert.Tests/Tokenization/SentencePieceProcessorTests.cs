@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using Microsoft.ML.RemBert.Tokenization;
 using Xunit;
 

@@ -1,6 +1,8 @@
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using Microsoft.ML.RemBert.Tokenization;
 using Xunit;
 using static Microsoft.ML.RemBert.Tests.Tokenization.FixtureTokenizer;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Tokenization;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML.RemBert.Tokenization;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Tokenization;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.MLNet.Persistence;
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using Microsoft.ML.RemBert.Tokenization;
 
 namespace Microsoft.ML.RemBert.MLNet.Tokenization;

@@ -128,5 +128,6 @@ public sealed class RemBertTokenizingTransformer : RowToRowTransformerBase
     private static IRowMapper Create(IHostEnvironment env, ModelLoadContext ctx, DataViewSchema inputSchema)
         => Create(env, ctx).MakeRowMapper(inputSchema);
 
+    /// <summary>The mapper that adds the three encoding columns to rows of <paramref name="schema"/>.</summary>
     protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new RemBertTokenizingMapper(this, Host, schema);
 }

@@ -63,12 +63,3 @@ internal sealed class EncoderScratch
         if (array.Length < size) array = new T[Math.Max(size, array.Length * 2)];
     }
 }
-
-/// <summary>Best path ending at one position of the Unigram lattice (sentencepiece's BestPathNode).</summary>
-internal struct UnigramLatticeNode
-{
-    public float Score;
-    /// <summary>Start of the last piece on the best path, or -1 when no path reaches here yet.</summary>
-    public int Start;
-    public int Id;
-}

@@ -1,6 +1,4 @@
-using Microsoft.ML.RemBert.Tokenization.SentencePiece;
-
-namespace Microsoft.ML.RemBert.Tokenization;
+namespace Microsoft.ML.RemBert.Tokenization.SentencePiece;
 
 /// <summary>
 /// Exact, thread-safe SentencePiece encoder for any .model file (Unigram, BPE, Word, Char, byte fallback, any

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.RemBert.Tokenization;
+namespace Microsoft.ML.RemBert.Tokenization.SentencePiece;
 
 /// <summary>One piece produced by <see cref="SentencePieceProcessor.Encode"/>.</summary>
 /// <param name="Id">The piece id in the model's vocabulary.</param>

@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using Microsoft.ML.RemBert.Tokenization;
 
 namespace Microsoft.ML.RemBert.Tests.MLNet.Tokenization;

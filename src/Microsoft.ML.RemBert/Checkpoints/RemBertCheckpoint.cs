@@ -7,7 +7,7 @@ namespace Microsoft.ML.RemBert.Checkpoints;
 /// transformers' <c>from_pretrained</c> / <c>save_pretrained</c> for RemBERT: a checkpoint directory
 /// (config.json + weights in any supported layout) to a ready model, and back.
 /// </summary>
-public static class RemBertPretrained
+public static class RemBertCheckpoint
 {
     /// <summary>
     /// Loads the architecture named by config.json's <c>architectures</c> (the bare <see cref="RemBertModel"/> when

@@ -3,10 +3,11 @@ using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Modeling;
 using TorchSharp;
 using Xunit;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
-public class RemBertPretrainedTests
+public class RemBertCheckpointTests
 {
     private const double ReferenceTolerance = 1e-4;
 
@@ -16,7 +17,7 @@ public class RemBertPretrainedTests
     {
         string directory = CheckpointFixtures.Directory(fixture);
         var messages = new List<string>();
-        using var model = RemBertPretrained.FromPretrained(directory, options: new CheckpointLoadOptions { Log = messages.Add });
+        using var model = RemBertCheckpoint.FromPretrained(directory, options: new CheckpointLoadOptions { Log = messages.Add });
 
         Assert.Equal(RemBertConfig.Load(directory).Architectures![0], model.GetType().Name);
         Assert.False(model.training);
@@ -30,7 +31,7 @@ public class RemBertPretrainedTests
     [InlineData("mc", "logits", "mc_logits")]
     public void LoadedModelsReproduceTheReferenceOutputs(string fixture, string output, string referenceOutput)
     {
-        using var model = RemBertPretrained.FromPretrained(CheckpointFixtures.Directory(fixture));
+        using var model = RemBertCheckpoint.FromPretrained(CheckpointFixtures.Directory(fixture));
         using var reference = ReferenceBatch.Load();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -52,11 +53,11 @@ public class RemBertPretrainedTests
     [InlineData("tokcls")]
     public void LoadSaveLoadGivesIdenticalOutputs(string fixture)
     {
-        using var output = CheckpointFixtures.TemporaryDirectory();
+        using var output = new TemporaryDirectory();
         using var reference = ReferenceBatch.Load();
-        using var first = RemBertPretrained.FromPretrained(CheckpointFixtures.Directory(fixture));
+        using var first = RemBertCheckpoint.FromPretrained(CheckpointFixtures.Directory(fixture));
         first.SavePretrained(output.Path);
-        using var second = RemBertPretrained.FromPretrained(output.Path);
+        using var second = RemBertCheckpoint.FromPretrained(output.Path);
 
         Assert.Equal(first.GetType(), second.GetType());
         Assert.Equal(first.Config.ToJson(), second.Config.ToJson());
@@ -73,7 +74,7 @@ public class RemBertPretrainedTests
     public void AHeadLoadedFromABaseOnlyCheckpointWarnsOnceListingTheHeadKeys()
     {
         var messages = new List<string>();
-        var (model, report) = RemBertPretrained.LoadWithReport<RemBertForSequenceClassification>(
+        var (model, report) = RemBertCheckpoint.LoadWithReport<RemBertForSequenceClassification>(
             CheckpointFixtures.Directory("base"), options: new CheckpointLoadOptions { Log = messages.Add });
         using var _ = model;
 
@@ -89,7 +90,7 @@ public class RemBertPretrainedTests
     [SkippableFact]
     public void ABaseModelLoadsFromAHeadCheckpoint()
     {
-        var (model, report) = RemBertPretrained.LoadWithReport<RemBertModel>(CheckpointFixtures.Directory("seqcls"));
+        var (model, report) = RemBertCheckpoint.LoadWithReport<RemBertModel>(CheckpointFixtures.Directory("seqcls"));
         using var _ = model;
         Assert.Empty(report.MissingKeys);
         Assert.Null(report.Warning);

@@ -2,11 +2,18 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.RemBert.Tests.Modeling;
+namespace Microsoft.ML.RemBert.Tests.Infrastructure;
 
-/// <summary>Element-wise comparison of a tensor with expected values, reporting the worst element.</summary>
+/// <summary>Tensor comparisons for assertions: exact (<see cref="Identical"/>) or element-wise within a tolerance, reporting the worst element.</summary>
 internal static class TensorAssert
 {
+    /// <summary>True when both tensors have the same type, shape and every element.</summary>
+    public static bool Identical(Tensor a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        return a.dtype == b.dtype && a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+    }
+
     public static void Close(string name, long[] expectedShape, float[] expected, Tensor actual, double tolerance)
     {
         Assert.True(expectedShape.SequenceEqual(actual.shape),
