@@ -28,10 +28,14 @@ public static class ForwardCommand
         device.Validators.Add(result =>
         {
             string? name = result.GetValueOrDefault<string>();
+            if (name is not null && name.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !cuda.is_available())
+            {
+                result.AddError($"--device {name}: no CUDA device is available (the CPU build of TorchSharp, or no GPU).");
+                return;
+            }
             try
             {
-                if (TorchRuntime.ParseDevice(name).type == DeviceType.CUDA && !cuda.is_available())
-                    result.AddError($"--device {name}: no CUDA device is available (the CPU build of TorchSharp, or no GPU).");
+                TorchRuntime.ParseDevice(name);
             }
             catch (ArgumentException e)
             {

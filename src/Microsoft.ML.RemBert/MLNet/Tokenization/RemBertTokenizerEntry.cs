@@ -46,29 +46,36 @@ internal static class RemBertTokenizerEntry
         string entryPath = ModelContextEntries.EntryPath(ctx, EntryName);
         return ctx.LoadEntry(EntryName, Version, (reader, _) =>
         {
-            var options = new RemBertTokenizerOptions
-            {
-                DoLowerCase = reader.ReadBoolean(),
-                RemoveSpace = reader.ReadBoolean(),
-                KeepAccents = reader.ReadBoolean(),
-                ClsToken = reader.ReadString(),
-                SepToken = reader.ReadString(),
-                PadToken = reader.ReadString(),
-                UnkToken = reader.ReadString(),
-                MaskToken = reader.ReadString(),
-                ModelMaxLength = reader.ReadInt32(),
-            };
-            byte[] model = reader.ReadBlob("SentencePiece model");
-            var sentencePiece = SentencePieceProcessor.FromBytes(model, entryPath);
             try
             {
-                return RemBertTokenizer.FromSentencePiece(sentencePiece, options);
+                return Read(reader, entryPath);
             }
-            catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+            catch (Exception ex) when (ex is not (Persistence.RemBertModelFormatException or EndOfStreamException)
+                && ex is InvalidDataException or IOException or ArgumentException or FormatException)
             {
-                // The options do not fit the model (a special token that is not a piece): the entry is at fault, so name it.
-                throw new Persistence.RemBertModelFormatException(entryPath, $"the tokenizer options do not fit its SentencePiece model: {ex.Message}", ex);
+                // Whatever part of the entry is malformed (a string, the blob's length, the SentencePiece bytes, options
+                // that do not fit the model), the entry is at fault: name it. A short read is left to VersionedEntry,
+                // which reports it as "truncated".
+                throw new Persistence.RemBertModelFormatException(entryPath, ex.Message, ex);
             }
         });
+    }
+
+    private static RemBertTokenizer Read(BinaryReader reader, string entryPath)
+    {
+        var options = new RemBertTokenizerOptions
+        {
+            DoLowerCase = reader.ReadBoolean(),
+            RemoveSpace = reader.ReadBoolean(),
+            KeepAccents = reader.ReadBoolean(),
+            ClsToken = reader.ReadString(),
+            SepToken = reader.ReadString(),
+            PadToken = reader.ReadString(),
+            UnkToken = reader.ReadString(),
+            MaskToken = reader.ReadString(),
+            ModelMaxLength = reader.ReadInt32(),
+        };
+        byte[] model = reader.ReadBlob("SentencePiece model");
+        return RemBertTokenizer.FromSentencePiece(SentencePieceProcessor.FromBytes(model, entryPath), options);
     }
 }
