@@ -1,3 +1,5 @@
+using Microsoft.ML.RemBert.Modeling;
+
 namespace Microsoft.ML.RemBert.Checkpoints;
 
 /// <summary>The file names transformers uses in a checkpoint directory, in the order it prefers them.</summary>
@@ -15,8 +17,8 @@ public static class CheckpointFileNames
     /// <summary>Index of sharded torch.save weights.</summary>
     public const string PyTorchIndex = "pytorch_model.bin.index.json";
 
-    /// <summary>The model configuration.</summary>
-    public const string Config = "config.json";
+    /// <summary>The model configuration (<see cref="RemBertConfig.ConfigFileName"/>).</summary>
+    public const string Config = RemBertConfig.ConfigFileName;
 
     /// <summary>Weights files looked for, best first (safetensors before pickles, as transformers does).</summary>
     public static IReadOnlyList<string> WeightsFilesInPreferenceOrder { get; } = new[] { SafeTensors, SafeTensorsIndex, PyTorch, PyTorchIndex };

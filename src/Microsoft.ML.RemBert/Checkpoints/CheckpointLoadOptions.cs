@@ -18,6 +18,14 @@ public sealed record CheckpointLoadOptions
     /// <summary>When true, model keys missing from the checkpoint are an error instead of a warning.</summary>
     public bool RequireAllModelKeys { get; init; }
 
+    /// <summary>
+    /// When true, base-model weights (embeddings, encoder, pooler) missing from the checkpoint keep their fresh
+    /// initialisation and are only named in the warning; by default they are a <see cref="MissingCheckpointWeightsException"/>,
+    /// because the model would answer from random weights. Missing head weights are always only a warning: a head
+    /// starting from a base checkpoint such as google/rembert is initialised as transformers does.
+    /// </summary>
+    public bool AllowMissingBaseWeights { get; init; }
+
     /// <summary>Receives warnings (e.g. the one listing missing head weights); null discards them.</summary>
     public Action<string>? Log { get; init; }
 }

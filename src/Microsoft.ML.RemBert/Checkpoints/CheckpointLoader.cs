@@ -8,8 +8,10 @@ public static class CheckpointLoader
     /// <summary>
     /// Streams every matching checkpoint tensor into <paramref name="model"/>'s parameters and buffers, one at a
     /// time, converting type and device as needed. Keys match exactly or with <see cref="CheckpointLoadOptions.BasePrefix"/>
-    /// added or removed. Model keys the checkpoint lacks keep their initialisation and are named in one warning.
+    /// added or removed. Head keys the checkpoint lacks keep their initialisation and are named in one warning; missing
+    /// base-model keys (embeddings, encoder, pooler) are an error unless <see cref="CheckpointLoadOptions.AllowMissingBaseWeights"/>.
     /// </summary>
+    /// <exception cref="MissingCheckpointWeightsException">Base-model weights are missing (nothing is loaded).</exception>
     /// <exception cref="CheckpointShapeMismatchException">A key's shape differs between checkpoint and model (nothing after it is loaded).</exception>
     /// <exception cref="CheckpointFormatException">A weights file is damaged or not a checkpoint.</exception>
     /// <exception cref="FileNotFoundException">The directory holds no weights file.</exception>
@@ -36,6 +38,8 @@ public static class CheckpointLoader
 
         string? warning = MissingKeysWarning(keyMap.Missing, reader.Source);
         if (warning is not null && options.RequireAllModelKeys) throw new KeyNotFoundException(warning);
+        var missingBase = keyMap.Missing.Where(key => IsBaseModelKey(key, options.BasePrefix)).ToList();
+        if (missingBase.Count > 0 && !options.AllowMissingBaseWeights) throw new MissingCheckpointWeightsException(reader.Source, missingBase);
 
         using (torch.no_grad())
         {
@@ -47,6 +51,15 @@ public static class CheckpointLoader
         return new CheckpointLoadReport(reader.Source, keyMap.ModelToCheckpoint.Keys.ToArray(), keyMap.Missing,
             keyMap.Unexpected, keyMap.Ignored, warning);
     }
+
+    /// <summary>True for the base model's keys (<c>embeddings.</c>, <c>encoder.</c>, <c>pooler.</c>, with or without the prefix): without them the model answers from random weights.</summary>
+    private static bool IsBaseModelKey(string modelKey, string basePrefix)
+    {
+        var key = modelKey.StartsWith(basePrefix, StringComparison.Ordinal) ? modelKey[basePrefix.Length..] : modelKey;
+        return BaseModelKeyPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    private static readonly string[] BaseModelKeyPrefixes = { "embeddings.", "encoder.", "pooler." };
 
     private static string? MissingKeysWarning(IReadOnlyList<string> missing, string source) =>
         missing.Count == 0

@@ -1,5 +1,5 @@
-using System.Text;
 using Microsoft.ML.RemBert.IO;
+using Microsoft.ML.RemBert.Modeling;
 using TorchSharp;
 
 namespace Microsoft.ML.RemBert.Checkpoints;
@@ -17,11 +17,10 @@ public static class CheckpointWriter
     {
         Directory.CreateDirectory(directory);
         var stateDict = model.state_dict().ToList();
-        var configBytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(configJson);
         AtomicFile.WriteAll(new (string, Action<Stream, CancellationToken>)[]
         {
             (Path.Combine(directory, CheckpointFileNames.SafeTensors), (stream, token) => SafeTensorsWriter.WriteTo(stream, stateDict, null, token)),
-            (Path.Combine(directory, CheckpointFileNames.Config), (stream, _) => stream.Write(configBytes)),
+            (Path.Combine(directory, CheckpointFileNames.Config), (stream, _) => RemBertConfig.WriteConfigFile(stream, configJson)),
         }, cancellationToken);
     }
 }

@@ -78,7 +78,12 @@ public static class RemBertCheckpoint
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var config = RemBertConfig.Load(directory);
         using var reader = CheckpointReader.Open(directory);
-        var model = RemBertModelFactory.Create(config, architecture ?? RemBertModelFactory.ConfiguredArchitecture(config), initializeWeights: false);
+        architecture ??= RemBertModelFactory.ConfiguredArchitecture(config);
+        // Before anything is allocated: a config that disagrees with its weights, or that no memory can hold, is refused by name.
+        string configPath = Path.GetFullPath(Path.Combine(directory, RemBertConfig.ConfigFileName));
+        CheckpointConfigCheck.Check(config, configPath, reader, architecture, options?.AllowMissingBaseWeights ?? false);
+        config.CheckModelFitsInMemory(configPath, architecture);
+        var model = RemBertModelFactory.Create(config, architecture, initializeWeights: false);
         try
         {
             if (device is not null) model.to(device);

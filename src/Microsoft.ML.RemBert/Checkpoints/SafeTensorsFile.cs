@@ -16,8 +16,8 @@ internal sealed class SafeTensorsFile : ICheckpointFile
     /// <summary>Size of the little-endian unsigned header-length prefix.</summary>
     public const int LengthPrefixBytes = sizeof(ulong);
 
-    // safetensors itself refuses headers above 100 MB; a larger value means the file is not safetensors.
-    private const long MaxHeaderBytes = 100_000_000;
+    /// <summary>safetensors itself refuses headers above 100 MB; a larger value means the file is not safetensors.</summary>
+    public const long MaxHeaderBytes = 100_000_000;
 
     private readonly FileStream _stream;
     private readonly long _dataStart;
@@ -55,7 +55,9 @@ internal sealed class SafeTensorsFile : ICheckpointFile
             Span<byte> prefix = stackalloc byte[LengthPrefixBytes];
             stream.ReadExactly(prefix);
             ulong headerLength = BitConverter.ToUInt64(prefix);
-            if (headerLength > MaxHeaderBytes || (long)headerLength > fileLength - LengthPrefixBytes)
+            if (headerLength > MaxHeaderBytes)
+                throw new CheckpointFormatException(path, $"the header length field says {headerLength} bytes, over the {MaxHeaderBytes}-byte limit safetensors sets for a header: not a safetensors file, or a damaged one.");
+            if ((long)headerLength > fileLength - LengthPrefixBytes)
                 throw new CheckpointFormatException(path, $"the header length field says {headerLength} bytes but the file has {fileLength - LengthPrefixBytes} bytes after it: truncated, or not a safetensors file.");
             var header = new byte[headerLength];
             stream.ReadExactly(header);
@@ -74,7 +76,7 @@ internal sealed class SafeTensorsFile : ICheckpointFile
     public void ReadInto(CheckpointTensorInfo tensor, torch.Tensor destination)
     {
         _stream.Position = _dataStart + _offsets[tensor.Key];
-        TensorBytes.Fill(destination, tensor, _stream);
+        CheckpointTensorData.Fill(destination, tensor, _stream);
     }
 
     /// <inheritdoc/>
@@ -83,8 +85,10 @@ internal sealed class SafeTensorsFile : ICheckpointFile
     private static (List<CheckpointTensorInfo>, Dictionary<string, long>, IReadOnlyDictionary<string, string>) ParseHeader(
         string path, byte[] header, long dataLength)
     {
+        if (IO.JsonFiles.InvalidUtf8Offset(header) is var bad and >= 0)
+            throw new CheckpointFormatException(path, $"the header is not valid UTF-8 (byte {bad} of the header).");
         JsonDocument document;
-        try { document = JsonDocument.Parse(header); }
+        try { document = JsonDocument.Parse(header, IO.JsonFiles.StrictOptions); }
         catch (JsonException ex)
         {
             throw new CheckpointFormatException(path, $"the header is not valid JSON ({ex.Message}).", ex);
@@ -100,6 +104,8 @@ internal sealed class SafeTensorsFile : ICheckpointFile
             {
                 if (entry.Name == MetadataKey)
                 {
+                    if (entry.Value.ValueKind != JsonValueKind.Object)
+                        throw new CheckpointFormatException(path, $"header entry '{MetadataKey}' is {entry.Value.ValueKind}, not an object of strings.");
                     foreach (var item in entry.Value.EnumerateObject())
                         metadata[item.Name] = item.Value.ToString();
                     continue;
@@ -117,28 +123,42 @@ internal sealed class SafeTensorsFile : ICheckpointFile
     private static (CheckpointTensorInfo Info, long Begin) ParseEntry(string path, JsonProperty entry, long dataLength)
     {
         string key = entry.Name;
-        try
-        {
-            var value = entry.Value;
-            string dtypeName = value.GetProperty("dtype").GetString() ?? "";
-            var dtype = TensorDataTypes.FromSafeTensorsName(dtypeName)
-                ?? throw new CheckpointFormatException(path, $"key '{key}' has unsupported dtype '{dtypeName}' (supported: {TensorDataTypes.SupportedSafeTensorsNames}).");
-            var shape = value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
-            if (shape.Any(d => d < 0))
-                throw new CheckpointFormatException(path, $"key '{key}' has a negative dimension in shape {TensorShapes.Format(shape)}.");
-            var range = value.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
-            var info = new CheckpointTensorInfo(key, dtype, shape, path);
-            if (range.Length != 2 || range[0] < 0 || range[1] < range[0])
-                throw new CheckpointFormatException(path, $"key '{key}' has invalid data_offsets [{string.Join(", ", range)}].");
-            if (range[1] - range[0] != info.ByteLength)
-                throw new CheckpointFormatException(path, $"key '{key}' has data_offsets [{range[0]}, {range[1]}] ({range[1] - range[0]} bytes) but dtype {dtypeName} and shape {TensorShapes.Format(shape)} need {info.ByteLength} bytes.");
-            if (range[1] > dataLength)
-                throw new CheckpointFormatException(path, $"key '{key}' ends at data byte {range[1]} but the file holds only {dataLength} data bytes: the file is truncated.");
-            return (info, range[0]);
-        }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new CheckpointFormatException(path, $"header entry '{key}' must be an object with dtype, shape and data_offsets ({ex.Message}).", ex);
-        }
+        CheckpointFormatException Fail(string problem) => new(path, $"key '{key}' {problem}");
+        var value = entry.Value;
+        if (value.ValueKind != JsonValueKind.Object)
+            throw Fail($"is {value.ValueKind}, not an object with dtype, shape and data_offsets.");
+        var dtypeName = Property(value, "dtype", JsonValueKind.String, Fail).GetString() ?? "";
+        var dtype = TensorDataTypes.FromSafeTensorsName(dtypeName)
+            ?? throw Fail($"has unsupported dtype '{dtypeName}' (supported: {TensorDataTypes.SupportedSafeTensorsNames}).");
+        var shape = Integers(Property(value, "shape", JsonValueKind.Array, Fail), "shape", Fail);
+        if (shape.Any(d => d < 0))
+            throw Fail($"has a negative dimension in shape {TensorShapes.Format(shape)}.");
+        if (!TensorShapes.TryByteLength(shape, TensorDataTypes.ElementSize(dtype), out long byteLength))
+            throw Fail($"has shape {TensorShapes.Format(shape)}, whose size in bytes overflows 64 bits.");
+        var range = Integers(Property(value, "data_offsets", JsonValueKind.Array, Fail), "data_offsets", Fail);
+        if (range.Length != 2 || range[0] < 0 || range[1] < range[0])
+            throw Fail($"has invalid data_offsets [{string.Join(", ", range)}] (expected [begin, end] with 0 <= begin <= end).");
+        if (range[1] - range[0] != byteLength)
+            throw Fail($"has data_offsets [{range[0]}, {range[1]}] ({range[1] - range[0]} bytes) but dtype {dtypeName} and shape {TensorShapes.Format(shape)} need {byteLength} bytes.");
+        if (range[1] > dataLength)
+            throw Fail($"ends at data byte {range[1]} but the file holds only {dataLength} data bytes: the file is truncated.");
+        return (new CheckpointTensorInfo(key, dtype, shape, path), range[0]);
     }
+
+    private static JsonElement Property(JsonElement entry, string name, JsonValueKind kind, Func<string, CheckpointFormatException> fail)
+    {
+        if (!entry.TryGetProperty(name, out var property))
+            throw fail($"has no {name} (a header entry needs dtype, shape and data_offsets).");
+        return property.ValueKind == kind ? property : throw fail($"has {name} {property.GetRawText()}, which is not {(kind == JsonValueKind.Array ? "an array" : "a string")}.");
+    }
+
+    /// <summary>An array of integers; an integer outside the 64-bit range is reported as such, not as "not an integer".</summary>
+    private static long[] Integers(JsonElement array, string name, Func<string, CheckpointFormatException> fail) =>
+        array.EnumerateArray().Select(item =>
+        {
+            if (item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out long number)) return number;
+            if (item.ValueKind == JsonValueKind.Number && IO.JsonFiles.IsIntegralNumber(item.GetRawText()))
+                throw fail($"has {name} value {item.GetRawText()}, which is out of range (a 64-bit integer is at most {long.MaxValue}).");
+            throw fail($"has {name} value {item.GetRawText()}, which is not an integer.");
+        }).ToArray();
 }

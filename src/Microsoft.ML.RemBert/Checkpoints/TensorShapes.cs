@@ -14,6 +14,24 @@ internal static class TensorShapes
         return count;
     }
 
+    /// <summary>
+    /// The byte length of a tensor of this shape and element size, or false when a dimension is negative or the
+    /// product overflows 64 bits (a hostile header can claim any shape).
+    /// </summary>
+    public static bool TryByteLength(IReadOnlyList<long> shape, long elementSize, out long bytes)
+    {
+        bytes = 0;
+        long count = elementSize;
+        foreach (var dim in shape)
+        {
+            if (dim < 0) return false;
+            if (dim != 0 && count > long.MaxValue / dim) return false;
+            count *= dim;
+        }
+        bytes = count;
+        return true;
+    }
+
     /// <summary>The strides of a row-major (C-contiguous) tensor of this shape, in elements.</summary>
     public static long[] ContiguousStrides(IReadOnlyList<long> shape)
     {

@@ -12,11 +12,23 @@ namespace Microsoft.ML.RemBert.Checkpoints;
 /// </summary>
 internal sealed class TorchPickleReader
 {
+    /// <summary>
+    /// How deep data.pkl may nest tuples, lists and dicts. A torch.save state dict nests four deep (the dict, a
+    /// tensor's rebuild arguments, its persistent id, and <c>_metadata</c>'s dict of dicts); the limit is far above
+    /// that and far below what would exhaust the stack of anything that walks the values.
+    /// </summary>
+    public const int MaxNestingDepth = 256;
+
+    /// <summary>The pickle entry's name inside the archive, used in messages.</summary>
+    private const string EntryName = "data.pkl";
+
     private readonly BinaryReader _input;
     private readonly string _filePath;
     private readonly Stack<object?> _stack = new();
     private readonly Stack<int> _marks = new();
     private readonly Dictionary<long, object?> _memo = new();
+    /// <summary>The nesting depth of every container built so far (by reference: a pickle shares values freely).</summary>
+    private readonly Dictionary<object, int> _depths = new(ReferenceEqualityComparer.Instance);
 
     private TorchPickleReader(Stream pickle, string filePath)
     {
@@ -74,27 +86,27 @@ internal sealed class TorchPickleReader
                 case PickleOpcodes.EmptyDict: _stack.Push(new PickleDict()); break;
                 case PickleOpcodes.EmptyList: _stack.Push(new List<object?>()); break;
                 case PickleOpcodes.EmptyTuple: _stack.Push(Array.Empty<object?>()); break;
-                case PickleOpcodes.Tuple: _stack.Push(PopToMark().ToArray()); break;
-                case PickleOpcodes.Tuple1: _stack.Push(PopMany(1)); break;
-                case PickleOpcodes.Tuple2: _stack.Push(PopMany(2)); break;
-                case PickleOpcodes.Tuple3: _stack.Push(PopMany(3)); break;
+                case PickleOpcodes.Tuple: _stack.Push(NewTuple(PopToMark().ToArray())); break;
+                case PickleOpcodes.Tuple1: _stack.Push(NewTuple(PopMany(1))); break;
+                case PickleOpcodes.Tuple2: _stack.Push(NewTuple(PopMany(2))); break;
+                case PickleOpcodes.Tuple3: _stack.Push(NewTuple(PopMany(3))); break;
                 case PickleOpcodes.Global: _stack.Push(new PickleGlobal(ReadLine(), ReadLine())); break;
                 case PickleOpcodes.StackGlobal: { var name = PopString(); _stack.Push(new PickleGlobal(PopString(), name)); break; }
-                case PickleOpcodes.BinPut: _memo[_input.ReadByte()] = _stack.Peek(); break;
-                case PickleOpcodes.LongBinPut: _memo[_input.ReadUInt32()] = _stack.Peek(); break;
-                case PickleOpcodes.Memoize: _memo[_memo.Count] = _stack.Peek(); break;
+                case PickleOpcodes.BinPut: _memo[_input.ReadByte()] = Peek(); break;
+                case PickleOpcodes.LongBinPut: _memo[_input.ReadUInt32()] = Peek(); break;
+                case PickleOpcodes.Memoize: _memo[_memo.Count] = Peek(); break;
                 case PickleOpcodes.BinGet: _stack.Push(Recall(_input.ReadByte())); break;
                 case PickleOpcodes.LongBinGet: _stack.Push(Recall(_input.ReadUInt32())); break;
                 case PickleOpcodes.BinPersId: _stack.Push(ResolveStorage(Pop())); break;
                 case PickleOpcodes.Reduce: { var args = Pop(); _stack.Push(Call(Pop(), args)); break; }
                 case PickleOpcodes.NewObj: { var args = Pop(); _stack.Push(Call(Pop(), args)); break; }
                 case PickleOpcodes.Build: Pop(); break; // object state (OrderedDict._metadata): not part of the tensors
-                case PickleOpcodes.SetItem: { var value = Pop(); var key = Pop(); PeekDict().Add(new(key, value)); break; }
+                case PickleOpcodes.SetItem: { var value = Pop(); var key = Pop(); var dict = PeekDict(); Nest(dict, key, value); dict.Add(new(key, value)); break; }
                 case PickleOpcodes.SetItems: SetItems(); break;
-                case PickleOpcodes.Append: { var value = Pop(); PeekList().Add(value); break; }
-                case PickleOpcodes.Appends: { var values = PopToMark(); PeekList().AddRange(values); break; }
+                case PickleOpcodes.Append: { var value = Pop(); var list = PeekList(); Nest(list, value); list.Add(value); break; }
+                case PickleOpcodes.Appends: { var values = PopToMark(); var list = PeekList(); Nest(list, values.ToArray()); list.AddRange(values); break; }
                 default:
-                    throw Error($"unsupported pickle opcode 0x{opcode:x2} at byte {_input.BaseStream.Position - 1}.");
+                    throw Error($"unsupported pickle opcode 0x{opcode:x2} at byte {_input.BaseStream.Position - 1} of {EntryName}.");
             }
         }
     }
@@ -118,7 +130,7 @@ internal sealed class TorchPickleReader
     {
         const int RequiredArguments = 4; // storage, storage_offset, size, stride
         if (args.Length < RequiredArguments || args[0] is not TorchStorageReference storage || args[1] is not long offset)
-            throw Error($"{global} called with unexpected arguments ({string.Join(", ", args.Select(Describe))}).");
+            throw Error($"{global} called with unexpected arguments: {Describe(args)}.");
         return new TorchPickledTensor(storage, offset, ToLongs(args[2], "size"), ToLongs(args[3], "stride"));
     }
 
@@ -131,6 +143,10 @@ internal sealed class TorchPickleReader
             throw Error($"unexpected persistent id {Describe(persistentId)}; expected ('storage', type, key, location, numel).");
         var dtype = TensorDataTypes.FromTorchStorageName(storageType.Name)
             ?? throw Error($"storage '{key}' has unsupported type {storageType}.");
+        if (count < 0)
+            throw Error($"storage '{key}' claims {count} elements; a storage size cannot be negative.");
+        if (count > long.MaxValue / TensorDataTypes.ElementSize(dtype))
+            throw Error($"storage '{key}' claims {count} elements of {TensorDataTypes.ElementSize(dtype)} bytes, a size that overflows 64 bits.");
         return new TorchStorageReference(dtype, key, count);
     }
 
@@ -139,6 +155,7 @@ internal sealed class TorchPickleReader
         var items = PopToMark();
         if (items.Count % 2 != 0) throw Error("SETITEMS with an odd number of keys and values.");
         var dict = PeekDict();
+        Nest(dict, items.ToArray());
         for (int i = 0; i < items.Count; i += 2) dict.Add(new(items[i], items[i + 1]));
     }
 
@@ -173,6 +190,8 @@ internal sealed class TorchPickleReader
     private object? Recall(long index) =>
         _memo.TryGetValue(index, out var value) ? value : throw Error($"memo entry {index} is read before it is written.");
 
+    private object? Peek() => _stack.Count > 0 ? _stack.Peek() : throw Error("the pickle memoizes the top of an empty stack.");
+
     private object? Pop() => _stack.Count > 0 ? _stack.Pop() : throw Error("the pickle pops from an empty stack.");
 
     private string PopString() => Pop() as string ?? throw Error("STACK_GLOBAL expects module and name strings.");
@@ -188,6 +207,7 @@ internal sealed class TorchPickleReader
     {
         if (_marks.Count == 0) throw Error("the pickle uses a MARK it never set.");
         int mark = _marks.Pop();
+        if (mark > _stack.Count) throw Error("the pickle popped values below its MARK before using it.");
         var items = new List<object?>(PopMany(_stack.Count - mark));
         return items;
     }
@@ -198,13 +218,29 @@ internal sealed class TorchPickleReader
     private List<object?> PeekList() =>
         _stack.Count > 0 && _stack.Peek() is List<object?> list ? list : throw Error("APPEND(S) without a list to append to.");
 
+    private object?[] NewTuple(object?[] items)
+    {
+        Nest(items, items);
+        return items;
+    }
+
+    /// <summary>Records that <paramref name="container"/> now holds <paramref name="children"/>, refusing nesting deeper than <see cref="MaxNestingDepth"/>.</summary>
+    /// <remarks>
+    /// A list or dict that grows after it was put inside another container does not update its ancestors; that is
+    /// harmless, since nothing here recurses over values and <see cref="PickleValueDescriber"/> has its own budget.
+    /// </remarks>
+    private void Nest(object container, params object?[] children)
+    {
+        int depth = _depths.TryGetValue(container, out var current) ? current : 1;
+        foreach (var child in children)
+            if (child is not null && _depths.TryGetValue(child, out var childDepth)) depth = Math.Max(depth, childDepth + 1);
+        if (depth > MaxNestingDepth)
+            throw Error($"{EntryName} nests tuples, lists or dicts more than {MaxNestingDepth} deep (at byte {_input.BaseStream.Position} of {EntryName}); " +
+                "a state dict nests a few levels, so this is not a torch.save checkpoint.");
+        _depths[container] = depth;
+    }
+
     private CheckpointFormatException Error(string problem) => new(_filePath, problem);
 
-    private static string Describe(object? value) => value switch
-    {
-        null => "None",
-        string s => $"string '{s}'",
-        object?[] tuple => $"tuple ({string.Join(", ", tuple.Select(Describe))})",
-        _ => value.GetType().Name + $" {value}",
-    };
+    private static string Describe(object? value) => PickleValueDescriber.Describe(value);
 }

@@ -19,6 +19,12 @@ internal sealed class TorchZipFile : ICheckpointFile
 {
     private const string PickleEntryName = "data.pkl";
     private const string ByteOrderEntryName = "byteorder";
+
+    /// <summary>
+    /// The largest data.pkl read into memory. A state dict's pickle holds only names and shapes (google/rembert's is
+    /// under 100 KB); a larger one is a decompression bomb or not a checkpoint.
+    /// </summary>
+    public const long MaxPickleBytes = 64L << 20;
     private static readonly byte[] ZipLocalHeaderSignature = "PK\u0003\u0004"u8.ToArray();
 
     private readonly ZipArchive _archive;
@@ -64,6 +70,12 @@ internal sealed class TorchZipFile : ICheckpointFile
             var (infos, tensors) = ReadIndex(path, archive);
             return new TorchZipFile(path, archive, infos, tensors);
         }
+        catch (InvalidDataException ex)
+        {
+            // The central directory is read lazily, so a damaged one surfaces here rather than in OpenRead.
+            archive.Dispose();
+            throw new CheckpointFormatException(path, $"the zip archive is damaged ({ex.Message}).", ex);
+        }
         catch
         {
             archive.Dispose();
@@ -74,6 +86,15 @@ internal sealed class TorchZipFile : ICheckpointFile
     /// <inheritdoc/>
     public void ReadInto(CheckpointTensorInfo tensor, torch.Tensor destination)
     {
+        try { ReadView(tensor, destination); }
+        catch (InvalidDataException ex)
+        {
+            throw new CheckpointFormatException(FilePath, $"the data of '{tensor.Key}' is damaged ({ex.Message}).", ex);
+        }
+    }
+
+    private void ReadView(CheckpointTensorInfo tensor, torch.Tensor destination)
+    {
         var (pickled, entry) = _tensors[tensor.Key];
         using var data = OpenEntry(FilePath, entry);
         int elementSize = TensorDataTypes.ElementSize(tensor.DType);
@@ -81,14 +102,14 @@ internal sealed class TorchZipFile : ICheckpointFile
         {
             // The usual case: the tensor is one contiguous run of its storage.
             Skip(data, pickled.StorageOffset * elementSize, tensor);
-            TensorBytes.Fill(destination, tensor, data);
+            CheckpointTensorData.Fill(destination, tensor, data);
             return;
         }
         // A strided view (e.g. a transposed weight saved without .contiguous()): stage the storage, view it, copy.
         var storageInfo = tensor with { Shape = new[] { pickled.Storage.ElementCount } };
         using var scope = torch.NewDisposeScope();
         var storage = torch.empty(pickled.Storage.ElementCount, tensor.DType);
-        TensorBytes.ReadInto(data, storage, storageInfo);
+        CheckpointTensorData.ReadInto(data, storage, storageInfo);
         using var noGrad = torch.no_grad();
         destination.copy_(storage.as_strided(pickled.Shape, pickled.Strides, pickled.StorageOffset));
     }
@@ -103,9 +124,7 @@ internal sealed class TorchZipFile : ICheckpointFile
         string prefix = pickleEntry.FullName[..^PickleEntryName.Length];
         CheckByteOrder(path, archive, prefix);
 
-        using var pickle = new MemoryStream();
-        using (var entryStream = OpenEntry(path, pickleEntry)) entryStream.CopyTo(pickle);
-        pickle.Position = 0;
+        using var pickle = ReadPickle(path, pickleEntry);
         var stateDict = TorchPickleReader.ReadStateDict(pickle, path);
 
         var infos = new List<CheckpointTensorInfo>(stateDict.Count);
@@ -115,23 +134,70 @@ internal sealed class TorchZipFile : ICheckpointFile
             string entryName = $"{prefix}data/{pickled.Storage.Key}";
             var entry = archive.GetEntry(entryName)
                 ?? throw new CheckpointFormatException(path, $"key '{key}' refers to storage entry '{entryName}', which is not in the archive.");
-            var info = new CheckpointTensorInfo(key, pickled.Storage.DType, pickled.Shape, path);
             CheckStorageBounds(path, key, pickled, entry);
+            var info = new CheckpointTensorInfo(key, pickled.Storage.DType, pickled.Shape, path);
             infos.Add(info);
             tensors[key] = (pickled, entry);
         }
         return (infos, tensors);
     }
 
+    private static MemoryStream ReadPickle(string path, ZipArchiveEntry entry)
+    {
+        if (entry.Length > MaxPickleBytes)
+            throw new CheckpointFormatException(path, $"entry '{entry.FullName}' is {entry.Length} bytes, over the {MaxPickleBytes}-byte limit for a state dict's pickle.");
+        var pickle = new MemoryStream();
+        using (var entryStream = OpenEntry(path, entry))
+        {
+            try { entryStream.CopyTo(pickle); }
+            catch (InvalidDataException ex)
+            {
+                throw new CheckpointFormatException(path, $"entry '{entry.FullName}' is damaged ({ex.Message}).", ex);
+            }
+        }
+        pickle.Position = 0;
+        return pickle;
+    }
+
+    /// <summary>
+    /// Checks a pickled view before anything trusts it: no negative size, offset or stride, a shape and strides of the
+    /// same rank, no overflow in its element count or extent, and every element inside the storage's entry.
+    /// </summary>
     private static void CheckStorageBounds(string path, string key, TorchPickledTensor pickled, ZipArchiveEntry entry)
     {
+        CheckpointFormatException Fail(string problem) => new(path, $"key '{key}' {problem}");
+        var shape = TensorShapes.Format(pickled.Shape);
+        if (pickled.Shape.Length != pickled.Strides.Length)
+            throw Fail($"has shape {shape} but strides {TensorShapes.Format(pickled.Strides)} of another rank.");
+        if (pickled.Shape.Any(d => d < 0))
+            throw Fail($"has a negative dimension in shape {shape}.");
+        if (pickled.StorageOffset < 0)
+            throw Fail($"has negative storage offset {pickled.StorageOffset}.");
+        if (pickled.Strides.Any(s => s < 0))
+            throw Fail($"has a negative stride in {TensorShapes.Format(pickled.Strides)}.");
         long elementSize = TensorDataTypes.ElementSize(pickled.Storage.DType);
-        long lastElement = pickled.StorageOffset;
-        for (int i = 0; i < pickled.Shape.Length; i++)
-            lastElement += Math.Max(0, pickled.Shape[i] - 1) * pickled.Strides[i];
-        long needed = TensorShapes.ElementCount(pickled.Shape) == 0 ? 0 : (lastElement + 1) * elementSize;
-        if (entry.Length < needed || entry.Length < pickled.Storage.ElementCount * elementSize)
-            throw new CheckpointFormatException(path, $"key '{key}' needs {Math.Max(needed, pickled.Storage.ElementCount * elementSize)} bytes of storage entry '{entry.FullName}', which has {entry.Length}: the file is truncated or damaged.");
+        if (!TensorShapes.TryByteLength(pickled.Shape, elementSize, out _))
+            throw Fail($"has shape {shape}, whose size in bytes overflows 64 bits.");
+        long needed;
+        try
+        {
+            checked
+            {
+                long lastElement = pickled.StorageOffset;
+                for (int i = 0; i < pickled.Shape.Length; i++)
+                    lastElement += Math.Max(0, pickled.Shape[i] - 1) * pickled.Strides[i];
+                needed = TensorShapes.ElementCount(pickled.Shape) == 0 ? 0 : (lastElement + 1) * elementSize;
+            }
+        }
+        catch (OverflowException)
+        {
+            throw Fail($"views storage '{pickled.Storage.Key}' at offset {pickled.StorageOffset} with shape {shape} and strides {TensorShapes.Format(pickled.Strides)}, an extent that overflows 64 bits.");
+        }
+        long storageBytes = pickled.Storage.ElementCount * elementSize; // cannot overflow: the pickle reader checked it
+        if (needed > storageBytes)
+            throw Fail($"views {needed} bytes of storage '{pickled.Storage.Key}' (offset {pickled.StorageOffset}, shape {shape}, strides {TensorShapes.Format(pickled.Strides)}), which holds only {pickled.Storage.ElementCount} elements ({storageBytes} bytes).");
+        if (entry.Length < needed || entry.Length < storageBytes)
+            throw Fail($"needs {Math.Max(needed, storageBytes)} bytes of storage entry '{entry.FullName}', which has {entry.Length}: the file is truncated or damaged.");
     }
 
     private static void CheckByteOrder(string path, ZipArchive archive, string prefix)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Modeling;
 
@@ -65,9 +66,12 @@ internal sealed class ConfigJsonReader
     {
         _read.Add(key);
         if (!_json.TryGetPropertyValue(key, out var node)) return fallback;
-        return read(node, out var value)
-            ? value
-            : throw new RemBertConfigException(_source, key, node?.ToJsonString() ?? "null", $"must be {expected}");
+        if (read(node, out var value)) return value;
+        var text = node?.ToJsonString() ?? "null";
+        // A whole number the field's type cannot hold is out of range, not "not an integer".
+        if (typeof(T) == typeof(int) && node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && JsonFiles.IsIntegralNumber(text))
+            throw new RemBertConfigException(_source, key, text, $"is out of range: must be an integer in [{int.MinValue}, {int.MaxValue}]");
+        throw new RemBertConfigException(_source, key, text, $"must be {expected}");
     }
 
     private static bool TryInt(JsonNode? node, out int value)
@@ -112,7 +116,8 @@ internal sealed class ConfigJsonReader
         if (node is not JsonObject obj) return false;
         foreach (var (key, item) in obj)
         {
-            if (!int.TryParse(key, out var id) || !TryString(item, out var name)) return false;
+            // "0" and "00" name the same class: a repeated index is as wrong as a repeated key.
+            if (!int.TryParse(key, out var id) || !TryString(item, out var name) || value.ContainsKey(id)) return false;
             value[id] = name;
         }
         return true;

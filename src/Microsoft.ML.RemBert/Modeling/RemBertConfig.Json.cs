@@ -35,7 +35,8 @@ public sealed partial record RemBertConfig
     public static RemBertConfig FromJson(string json, string source = ConfigFileName)
     {
         JsonNode? root;
-        try { root = JsonNode.Parse(json); }
+        // A byte-order mark is accepted and a repeated key refused, as in every JSON file this library reads.
+        try { root = JsonNode.Parse(JsonFiles.WithoutByteOrderMark(json), documentOptions: JsonFiles.StrictOptions); }
         catch (JsonException ex)
         {
             throw new RemBertConfigException(source, "(document)", null, $"not valid JSON: {ex.Message}", ex);
@@ -158,7 +159,15 @@ public sealed partial record RemBertConfig
         Validate();
         Directory.CreateDirectory(directory);
         var target = Path.Combine(directory, ConfigFileName);
-        AtomicFile.Write(target, stream => stream.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(ToJson())));
+        var json = ToJson();
+        AtomicFile.Write(target, stream => WriteConfigFile(stream, json));
         return target;
     }
+
+    /// <summary>
+    /// The one writer of config.json bytes (UTF-8 without a byte-order mark, as transformers writes it), used by
+    /// <see cref="Save"/> and by the checkpoint writer beside the weights.
+    /// </summary>
+    internal static void WriteConfigFile(Stream stream, string json)
+        => stream.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(json));
 }

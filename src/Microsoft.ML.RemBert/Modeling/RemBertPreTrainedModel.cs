@@ -23,11 +23,13 @@ public abstract class RemBertPreTrainedModel : nn.Module
     public const string BaseModelPrefix = "rembert";
 
     /// <summary>Validates <paramref name="config"/> and keeps it.</summary>
-    /// <exception cref="RemBertConfigException">The configuration cannot describe a model.</exception>
+    /// <exception cref="RemBertConfigException">The configuration cannot describe a model, or the model would not fit in memory.</exception>
     protected RemBertPreTrainedModel(string name, RemBertConfig config) : base(name)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        // Before any submodule exists: libtorch answers an impossible allocation by killing the process.
+        config.CheckModelFitsInMemory(RemBertConfig.InCodeSource, name);
         Config = config;
     }
 

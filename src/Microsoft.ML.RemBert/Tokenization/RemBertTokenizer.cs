@@ -45,7 +45,8 @@ public sealed partial class RemBertTokenizer
     /// <summary>Loads a tokenizer from a SentencePiece <c>.model</c> file (default options) or from a checkpoint directory
     /// holding <c>sentencepiece.model</c> and, optionally, <c>tokenizer_config.json</c>.</summary>
     /// <exception cref="FileNotFoundException">The path, or the directory's sentencepiece.model, does not exist.</exception>
-    /// <exception cref="InvalidDataException">A file is corrupt, or the vocabulary lacks a configured special token.</exception>
+    /// <exception cref="SentencePieceModelException">The .model file is corrupt; the message names it and the fault.</exception>
+    /// <exception cref="InvalidDataException">tokenizer_config.json is corrupt, or the vocabulary lacks a configured special token.</exception>
     public static RemBertTokenizer FromPretrained(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -1,6 +1,10 @@
 namespace Microsoft.ML.RemBert.Tokenization;
 
-/// <summary>The fields of a RemBERT checkpoint's <c>tokenizer_config.json</c> (serializable: plain get/init properties only).</summary>
+/// <summary>
+/// The fields of a RemBERT checkpoint's <c>tokenizer_config.json</c> (serializable: plain get/init properties only).
+/// Every option also has one row in <c>TokenizerOptionFields.All</c> (its JSON key and value kind), which the
+/// tokenizer_config.json reader and the ML.NET zip entry use: a new option is a property here plus that row.
+/// </summary>
 public sealed record RemBertTokenizerOptions
 {
     /// <summary>Lower-cases text (outside special tokens) before SentencePiece (<c>do_lower_case</c>).</summary>

@@ -27,16 +27,20 @@ internal sealed class TorchZipBuilder
     }
 
     /// <summary>Writes the zip to <paramref name="path"/>.</summary>
-    public void Write(string path)
+    public void Write(string path) => WriteArchive(path, Pickle(), _storages);
+
+    /// <summary>Writes a torch.save-layout zip around a hand-made <paramref name="pickle"/> (data.pkl) and float32 storages.</summary>
+    public static void WriteArchive(string path, byte[] pickle, IReadOnlyDictionary<string, float[]>? storages = null)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
-        WriteEntry(zip, "archive/data.pkl", Pickle());
+        WriteEntry(zip, "archive/data.pkl", pickle);
         WriteEntry(zip, "archive/version", Encoding.ASCII.GetBytes("3\n"));
-        foreach (var (key, values) in _storages)
+        foreach (var (key, values) in storages ?? new Dictionary<string, float[]>())
             WriteEntry(zip, $"archive/data/{key}", values.SelectMany(BitConverter.GetBytes).ToArray());
     }
 
-    private byte[] Pickle()
+    /// <summary>The data.pkl this builder writes.</summary>
+    public byte[] Pickle()
     {
         var p = new MemoryStream();
         p.Write(new byte[] { 0x80, 2, (byte)'}', (byte)'(' }); // PROTO 2, EMPTY_DICT, MARK
@@ -78,10 +82,18 @@ internal sealed class TorchZipBuilder
     private static void Global(Stream p, string module, string name) =>
         p.Write(Encoding.ASCII.GetBytes($"c{module}\n{name}\n"));
 
+    /// <summary>BININT for 32-bit values, LONG1 (8 little-endian bytes) beyond, as Python pickles them.</summary>
     private static void Int(Stream p, long value)
     {
-        p.WriteByte((byte)'J');
-        p.Write(BitConverter.GetBytes(checked((int)value)));
+        if (value is >= int.MinValue and <= int.MaxValue)
+        {
+            p.WriteByte((byte)'J');
+            p.Write(BitConverter.GetBytes((int)value));
+            return;
+        }
+        p.WriteByte(0x8a);
+        p.WriteByte(sizeof(long));
+        p.Write(BitConverter.GetBytes(value));
     }
 
     private static void Tuple(Stream p, long[] values)

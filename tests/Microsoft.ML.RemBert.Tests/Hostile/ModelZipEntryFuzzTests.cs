@@ -1,9 +1,7 @@
 using System.IO.Compression;
 using Microsoft.ML.RemBert.Cli;
 using Microsoft.ML.RemBert.MLNet.Persistence;
-using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
-using Xunit.Abstractions;
 using static Microsoft.ML.RemBert.Tests.MLNet.Tokenization.TokenizerTestData;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
@@ -15,7 +13,7 @@ namespace Microsoft.ML.RemBert.Tests.Hostile;
 /// ML.NET's) whose message names the entry; nothing else escapes.
 /// ML.NET's own header and string table in Model.key are ML.NET's to check, so only our fields there are mutated.
 /// </summary>
-public sealed class ModelZipEntryFuzzTests(ITestOutputHelper log) : IDisposable
+public sealed class ModelZipEntryFuzzTests : IDisposable
 {
     /// <summary>ML.NET's ModelHeader, then our fields: five string ids, MaxSequenceLength, Truncation.</summary>
     private const int OurFieldsStart = 0x100, OurFieldsLength = 7 * sizeof(int);
@@ -37,51 +35,46 @@ public sealed class ModelZipEntryFuzzTests(ITestOutputHelper log) : IDisposable
             keyBytes = PredictFixture.Read(zip, modelKey);
             tokenizerBytes = PredictFixture.Read(zip, tokenizer);
         }
-        var mutator = new ByteMutator();
         var mlContext = new MLContext(seed: 1);
         var rows = mlContext.Data.LoadFromEnumerable(Rows);
-        int loaded = 0, refused = 0;
 
-        int cases = FuzzBudget.Run(seed =>
+        // Each case carries a leading byte saying which entry it replaces: 0 the tokenizer entry, 1 Model.key.
+        FuzzRun.Run<RemBertModelFormatException>("ML.NET zip entry", [[0, .. tokenizerBytes], [1, .. keyBytes]], (marked, random) =>
         {
-            var random = new Random(seed);
-            bool mutateKey = random.Next(4) == 0;
-            string entry = mutateKey ? modelKey : tokenizer;
-            byte[] mutated = mutateKey ? MutateOurFields(keyBytes, mutator, random) : mutator.Mutate(tokenizerBytes, random);
-            using var stream = WithEntry(original, entry, mutated);
+            var (bytes, description) = marked[0] == 0 ? ByteMutator.Mutate(marked[1..], random) : MutateOurFields(marked[1..], random);
+            return ([marked[0], .. bytes], (marked[0] == 0 ? tokenizer : modelKey) + ": " + description);
+        }, marked =>
+        {
+            string entry = marked[0] == 0 ? tokenizer : modelKey;
+            using var stream = WithEntry(original, entry, marked[1..]);
+            ITransformer model;
             try
             {
-                var model = mlContext.Model.Load(stream, out _);
-                loaded++;
-                try
-                {
-                    _ = model.Transform(rows).Preview(); // every column, whatever a mutated string id renamed it to
-                }
-                // A mutated string id can name another of the zip's strings as the input column: ML.NET's schema check says so.
-                catch (ArgumentOutOfRangeException e) when (e.ParamName == "schema" && e.Message.StartsWith("Could not find input column")) { }
+                model = mlContext.Model.Load(stream, out _);
             }
-            catch (Exception e) when (CliErrors.Chain(e).FirstOrDefault(x => x is RemBertModelFormatException or InvalidDataException) is { } ours)
+            catch (Exception e) when (CliErrors.Chain(e).OfType<RemBertModelFormatException>().FirstOrDefault() is { } ours)
             {
-                Assert.True(ours.Message.Contains(entry) || ours.Message.Contains(Path.GetFileName(entry)),
-                    $"seed {seed}: the message does not name the entry {entry}: {ours.Message}");
-                refused++;
+                Assert.True(ours.Message.Contains(entry), $"the message does not name the entry {entry}: {ours.Message}");
+                throw ours; // unwrapped from ML.NET's wrappers: FuzzRun accepts our own type only
             }
-            catch (Exception e)
+            try
             {
-                Assert.Fail($"seed {seed}: {e.GetType().Name} escaped for a mutated {entry}: {e}");
+                _ = model.Transform(rows).Preview(); // every column, whatever a mutated string id renamed it to
             }
+            // A mutated string id can name another of the zip's strings as the input column: ML.NET's schema check says so.
+            catch (ArgumentOutOfRangeException e) when (e.ParamName == "schema" && e.Message.StartsWith("Could not find input column")) { }
+            // Valid but different options (no truncation, a shorter length) can make a row not fit: the mapper names the row.
+            catch (Exception e) when (CliErrors.Chain(e).OfType<InvalidDataException>().Any(x => x.Message.StartsWith("Row "))) { }
         });
-
-        log.WriteLine($"{cases} cases: {loaded} loaded, {refused} refused");
-        Assert.True(refused > 0, "no mutation was refused: the entries were not mutated");
     }
 
-    private static byte[] MutateOurFields(byte[] modelKey, ByteMutator mutator, Random random)
+    /// <summary>Mutates only our fields of Model.key, in place (ML.NET's header and string table are ML.NET's to check).</summary>
+    private static (byte[] Bytes, string Description) MutateOurFields(byte[] modelKey, Random random)
     {
-        byte[] fields = mutator.Mutate(modelKey[OurFieldsStart..(OurFieldsStart + OurFieldsLength)], random, inPlaceOnly: true);
+        var (fields, description) = ByteMutator.Mutate(modelKey[OurFieldsStart..(OurFieldsStart + OurFieldsLength)], random);
         byte[] result = (byte[])modelKey.Clone();
-        fields.CopyTo(result, OurFieldsStart);
-        return result;
+        fields.AsSpan(0, Math.Min(fields.Length, OurFieldsLength)).CopyTo(result.AsSpan(OurFieldsStart));
+        return (result, "our fields: " + description);
     }
 
     /// <summary>The zip <paramref name="original"/> with <paramref name="entry"/>'s content replaced, in memory.</summary>

@@ -27,7 +27,7 @@ public sealed class SentencePieceProcessorTests
         File.WriteAllBytes(path, bytes);
         try
         {
-            var e = Assert.Throws<InvalidDataException>(() => SentencePieceProcessor.Load(path));
+            var e = Assert.Throws<SentencePieceModelException>(() => SentencePieceProcessor.Load(path));
             Assert.Contains(path, e.Message);
         }
         finally

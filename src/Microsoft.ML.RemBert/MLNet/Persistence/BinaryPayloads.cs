@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Microsoft.ML.RemBert.MLNet.Persistence;
 
 /// <summary>
@@ -9,14 +7,11 @@ namespace Microsoft.ML.RemBert.MLNet.Persistence;
 ///   byte[Length]   payload
 /// </code>
 /// Small blobs (a SentencePiece model) are read into a byte[]; large ones (RemBERT's 2.3 GB of fp32 weights) are
-/// streamed in both directions through <see cref="WriteLarge"/>/<see cref="ReadLarge"/>, so no byte[] ever holds
-/// more than <see cref="ChunkBytes"/> of them.
+/// streamed in both directions through <see cref="WriteLarge"/>/<see cref="ReadLarge"/> (tensors by
+/// <see cref="IO.TensorBytes"/>, chunk by chunk), so no byte[] ever holds them.
 /// </summary>
 internal static class BinaryPayloads
 {
-    /// <summary>Copy granularity for streamed payloads: big enough for throughput, small enough for the LOH.</summary>
-    internal const int ChunkBytes = 1 << 20;
-
     /// <summary>Writes <paramref name="bytes"/> as one length-prefixed payload.</summary>
     public static void WriteBlob(this BinaryWriter writer, ReadOnlySpan<byte> bytes)
     {
@@ -64,22 +59,6 @@ internal static class BinaryPayloads
         readContent(bounded, length);
         bounded.SkipRemaining();
     }
-
-    /// <summary>Streams <paramref name="values"/> as little-endian fp32 in chunks (a tensor's storage).</summary>
-    public static void WriteFloats(this Stream destination, ReadOnlySpan<float> values)
-    {
-        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values);
-        while (!bytes.IsEmpty)
-        {
-            int take = Math.Min(bytes.Length, ChunkBytes);
-            destination.Write(bytes[..take]);
-            bytes = bytes[take..];
-        }
-    }
-
-    /// <summary>Fills <paramref name="destination"/> with fp32 values from the stream, or throws if it ends first.</summary>
-    public static void ReadFloats(this Stream source, Span<float> destination)
-        => source.ReadExactly(MemoryMarshal.AsBytes(destination));
 
     private static long ReadLength(BinaryReader reader, string what)
     {

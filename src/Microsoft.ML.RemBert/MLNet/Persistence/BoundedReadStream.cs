@@ -6,6 +6,9 @@ namespace Microsoft.ML.RemBert.MLNet.Persistence;
 /// </summary>
 internal sealed class BoundedReadStream : Stream
 {
+    // Below the large-object-heap threshold: skipping is rare (a reader of an older layout) and needs no speed.
+    private const int SkipBufferBytes = 64 << 10;
+
     private readonly Stream _inner;
     private readonly long _length;
     private readonly string _what;
@@ -42,7 +45,7 @@ internal sealed class BoundedReadStream : Stream
     /// <summary>Consumes the unread rest of the payload.</summary>
     public void SkipRemaining()
     {
-        byte[] scratch = new byte[Math.Min(BinaryPayloads.ChunkBytes, Math.Max(1, _length - _position))];
+        byte[] scratch = new byte[Math.Min(SkipBufferBytes, Math.Max(1, _length - _position))];
         while (Read(scratch) > 0)
         {
         }

@@ -7,75 +7,95 @@ namespace Microsoft.ML.RemBert.MLNet.Tokenization;
 /// <summary>
 /// Stores a <see cref="RemBertTokenizer"/> (its SentencePiece model bytes and tokenizer_config options) as one
 /// entry of an ML.NET model zip, so a saved model needs no side files. Shared by every transformer/trainer that
-/// owns a tokenizer.
+/// owns a tokenizer. The options are the rows of <see cref="TokenizerOptionFields.All"/>, stored by key.
 /// </summary>
 internal static class RemBertTokenizerEntry
 {
     /// <summary>Name of the entry inside the owning transformer's directory.</summary>
     public const string EntryName = "RemBertTokenizer.bin";
 
-    // Version 1: the layout below.
-    private static readonly EntryFormatVersion Version = new(Current: 1, OldestReadable: 1);
+    // Version 2 (written): options stored by key. Version 1 (still read): nine options stored by position.
+    private static readonly EntryFormatVersion Version = new(Current: 2, OldestReadable: 1);
 
-    // Body layout, version 1 (inside the VersionedEntry frame: magic, version, body, end marker):
-    //   bool    DoLowerCase
-    //   bool    RemoveSpace
-    //   bool    KeepAccents
+    // The options version 1 stored, in its order: bool ×3, string ×5, int32.
+    private static readonly string[] Version1Keys =
+        ["do_lower_case", "remove_space", "keep_accents", "cls_token", "sep_token", "pad_token", "unk_token", "mask_token", "model_max_length"];
+
+    // Body layout, version 2 (inside the VersionedEntry frame: magic, version, body, end marker):
+    //   int32   OptionCount
+    //   OptionCount × { string Key (tokenizer_config.json key); byte Kind (1 bool, 2 string, 3 int32); value }
+    //           values: bool = 1 byte; string = BinaryWriter length-prefixed UTF-8; int32 = 4 bytes little-endian
+    //           options absent from the entry keep their defaults; an unknown key or a kind other than the
+    //           option's is an error naming it (a newer writer's option this build cannot apply)
+    //   blob    SentencePiece model (ModelProto bytes, exactly as in sentencepiece.model)  (int64 length + bytes)
+    // Body layout, version 1:
+    //   bool    DoLowerCase, RemoveSpace, KeepAccents
     //   string  ClsToken, SepToken, PadToken, UnkToken, MaskToken   (BinaryWriter length-prefixed UTF-8)
     //   int32   ModelMaxLength
-    //   blob    SentencePiece model (ModelProto bytes, exactly as in sentencepiece.model)  (int64 length + bytes)
+    //   blob    SentencePiece model
     public static void Save(ModelSaveContext ctx, RemBertTokenizer tokenizer)
         => ctx.SaveEntry(EntryName, Version, writer =>
         {
-            var options = tokenizer.Options;
-            writer.Write(options.DoLowerCase);
-            writer.Write(options.RemoveSpace);
-            writer.Write(options.KeepAccents);
-            writer.Write(options.ClsToken);
-            writer.Write(options.SepToken);
-            writer.Write(options.PadToken);
-            writer.Write(options.UnkToken);
-            writer.Write(options.MaskToken);
-            writer.Write(options.ModelMaxLength);
+            writer.Write(TokenizerOptionFields.All.Count);
+            foreach (var field in TokenizerOptionFields.All)
+            {
+                writer.Write(field.Key);
+                writer.Write((byte)field.Kind);
+                field.WriteValue(writer, tokenizer.Options);
+            }
             writer.WriteBlob(tokenizer.SentencePiece.ModelBytes.Span);
         });
 
-    /// <summary>Reads the layout written by <see cref="Save"/> (same field order).</summary>
+    /// <summary>Reads the layout written by <see cref="Save"/> (or by version 1).</summary>
     public static RemBertTokenizer Load(ModelLoadContext ctx)
     {
         string entryPath = ModelContextEntries.EntryPath(ctx, EntryName);
-        return ctx.LoadEntry(EntryName, Version, (reader, _) =>
+        return ctx.LoadEntry(EntryName, Version, (reader, version) =>
         {
             try
             {
-                return Read(reader, entryPath);
+                var options = version == 1 ? ReadVersion1Options(reader) : ReadOptions(reader, entryPath);
+                byte[] model = reader.ReadBlob("SentencePiece model");
+                return RemBertTokenizer.FromSentencePiece(SentencePieceProcessor.FromBytes(model, entryPath), options);
             }
-            catch (Exception ex) when (ex is not (Persistence.RemBertModelFormatException or EndOfStreamException)
+            catch (Exception ex) when (ex is not (RemBertModelFormatException or EndOfStreamException)
                 && ex is InvalidDataException or IOException or ArgumentException or FormatException)
             {
                 // Whatever part of the entry is malformed (a string, the blob's length, the SentencePiece bytes, options
                 // that do not fit the model), the entry is at fault: name it. A short read is left to VersionedEntry,
                 // which reports it as "truncated".
-                throw new Persistence.RemBertModelFormatException(entryPath, ex.Message, ex);
+                throw new RemBertModelFormatException(entryPath, ex.Message, ex);
             }
         });
     }
 
-    private static RemBertTokenizer Read(BinaryReader reader, string entryPath)
+    private static RemBertTokenizerOptions ReadOptions(BinaryReader reader, string entryPath)
     {
-        var options = new RemBertTokenizerOptions
+        int count = reader.ReadInt32();
+        if (count < 0)
+            throw new RemBertModelFormatException(entryPath, $"negative tokenizer option count {count}.");
+        var options = new RemBertTokenizerOptions();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
         {
-            DoLowerCase = reader.ReadBoolean(),
-            RemoveSpace = reader.ReadBoolean(),
-            KeepAccents = reader.ReadBoolean(),
-            ClsToken = reader.ReadString(),
-            SepToken = reader.ReadString(),
-            PadToken = reader.ReadString(),
-            UnkToken = reader.ReadString(),
-            MaskToken = reader.ReadString(),
-            ModelMaxLength = reader.ReadInt32(),
-        };
-        byte[] model = reader.ReadBlob("SentencePiece model");
-        return RemBertTokenizer.FromSentencePiece(SentencePieceProcessor.FromBytes(model, entryPath), options);
+            string key = reader.ReadString();
+            var kind = (TokenizerOptionKind)reader.ReadByte();
+            var field = TokenizerOptionFields.Find(key)
+                ?? throw new RemBertModelFormatException(entryPath, $"tokenizer option '{key}' is unknown to this build (written by a newer version?).");
+            if (field.Kind != kind)
+                throw new RemBertModelFormatException(entryPath, $"tokenizer option '{key}' is stored as {kind}, but it is a {field.Kind} option.");
+            if (!seen.Add(key))
+                throw new RemBertModelFormatException(entryPath, $"tokenizer option '{key}' appears twice.");
+            options = field.ReadValue(reader, options);
+        }
+        return options;
+    }
+
+    private static RemBertTokenizerOptions ReadVersion1Options(BinaryReader reader)
+    {
+        var options = new RemBertTokenizerOptions();
+        foreach (string key in Version1Keys)
+            options = TokenizerOptionFields.Find(key)!.ReadValue(reader, options);
+        return options;
     }
 }

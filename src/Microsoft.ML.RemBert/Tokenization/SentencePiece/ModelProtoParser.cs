@@ -19,7 +19,7 @@ internal static class ModelProtoParser
     public static ModelProto Parse(ReadOnlySpan<byte> data, string source)
     {
         var context = $"SentencePiece model '{source}'";
-        if (data.IsEmpty) throw new InvalidDataException($"{context}: the file is empty.");
+        if (data.IsEmpty) throw new SentencePieceModelException($"{context}: the file is empty.");
         var reader = new ProtobufReader(data, context);
         var pieces = new List<PieceProto>();
         TrainerSpecProto? trainer = null;
@@ -45,7 +45,7 @@ internal static class ModelProtoParser
                     break;
             }
         }
-        if (pieces.Count == 0) throw new InvalidDataException($"{context}: the model has no pieces (not a SentencePiece model?).");
+        if (pieces.Count == 0) throw new SentencePieceModelException($"{context}: the model has no pieces (not a SentencePiece model?).");
         return new ModelProto(pieces, trainer ?? new TrainerSpecProto(), normalizer ?? new NormalizerSpecProto(), denormalizer);
     }
 
@@ -67,7 +67,7 @@ internal static class ModelProtoParser
                     break;
                 case PieceField.Type:
                     var raw = reader.ReadInt32(wire, "type");
-                    if (!Enum.IsDefined((PieceType)raw)) throw new InvalidDataException($"{context}: unknown piece type {raw}.");
+                    if (!Enum.IsDefined((PieceType)raw)) throw new SentencePieceModelException($"{context}: unknown piece type {raw}.");
                     type = (PieceType)raw;
                     break;
                 default:
@@ -75,7 +75,7 @@ internal static class ModelProtoParser
                     break;
             }
         }
-        if (utf8 is null || utf8.Length == 0) throw new InvalidDataException($"{context}: piece must not be empty.");
+        if (utf8 is null || utf8.Length == 0) throw new SentencePieceModelException($"{context}: piece must not be empty.");
         return new PieceProto(System.Text.Encoding.UTF8.GetString(utf8), utf8, score, type);
     }
 
@@ -89,7 +89,7 @@ internal static class ModelProtoParser
             {
                 case TrainerField.ModelType:
                     var raw = reader.ReadInt32(wire, "model_type");
-                    if (!Enum.IsDefined((SentencePieceModelType)raw)) throw new InvalidDataException($"{context}: unknown model_type {raw}.");
+                    if (!Enum.IsDefined((SentencePieceModelType)raw)) throw new SentencePieceModelException($"{context}: unknown model_type {raw}.");
                     spec = spec with { ModelType = (SentencePieceModelType)raw };
                     break;
                 case TrainerField.TreatWhitespaceAsSuffix:

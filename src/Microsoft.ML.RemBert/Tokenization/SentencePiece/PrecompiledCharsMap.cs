@@ -25,8 +25,12 @@ internal sealed class PrecompiledCharsMap
     /// <summary>The node reached from the root by each first byte, or -1: the first step of every lookup.</summary>
     private readonly int[] _firstStep;
 
-    private PrecompiledCharsMap(uint[] units, byte[] replacements)
+    /// <summary>Names the model in the error a corrupt replacement offset raises while encoding.</summary>
+    private readonly string _context;
+
+    private PrecompiledCharsMap(uint[] units, byte[] replacements, string context)
     {
+        _context = context;
         _units = units;
         _replacements = replacements;
         _replacementLength = new int[replacements.Length + 1];
@@ -39,14 +43,14 @@ internal sealed class PrecompiledCharsMap
     /// <summary>Decodes the blob; throws naming <paramref name="context"/> when its framing is broken.</summary>
     public static PrecompiledCharsMap Parse(ReadOnlySpan<byte> blob, string context)
     {
-        if (blob.Length <= sizeof(uint)) throw new InvalidDataException($"{context}: precompiled_charsmap is too short ({blob.Length} bytes).");
+        if (blob.Length <= sizeof(uint)) throw new SentencePieceModelException($"{context}: precompiled_charsmap is too short ({blob.Length} bytes).");
         var trieSize = BinaryPrimitives.ReadUInt32LittleEndian(blob);
         if (trieSize == 0 || trieSize > (uint)(blob.Length - sizeof(uint)) || trieSize % UnitSize != 0)
-            throw new InvalidDataException($"{context}: precompiled_charsmap trie size {trieSize} does not fit its {blob.Length}-byte blob.");
+            throw new SentencePieceModelException($"{context}: precompiled_charsmap trie size {trieSize} does not fit its {blob.Length}-byte blob.");
         var trieBytes = blob.Slice(sizeof(uint), (int)trieSize);
         var units = new uint[trieBytes.Length / UnitSize];
         for (var i = 0; i < units.Length; i++) units[i] = BinaryPrimitives.ReadUInt32LittleEndian(trieBytes.Slice(i * UnitSize));
-        return new PrecompiledCharsMap(units, blob.Slice(sizeof(uint) + (int)trieSize).ToArray());
+        return new PrecompiledCharsMap(units, blob.Slice(sizeof(uint) + (int)trieSize).ToArray(), context);
     }
 
     /// <summary>
@@ -92,7 +96,7 @@ internal sealed class PrecompiledCharsMap
             if (node < 0) break;
         }
         if (longest == 0) return 0;
-        if ((uint)value >= (uint)_replacements.Length) throw new InvalidDataException($"precompiled_charsmap is corrupt: replacement offset {value} is past its {_replacements.Length}-byte string table.");
+        if ((uint)value >= (uint)_replacements.Length) throw new SentencePieceModelException($"{_context}: precompiled_charsmap is corrupt: replacement offset {value} is past its {_replacements.Length}-byte string table.");
         replacement = new ReadOnlySpan<byte>(_replacements, value, _replacementLength[value]);
         return longest;
     }

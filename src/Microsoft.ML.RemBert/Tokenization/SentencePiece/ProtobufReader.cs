@@ -13,7 +13,7 @@ internal enum WireType
 
 /// <summary>
 /// Minimal forward-only protobuf reader: enough to parse sentencepiece's ModelProto without a protobuf package.
-/// Every malformed input throws <see cref="InvalidDataException"/> naming <c>context</c> and the byte offset.
+/// Every malformed input throws <see cref="SentencePieceModelException"/> naming <c>context</c> and the byte offset.
 /// </summary>
 internal ref struct ProtobufReader
 {
@@ -128,6 +128,6 @@ internal ref struct ProtobufReader
         _position += count;
     }
 
-    public readonly InvalidDataException Error(string message) =>
+    public readonly SentencePieceModelException Error(string message) =>
         new($"{_context}: {message} (at byte {_position}).");
 }

@@ -44,7 +44,7 @@ public sealed class SentencePieceProcessor
 
     /// <summary>Loads a serialized SentencePiece ModelProto from <paramref name="modelPath"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid model; the message names the file and the fault.</exception>
+    /// <exception cref="SentencePieceModelException">The file is not a valid model; the message names the file and the fault.</exception>
     public static SentencePieceProcessor Load(string modelPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);

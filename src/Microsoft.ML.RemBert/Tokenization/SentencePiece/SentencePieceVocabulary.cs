@@ -40,7 +40,7 @@ internal sealed class SentencePieceVocabulary
             Types[id] = p.Type;
             var isNormal = p.Type is PieceType.Normal or PieceType.UserDefined or PieceType.Unused;
             if (!(isNormal ? _normalByText : _reservedByText).TryAdd(p.Piece, id))
-                throw new InvalidDataException($"{context}: piece '{p.Piece}' (id {id}) is already defined.");
+                throw new SentencePieceModelException($"{context}: piece '{p.Piece}' (id {id}) is already defined.");
             switch (p.Type)
             {
                 case PieceType.Normal:
@@ -51,22 +51,22 @@ internal sealed class SentencePieceVocabulary
                     userSymbols.Add((p.Utf8, id));
                     break;
                 case PieceType.Unknown:
-                    if (UnknownId >= 0) throw new InvalidDataException($"{context}: the unknown piece is defined twice (ids {UnknownId} and {id}).");
+                    if (UnknownId >= 0) throw new SentencePieceModelException($"{context}: the unknown piece is defined twice (ids {UnknownId} and {id}).");
                     UnknownId = id;
                     break;
                 case PieceType.Byte:
                     if (!model.TrainerSpec.ByteFallback)
-                        throw new InvalidDataException($"{context}: byte piece '{p.Piece}' (id {id}) is present although trainer_spec.byte_fallback is false.");
+                        throw new SentencePieceModelException($"{context}: byte piece '{p.Piece}' (id {id}) is present although trainer_spec.byte_fallback is false.");
                     var value = PieceToByte(p.Piece);
-                    if (value < 0) throw new InvalidDataException($"{context}: byte piece '{p.Piece}' (id {id}) is not of the form <0xXX>.");
+                    if (value < 0) throw new SentencePieceModelException($"{context}: byte piece '{p.Piece}' (id {id}) is not of the form <0xXX>.");
                     byteFound[value] = true;
                     BytePieceIds[value] = id;
                     break;
             }
         }
-        if (UnknownId < 0) throw new InvalidDataException($"{context}: no piece has type UNKNOWN (the model defines no unknown piece).");
+        if (UnknownId < 0) throw new SentencePieceModelException($"{context}: no piece has type UNKNOWN (the model defines no unknown piece).");
         if (model.TrainerSpec.ByteFallback && Array.IndexOf(byteFound, false) is var missing and >= 0)
-            throw new InvalidDataException($"{context}: trainer_spec.byte_fallback is true but byte piece <0x{missing:X2}> is missing.");
+            throw new SentencePieceModelException($"{context}: trainer_spec.byte_fallback is true but byte piece <0x{missing:X2}> is missing.");
 
         NormalTrie = ByteTrieBuilder.Build(_normalByText.Values.Select(id => (Utf8[id], id)));
         ReservedTrie = ByteTrieBuilder.Build(_reservedByText.Values.Select(id => (Utf8[id], id)));

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using Xunit;
 
@@ -9,11 +11,11 @@ public class BinaryPayloadsTests
     public void LargePayloadStreamsInChunksAndLeavesTheReaderOnTheNextField()
     {
         // A few chunks' worth of floats: exercises the chunked copy without a multi-GB test.
-        float[] values = Enumerable.Range(0, (3 * BinaryPayloads.ChunkBytes / sizeof(float)) + 17).Select(i => i * 0.5f).ToArray();
+        float[] values = Enumerable.Range(0, (3 * TensorBytes.ChunkBytes / sizeof(float)) + 17).Select(i => i * 0.5f).ToArray();
         var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            writer.WriteLarge((long)values.Length * sizeof(float), destination => destination.WriteFloats(values));
+            writer.WriteLarge((long)values.Length * sizeof(float), destination => destination.Write(MemoryMarshal.AsBytes(values.AsSpan())));
             writer.Write("after");
         }
         stream.Position = 0;
@@ -24,7 +26,7 @@ public class BinaryPayloadsTests
         reader.ReadLarge("weights", (source, length) =>
         {
             declared = length;
-            source.ReadFloats(read);
+            source.ReadExactly(MemoryMarshal.AsBytes(read.AsSpan()));
         });
 
         Assert.Equal((long)values.Length * sizeof(float), declared);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using TorchSharp;
 using Xunit;
@@ -27,7 +28,7 @@ public sealed class TensorPayloadsTests
     {
         using var scope = NewDisposeScope();
         // More than one chunk, a non-contiguous view, and an integer buffer.
-        var big = randn(3 * BinaryPayloads.ChunkBytes / sizeof(float) + 5);
+        var big = randn(3 * TensorBytes.ChunkBytes / sizeof(float) + 5);
         var transposed = arange(12, dtype: ScalarType.Float32).reshape(3, 4).t();
         var ids = arange(7, dtype: ScalarType.Int64);
         var targets = new Dictionary<string, Tensor>
@@ -42,6 +43,21 @@ public sealed class TensorPayloadsTests
         Assert.True(targets["big"].eq(big).all().item<bool>());
         Assert.True(targets["transposed"].eq(transposed).all().item<bool>());
         Assert.True(targets["ids"].eq(ids).all().item<bool>());
+    }
+
+    [Fact]
+    public void Bfloat16RoundTripsAndConvertsIntoAnotherType()
+    {
+        using var scope = NewDisposeScope();
+        var weights = randn(5, 7).to(ScalarType.BFloat16);
+        var targets = new Dictionary<string, Tensor> { ["same"] = zeros(5, 7, ScalarType.BFloat16), ["wider"] = zeros(5, 7) };
+
+        RoundTrip(new MemoryStream(), [("same", weights), ("wider", weights)], targets);
+
+        Assert.Equal(ScalarType.BFloat16, targets["same"].dtype);
+        Assert.True(targets["same"].eq(weights).all().item<bool>());
+        Assert.Equal(ScalarType.Float32, targets["wider"].dtype);
+        Assert.True(targets["wider"].eq(weights.to(ScalarType.Float32)).all().item<bool>());
     }
 
     [Fact]

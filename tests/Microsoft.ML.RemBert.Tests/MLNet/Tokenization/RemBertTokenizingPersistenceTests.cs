@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
+using Microsoft.ML.RemBert.Tokenization;
 using Xunit;
 using static Microsoft.ML.RemBert.Tests.MLNet.Tokenization.TokenizerTestData;
 
@@ -101,6 +102,107 @@ public sealed class RemBertTokenizingPersistenceTests : MLNetFileTestBase
 
         Assert.Contains("truncated", ex.Message);
         Assert.Contains(RemBertTokenizerEntry.EntryName, ex.Message);
+    }
+
+    /// <summary>Options that differ from the defaults in every field of <see cref="TokenizerOptionFields.All"/>.</summary>
+    private static RemBertTokenizerOptions NonDefaultOptions(RemBertTokenizer tokenizer)
+    {
+        var options = new RemBertTokenizerOptions
+        {
+            DoLowerCase = true,
+            RemoveSpace = false,
+            KeepAccents = false,
+            ClsToken = tokenizer.SentencePiece.IdToPiece(5),
+            SepToken = tokenizer.SentencePiece.IdToPiece(6),
+            PadToken = tokenizer.SentencePiece.IdToPiece(7),
+            UnkToken = tokenizer.SentencePiece.IdToPiece(8),
+            MaskToken = tokenizer.SentencePiece.IdToPiece(9),
+            ModelMaxLength = 77,
+        };
+        var defaults = new RemBertTokenizerOptions();
+        foreach (var field in TokenizerOptionFields.All)
+            Assert.False(ValueBytes(field, defaults).SequenceEqual(ValueBytes(field, options)), $"The test must give '{field.Key}' a non-default value.");
+        return options;
+    }
+
+    private static byte[] ValueBytes(TokenizerOptionField field, RemBertTokenizerOptions options)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+            field.WriteValue(writer, options);
+        return stream.ToArray();
+    }
+
+    private (string Path, RemBertTokenizer Tokenizer) SaveWithOptions(RemBertTokenizerOptions options)
+    {
+        var tokenizer = RemBertTokenizer.FromSentencePiece(LoadTokenizer().SentencePiece, options);
+        var data = MLContext.Data.LoadFromEnumerable(Rows);
+        var model = MLContext.Transforms.Text.TokenizeForRemBert(tokenizer, Options(withPair: false)).Fit(data);
+        string path = Path.Combine(TempDirectory, "options.zip");
+        MLContext.Model.Save(model, data.Schema, path);
+        return (path, tokenizer);
+    }
+
+    [Fact]
+    public void EveryTokenizerOptionRoundTripsThroughTheZip()
+    {
+        var options = NonDefaultOptions(LoadTokenizer());
+        var (path, _) = SaveWithOptions(options);
+
+        var loaded = Assert.IsType<RemBertTokenizingTransformer>(MLContext.Model.Load(path, out _));
+
+        Assert.Equal(options, loaded.Tokenizer.Options);
+    }
+
+    [Fact]
+    public void AVersion1TokenizerEntryStillLoads()
+    {
+        var tokenizer = LoadTokenizer();
+        var options = NonDefaultOptions(tokenizer);
+        var (path, _) = SaveWithOptions(new RemBertTokenizerOptions());
+        // Version 1's documented body: bool x3, string x5, int32, then the SentencePiece blob; positional, no keys.
+        RewriteTokenizerEntry(path, _ => Entry(version: 1, writer =>
+        {
+            writer.Write(options.DoLowerCase);
+            writer.Write(options.RemoveSpace);
+            writer.Write(options.KeepAccents);
+            foreach (string token in new[] { options.ClsToken, options.SepToken, options.PadToken, options.UnkToken, options.MaskToken })
+                writer.Write(token);
+            writer.Write(options.ModelMaxLength);
+            writer.WriteBlob(tokenizer.SentencePiece.ModelBytes.Span);
+        }));
+
+        var loaded = Assert.IsType<RemBertTokenizingTransformer>(MLContext.Model.Load(path, out _));
+
+        Assert.Equal(options, loaded.Tokenizer.Options);
+    }
+
+    [Fact]
+    public void AnOptionUnknownToThisBuildIsNamed()
+    {
+        var tokenizer = LoadTokenizer();
+        var (path, _) = SaveWithOptions(new RemBertTokenizerOptions());
+        RewriteTokenizerEntry(path, _ => Entry(version: 2, writer =>
+        {
+            writer.Write(1);
+            writer.Write("future_option");
+            writer.Write((byte)TokenizerOptionKind.Bool);
+            writer.Write(true);
+            writer.WriteBlob(tokenizer.SentencePiece.ModelBytes.Span);
+        }));
+
+        var ex = FindFormatException(() => MLContext.Model.Load(path, out _));
+
+        Assert.Contains("'future_option'", ex.Message);
+        Assert.Contains(RemBertTokenizerEntry.EntryName, ex.Message);
+    }
+
+    private static byte[] Entry(int version, Action<BinaryWriter> writeBody)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+            VersionedEntry.Write(writer, new EntryFormatVersion(version, version), writeBody);
+        return stream.ToArray();
     }
 
     private static void RewriteTokenizerEntry(string path, Func<byte[], byte[]> edit)

@@ -1,0 +1,70 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.RemBert.MLNet.Scoring;
+
+/// <summary>
+/// The non-generic face of a scoring task, all that <see cref="RemBertScoringTransformer"/> and its cursors and
+/// row mapper need: which columns the model reads, which it writes, how to build the output getters of a row,
+/// and how the task's state (model, tokenizer, options) is saved. Derive from
+/// <see cref="RemBertScoringTask{TRow, TResult}"/>, never from this class.
+/// </summary>
+/// <remarks>
+/// Thread safety: one task serves every cursor and row mapper of its transformer, possibly on several threads at
+/// once, so a task keeps no per-row or per-batch state in fields (only the model, tokenizer and options, which
+/// scoring only reads). Per-cursor state lives in the getters <see cref="CreateGetters"/> builds.
+/// </remarks>
+internal abstract class RemBertScoringTask : IDisposable
+{
+    private protected RemBertScoringTask()
+    {
+    }
+
+    /// <summary>The columns the model reads (and that the input schema must hold with these types).</summary>
+    public abstract IReadOnlyList<ScoringInputColumn> InputColumns { get; }
+
+    /// <summary>Names, types and annotations of the columns this task adds, in output-schema order.</summary>
+    internal abstract IReadOnlyList<(string Name, DataViewType Type, DataViewSchema.Annotations? Annotations)> OutputColumnInfos { get; }
+
+    /// <summary>
+    /// Getters of the output columns marked active by <paramref name="isOutputActive"/> (null for inactive ones) for
+    /// the current row of <paramref name="current"/>. With <paramref name="readAhead"/> (a cursor over the same input
+    /// rows, in the same order, with <see cref="InputColumns"/> active) rows are read from it in batches of
+    /// <paramref name="batchSize"/>; without it each row of <paramref name="current"/> is scored alone.
+    /// </summary>
+    internal abstract Delegate?[] CreateGetters(DataViewRow current, DataViewRowCursor? readAhead, int batchSize, Func<int, bool> isOutputActive);
+
+    /// <summary>
+    /// Saves the task's state (model weights, tokenizer, options) into the transformer's directory of the model zip,
+    /// as versioned entries (<c>ModelContextEntries.SaveEntry</c>): the transformer's own model stream layout
+    /// belongs to <see cref="RemBertScoringTransformer"/>.
+    /// </summary>
+    public abstract void Save(ModelSaveContext ctx);
+
+    /// <summary>Frees the task's native memory (the model's tensors).</summary>
+    public abstract void Dispose();
+
+    /// <summary>Throws, naming the column and both types, when <paramref name="schema"/> lacks an input column or has it with another type.</summary>
+    internal void CheckInputSchema(IExceptionContext ectx, DataViewSchema schema)
+    {
+        foreach (var input in InputColumns)
+        {
+            var column = schema.GetColumnOrNull(input.Name)
+                ?? throw ectx.ExceptSchemaMismatch(nameof(schema), "input", input.Name);
+            if (!input.Accepts(column.Type))
+                throw ectx.ExceptSchemaMismatch(nameof(schema), "input", input.Name, input.ExpectedType, column.Type.ToString());
+        }
+    }
+
+    /// <summary>As <see cref="CheckInputSchema(IExceptionContext, DataViewSchema)"/>, on an estimator's schema shape.</summary>
+    internal void CheckInputSchema(IExceptionContext ectx, SchemaShape shape)
+    {
+        foreach (var input in InputColumns)
+        {
+            if (!shape.TryFindColumn(input.Name, out var column))
+                throw ectx.ExceptSchemaMismatch(nameof(shape), "input", input.Name);
+            if (!input.Accepts(column))
+                throw ectx.ExceptSchemaMismatch(nameof(shape), "input", input.Name, input.ExpectedType, column.GetTypeString());
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet.Persistence;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.RemBert.MLNet.Scoring;
+
+/// <summary>
+/// Base of every transformer that runs a RemBERT model over rows (classification, regression, token
+/// classification, question answering…). <see cref="Transform"/> returns a lazy view whose cursors gather up to
+/// <see cref="InferenceBatchSize"/> rows, pad them to the batch's own longest row, run one forward pass per batch,
+/// and serve each row's outputs from it; <c>GetRowToRowMapper</c> (PredictionEngine) scores one row per pass.
+/// Input columns pass through; the task's output columns are added (hiding same-named input columns).
+/// </summary>
+/// <remarks>
+/// <para>Thread safety: one transformer may be used from several threads at once (each cursor and each
+/// PredictionEngine keeps its own batch; the model runs in eval mode under <c>no_grad</c>). A PredictionEngine
+/// itself is not thread-safe, as in ML.NET: create one per thread, with
+/// <c>new PredictionEngineOptions { OwnsTransformer = false }</c> when they share a transformer, because ML.NET's
+/// PredictionEngine disposes the transformer it owns (the default) when it is disposed.</para>
+/// <para>The transformer owns its model's native memory: <see cref="Dispose"/> frees it; dispose it only once no
+/// cursor or PredictionEngine still uses it.</para>
+/// <para>A derived transformer declares only its <c>LoadableClass</c> attribute (<c>SignatureLoadModel</c>, one per
+/// type), its <c>VersionInfo</c> (<see cref="CreateVersionInfo"/>), a constructor and a static
+/// <c>Create(IHostEnvironment, ModelLoadContext)</c> that calls <see cref="Load{TTask, TTransformer}"/>.</para>
+/// </remarks>
+public abstract class RemBertScoringTransformer : ITransformer, IDisposable
+{
+    /// <summary>Rows per forward pass when none is given.</summary>
+    public const int DefaultInferenceBatchSize = 32;
+
+    // Model.key layout version written by this base class (see ICanSaveModel.Save below); a derived class's
+    // VersionInfo carries it, so changing the layout here means bumping it for every derived transformer.
+    private const uint ModelLayoutVersion = 0x00010001;
+
+    private readonly VersionInfo _versionInfo;
+    private readonly RemBertScoringTask _task;
+    private int _disposed;
+
+    /// <summary>Builds a transformer around <paramref name="task"/>, which it then owns (and disposes).</summary>
+    /// <param name="env">The ML.NET environment.</param>
+    /// <param name="registrationName">Name of this component in ML.NET's logs and errors.</param>
+    /// <param name="task">What the model reads, runs and writes.</param>
+    /// <param name="inferenceBatchSize">Rows per forward pass in <see cref="Transform"/>; at least 1.</param>
+    /// <param name="versionInfo">The derived type's version info, from <see cref="CreateVersionInfo"/>.</param>
+    private protected RemBertScoringTransformer(IHostEnvironment env, string registrationName, RemBertScoringTask task,
+        int inferenceBatchSize, VersionInfo versionInfo)
+    {
+        Host = Contracts.CheckRef(env, nameof(env)).Register(registrationName);
+        Host.CheckValue(task, nameof(task));
+        if (inferenceBatchSize < 1)
+            throw Host.ExceptParam(nameof(inferenceBatchSize), $"InferenceBatchSize must be at least 1, not {inferenceBatchSize}.");
+        _task = task;
+        InferenceBatchSize = inferenceBatchSize;
+        _versionInfo = versionInfo;
+    }
+
+    /// <summary>Rows gathered into one forward pass by <see cref="Transform"/>'s cursors (PredictionEngine scores one row at a time).</summary>
+    public int InferenceBatchSize { get; }
+
+    /// <summary>The ML.NET host of this transformer (errors, logging).</summary>
+    private protected IHost Host { get; }
+
+    /// <summary>The task: model, tokenizer, columns.</summary>
+    internal RemBertScoringTask ScoringTask
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _task;
+        }
+    }
+
+    /// <summary>Always true: <see cref="PredictionEngine{TSrc, TDst}"/> works on this transformer.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The input columns, then the task's output columns; throws naming a missing or mistyped input column.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        Host.CheckValue(inputSchema, nameof(inputSchema));
+        ScoringTask.CheckInputSchema(Host, inputSchema);
+        return ScoringSchema.Build(inputSchema, ScoringTask);
+    }
+
+    /// <summary>The estimator-time shape of the output: <paramref name="inputSchema"/> plus the task's columns.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        Host.CheckValue(inputSchema, nameof(inputSchema));
+        ScoringTask.CheckInputSchema(Host, inputSchema);
+        return ScoringSchema.Append(inputSchema, ScoringSchema.OutputShapes(ScoringTask));
+    }
+
+    /// <summary>A lazy view of <paramref name="input"/> with the task's outputs, scored in batches of <see cref="InferenceBatchSize"/>.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        Host.CheckValue(input, nameof(input));
+        return new ScoredDataView(this, input, GetOutputSchema(input.Schema));
+    }
+
+    /// <summary>A mapper that scores each row alone, for PredictionEngine and composed transformer chains.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+        => new ScoringRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+
+    /// <summary>
+    /// Model.key layout (after ML.NET's header and the derived type's VersionInfo), version 0x00010001:
+    /// <code>
+    ///   int32  InferenceBatchSize
+    /// </code>
+    /// followed by the task's own entries in this transformer's directory (<see cref="RemBertScoringTask.Save"/>: e.g.
+    /// the model and tokenizer entries), each framed and versioned by <see cref="VersionedEntry"/>.
+    /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        Host.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(_versionInfo);
+        ctx.Writer.Write(InferenceBatchSize);
+        ScoringTask.Save(ctx);
+    }
+
+    /// <summary>
+    /// The version info of a derived transformer: its 8-character model signature and its loader signature (the
+    /// name in its <c>LoadableClass</c> attribute), with this base class's layout version.
+    /// </summary>
+    private protected static VersionInfo CreateVersionInfo(string modelSignature, string loaderSignature, Type transformerType) => new(
+        modelSignature: modelSignature,
+        verWrittenCur: ModelLayoutVersion,
+        verReadableCur: ModelLayoutVersion,
+        verWeCanReadBack: ModelLayoutVersion,
+        loaderSignature: loaderSignature,
+        loaderAssemblyName: transformerType.Assembly.FullName);
+
+    /// <summary>
+    /// Reads what <c>Save</c> wrote: checks the version info, reads the base fields, loads the task with
+    /// <paramref name="loadTask"/> (which reads the task's entries) and builds the transformer with <paramref name="create"/>
+    /// (given the task and the batch size). Errors name the zip entry at fault.
+    /// </summary>
+    private protected static TTransformer Load<TTask, TTransformer>(IHostEnvironment env, ModelLoadContext ctx, VersionInfo versionInfo,
+        Func<ModelLoadContext, TTask> loadTask, Func<TTask, int, TTransformer> create)
+        where TTask : RemBertScoringTask
+        where TTransformer : RemBertScoringTransformer
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel(versionInfo);
+        int batchSize = ctx.Reader.ReadInt32();
+        if (batchSize < 1)
+            throw new RemBertModelFormatException(ModelContextEntries.EntryPath(ctx, ModelLoadContext.ModelStreamName),
+                $"InferenceBatchSize is {batchSize}; it must be at least 1.");
+        var task = loadTask(ctx);
+        try
+        {
+            return create(task, batchSize);
+        }
+        catch
+        {
+            task.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Frees the model's native memory. Idempotent; the transformer cannot score afterwards.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _task.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.RemBert.MLNet.Scoring;
+
+/// <summary>
+/// What <see cref="RemBertScoringTransformer.Transform"/> returns: the input's rows with the task's output columns
+/// added, scored in batches by each cursor (see <see cref="BatchedResults{TRow, TResult}"/>). Lazy, like every ML.NET
+/// view: nothing is scored until a cursor reads an output column.
+/// </summary>
+internal sealed class ScoredDataView : IDataView
+{
+    private readonly RemBertScoringTransformer _transformer;
+    private readonly IDataView _input;
+
+    public ScoredDataView(RemBertScoringTransformer transformer, IDataView input, DataViewSchema schema)
+    {
+        _transformer = transformer;
+        _input = input;
+        Schema = schema;
+    }
+
+    /// <inheritdoc/>
+    public bool CanShuffle => _input.CanShuffle;
+
+    /// <inheritdoc/>
+    public DataViewSchema Schema { get; }
+
+    /// <inheritdoc/>
+    public long? GetRowCount() => _input.GetRowCount();
+
+    /// <inheritdoc/>
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var needed = columnsNeeded.Select(column => column.Index).ToHashSet();
+        int inputCount = _input.Schema.Count;
+        var task = _transformer.ScoringTask;
+        var outputCount = Schema.Count - inputCount;
+        bool anyOutput = Enumerable.Range(inputCount, outputCount).Any(needed.Contains);
+
+        // Both cursors must see the same order: a shuffled cursor pair gets two generators with one seed.
+        int? seed = rand?.Next();
+        var primary = _input.GetRowCursor(_input.Schema.Where(column => needed.Contains(column.Index)), Shuffler(seed));
+        DataViewRowCursor? readAhead = null;
+        try
+        {
+            if (anyOutput)
+                readAhead = _input.GetRowCursor(task.InputColumns.Select(input => _input.Schema[input.Name]), Shuffler(seed));
+            var getters = task.CreateGetters(primary, readAhead, _transformer.InferenceBatchSize, i => needed.Contains(inputCount + i));
+            return new BatchScoringCursor(primary, readAhead, Schema, getters);
+        }
+        catch
+        {
+            primary.Dispose();
+            readAhead?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One cursor: the batch inside it is where the parallelism is (libtorch uses every core for one forward pass),
+    /// and ML.NET allows a set smaller than asked for.
+    /// </summary>
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        => [GetRowCursor(columnsNeeded, rand)];
+
+    private static Random? Shuffler(int? seed) => seed is int value ? new Random(value) : null;
+}
