@@ -24,7 +24,7 @@ public static class ForwardInputs
     /// <summary>Reads and validates <paramref name="path"/>: every key present, as an int64 tensor on the CPU.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
-        using var document = JsonInputFile.Parse(path, MaxFileBytes, "a forward inputs file", new JsonDocumentOptions { AllowDuplicateProperties = false });
+        using var document = JsonInputFile.Parse(path, MaxFileBytes, "a forward inputs file");
         return Parse(document.RootElement, path);
     }
 

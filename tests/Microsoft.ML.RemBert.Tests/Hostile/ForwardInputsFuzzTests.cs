@@ -23,7 +23,7 @@ public sealed class ForwardInputsFuzzTests
         {
             try
             {
-                using var document = JsonInputFile.Parse(bytes, Source, new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false });
+                using var document = JsonInputFile.Parse(bytes, Source);
                 foreach (var tensor in ForwardInputs.Parse(document.RootElement, Source).Values) tensor.Dispose();
             }
             catch (InvalidDataException e)
