@@ -19,7 +19,7 @@ internal static class FullRun
     /// <param name="loadOnly">Skip the forward, matmul and pickle measurements; time only loads of model.safetensors.</param>
     public static int Run(bool loadOnly = false)
     {
-        Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}, load average: {LoadAverage()}");
+        Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}, load average: {ProcessMemory.LoadAverage()}");
         var config = RemBertConfig.GoogleRemBert();
         var build = Stopwatch.StartNew();
         var model = new RemBertModel(config);
@@ -81,31 +81,15 @@ internal static class FullRun
 
         double matmulGflops = MatmulBenchmark.MeasureGflops();
         Console.WriteLine($"fp32 matmul {MatmulSize}x{MatmulSize} ({MatmulRepeats} repeats): {matmulGflops:F1} GFLOP/s");
-        Console.WriteLine($"ratio model / matmul: {modelGflops / matmulGflops:P1} (load average now: {LoadAverage()}; other processes skew both)");
+        Console.WriteLine($"ratio model / matmul: {modelGflops / matmulGflops:P1} (load average now: {ProcessMemory.LoadAverage()}; other processes skew both)");
     }
-
-    /// <summary>The 1/5/15-minute load averages, to show whether other processes competed for the cores.</summary>
-    private static string LoadAverage() => string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>Runs a load probe in a child process; reports its peak RSS against the fp32 weight bytes (files may be compressed).</summary>
     private static bool MeasureLoadInChildProcess(string label, string mode, string directory, long fileBytes, long weightBytes)
     {
-        string host = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true };
-        // Under `dotnet ModelThroughput.dll` the host is dotnet itself and needs the assembly path first.
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(FullRun).Assembly.Location);
-        start.ArgumentList.Add(mode);
-        start.ArgumentList.Add(directory);
-        using var child = Process.Start(start)!;
-        var values = new Dictionary<string, string>();
-        for (string? line; (line = child.StandardOutput.ReadLine()) != null;)
-            if (line.Split('=', 2) is [var key, var value]) values[key] = value;
-        child.WaitForExit();
-        if (child.ExitCode != 0 || !values.ContainsKey(LoadMemoryProbe.PeakKey))
-        {
-            Console.Error.WriteLine($"load probe ({label}) failed with exit code {child.ExitCode}");
+        var values = ChildProbe.Run(label, mode, directory);
+        if (values is null || !values.ContainsKey(LoadMemoryProbe.PeakKey))
             return false;
-        }
         double baseline = long.Parse(values[LoadMemoryProbe.BaselineKey]) / BytesPerGiB;
         double peak = long.Parse(values[LoadMemoryProbe.PeakKey]) / BytesPerGiB;
         double weights = weightBytes / BytesPerGiB;

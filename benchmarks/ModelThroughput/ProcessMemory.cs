@@ -12,6 +12,9 @@ internal static class ProcessMemory
     /// <summary>VmRSS: the current resident set size, in bytes.</summary>
     public static long ResidentBytes() => ReadKiB("VmRSS:") * BytesPerKiB;
 
+    /// <summary>The machine's 1/5/15-minute load averages, to show whether other processes competed for the cores.</summary>
+    public static string LoadAverage() => string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
     private static long ReadKiB(string field)
     {
         var line = File.ReadLines(StatusFile).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal))

@@ -42,6 +42,19 @@ public static class RemBertCheckpoint
     }
 
     /// <summary>
+    /// As <see cref="LoadWithReport{TModel}(string, torch.Device?, CheckpointLoadOptions?)"/> with config.json changed by
+    /// <paramref name="configure"/> before the model is built (e.g. a trainer's label count and problem type), and the
+    /// weights the checkpoint lacks drawn from <paramref name="generator"/> (a seeded run gives the same head).
+    /// </summary>
+    internal static RemBertLoadResult<TModel> LoadWithReport<TModel>(string directory, Func<RemBertConfig, RemBertConfig> configure,
+        torch.Device? device, CheckpointLoadOptions? options, torch.Generator? generator)
+        where TModel : RemBertPreTrainedModel
+    {
+        var result = Load(directory, typeof(TModel).Name, device, options, configure, generator);
+        return new RemBertLoadResult<TModel>((TModel)result.Model, result.Report);
+    }
+
+    /// <summary>
     /// Saves <paramref name="model"/> as a directory transformers' <c>from_pretrained</c> reads: <c>model.safetensors</c>
     /// (transformers' key names, {"format": "pt"} metadata) and <c>config.json</c> naming the model's architecture.
     /// Each file is written atomically; a cancelled or failed save leaves no half-written file.
@@ -73,10 +86,12 @@ public static class RemBertCheckpoint
     /// 2 GB model only to overwrite them costs seconds.
     /// </summary>
     private static RemBertLoadResult<RemBertPreTrainedModel> Load(string directory, string? architecture,
-        torch.Device? device, CheckpointLoadOptions? options)
+        torch.Device? device, CheckpointLoadOptions? options,
+        Func<RemBertConfig, RemBertConfig>? configure = null, torch.Generator? generator = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var config = RemBertConfig.Load(directory);
+        if (configure is not null) config = configure(config);
         using var reader = CheckpointReader.Open(directory);
         architecture ??= RemBertModelFactory.ConfiguredArchitecture(config);
         // Before anything is allocated: a config that disagrees with its weights, or that no memory can hold, is refused by name.
@@ -88,7 +103,7 @@ public static class RemBertCheckpoint
         {
             if (device is not null) model.to(device);
             var report = CheckpointLoader.LoadInto(model, reader, options);
-            RemBertWeightInitializer.Initialize(model, config, report.MissingKeys);
+            RemBertWeightInitializer.Initialize(model, config, report.MissingKeys, generator);
             model.eval();
             return new RemBertLoadResult<RemBertPreTrainedModel>(model, report);
         }

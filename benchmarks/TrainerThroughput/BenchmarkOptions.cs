@@ -1,0 +1,51 @@
+using Microsoft.ML.RemBert.Modeling;
+
+namespace TrainerThroughput;
+
+/// <summary>Sizes of one run: the measured ones, or tiny ones with --quick.</summary>
+internal sealed record BenchmarkOptions(bool Quick, string TokenizerPath)
+{
+    public const string QuickArgument = "--quick";
+    public const string TokenizerArgument = "--tokenizer";
+    private const string DefaultTokenizer = "../shared/fixtures/sentencepiece/unigram-8k.model";
+
+    /// <summary>Training steps timed after <see cref="WarmUpSteps"/> untimed ones.</summary>
+    public int TimedSteps => Quick ? 2 : 6;
+
+    public int WarmUpSteps => 2;
+
+    /// <summary>Rows scored by the pipeline and by the raw forward.</summary>
+    public int TransformRows => Quick ? 200 : 10_000;
+
+    /// <summary>The trained model: 4 layers of google/rembert's width (tiny with --quick).</summary>
+    public RemBertConfig TrainingConfig(int vocabularySize) => Quick
+        ? Tiny(vocabularySize)
+        : RemBertConfig.GoogleRemBert() with { NumHiddenLayers = 4, VocabSize = vocabularySize, Architectures = null };
+
+    /// <summary>The saved and loaded model: google/rembert's configuration (tiny with --quick).</summary>
+    public RemBertConfig FullSizeConfig(int vocabularySize) => Quick ? Tiny(vocabularySize) : RemBertConfig.GoogleRemBert() with { Architectures = null };
+
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        bool quick = false;
+        string tokenizer = DefaultTokenizer;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case QuickArgument: quick = true; break;
+                case TokenizerArgument when i + 1 < args.Length: tokenizer = args[++i]; break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: TrainerThroughput [--quick] [--tokenizer PATH]");
+            }
+        }
+        if (!File.Exists(tokenizer) && !Directory.Exists(tokenizer))
+            throw new FileNotFoundException($"Tokenizer '{tokenizer}' not found: run from the repository root (next to ../shared) or pass --tokenizer PATH.");
+        return new BenchmarkOptions(quick, tokenizer);
+    }
+
+    private static RemBertConfig Tiny(int vocabularySize) => new()
+    {
+        VocabSize = vocabularySize, HiddenSize = 48, NumHiddenLayers = 2, NumAttentionHeads = 4, InputEmbeddingSize = 24,
+        OutputEmbeddingSize = 40, IntermediateSize = 96, MaxPositionEmbeddings = 128, PadTokenId = 0, BosTokenId = 3, EosTokenId = 4,
+    };
+}

@@ -1,0 +1,73 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Modeling;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.RemBert.MLNet.Trainers;
+
+/// <summary>
+/// Binary classification: a Boolean label, two logits trained with cross entropy (transformers' usual binary head);
+/// outputs <c>Score</c> (the log-odds, logit[true] − logit[false]), <c>Probability</c> (its sigmoid, the softmax
+/// probability of true) and <c>PredictedLabel</c> (score &gt; 0), annotated as ML.NET's binary scorer does, so
+/// <c>BinaryClassification.Evaluate</c> works. Validation metric: accuracy.
+/// </summary>
+internal sealed class BinaryHead : SequenceHead
+{
+    public BinaryHead(string scoreColumnName, string probabilityColumnName, string predictedLabelColumnName)
+    {
+        ScoreColumnName = scoreColumnName;
+        ProbabilityColumnName = probabilityColumnName;
+        PredictedLabelColumnName = predictedLabelColumnName;
+        const string kind = AnnotationUtils.Const.ScoreColumnKind.BinaryClassification;
+        var probabilityAnnotations = ScoreAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Probability);
+        probabilityAnnotations.Add(AnnotationUtils.Kinds.IsNormalized, BooleanDataViewType.Instance, (ref bool value) => value = true);
+        Outputs =
+        [
+            ScoringOutputColumn<float[]>.Create(scoreColumnName, NumberDataViewType.Single,
+                (float[] logits, ref float value) => value = LogOdds(logits), ScoreAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Score).ToAnnotations()),
+            ScoringOutputColumn<float[]>.Create(probabilityColumnName, NumberDataViewType.Single,
+                (float[] logits, ref float value) => value = (float)(1 / (1 + Math.Exp(-(double)LogOdds(logits)))), probabilityAnnotations.ToAnnotations()),
+            ScoringOutputColumn<float[]>.Create(predictedLabelColumnName, BooleanDataViewType.Instance,
+                (float[] logits, ref bool value) => value = LogOdds(logits) > 0, ScoreAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.PredictedLabel).ToAnnotations()),
+        ];
+    }
+
+    public string ScoreColumnName { get; }
+
+    public string ProbabilityColumnName { get; }
+
+    public string PredictedLabelColumnName { get; }
+
+    public override SequenceHeadKind Kind => SequenceHeadKind.Binary;
+
+    public override int NumLabels => 2;
+
+    public override string MetricName => "accuracy";
+
+    public override bool HigherIsBetter => true;
+
+    public override IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
+
+    protected override string ExpectedLabelType => "Boolean";
+
+    public override RemBertConfig Configure(RemBertConfig config)
+        => config.WithLabels(["False", "True"]) with { ProblemType = RemBertProblemType.SingleLabelClassification };
+
+    protected override bool AcceptsLabel(DataViewType type) => type is BooleanDataViewType;
+
+    public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
+
+    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) => Accuracy(logits, labels);
+
+    // Layout: string ScoreColumnName, string ProbabilityColumnName, string PredictedLabelColumnName.
+    public override void Save(BinaryWriter writer)
+    {
+        writer.Write(ScoreColumnName);
+        writer.Write(ProbabilityColumnName);
+        writer.Write(PredictedLabelColumnName);
+    }
+
+    public static BinaryHead Load(BinaryReader reader) => new(reader.ReadString(), reader.ReadString(), reader.ReadString());
+
+    private static float LogOdds(float[] logits) => logits[1] - logits[0];
+}

@@ -1,0 +1,40 @@
+using Microsoft.ML.RemBert.Modeling;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.RemBert.MLNet.Training;
+
+/// <summary>One training example of any task: its token count, by which batches are grouped.</summary>
+internal interface ITrainingExample
+{
+    /// <summary>Tokens in the example's longest sequence (for multiple choice: its longest choice).</summary>
+    int Length { get; }
+}
+
+/// <summary>
+/// What a task (sequence classification, regression, token classification, question answering, multiple choice)
+/// adds to the one training loop (<see cref="TrainingLoop"/>): how a batch of its examples becomes a loss, and how
+/// a validation set is scored. Reading rows into examples (one row may give several, e.g. windows over a long
+/// document), the head and the output columns belong to the task's trainer.
+/// </summary>
+/// <typeparam name="TExample">The task's example: encodings, labels, whatever its collation needs.</typeparam>
+internal interface ITrainingTask<TExample> where TExample : ITrainingExample
+{
+    /// <summary>The validation metric's name for progress and logs, e.g. "accuracy".</summary>
+    string MetricName { get; }
+
+    /// <summary>Whether a larger metric is better (accuracy) or a smaller one (RMSE).</summary>
+    bool HigherIsBetter { get; }
+
+    /// <summary>
+    /// The mean loss of <paramref name="batch"/> (a scalar tensor with a graph to backpropagate through): collate the
+    /// examples (dynamic padding: to the batch's own longest), run <paramref name="model"/>, apply the task's loss.
+    /// Called inside a dispose scope, in training mode.
+    /// </summary>
+    Tensor ComputeLoss(RemBertPreTrainedModel model, IReadOnlyList<TExample> batch, Device device);
+
+    /// <summary>
+    /// The metric of <paramref name="model"/> (in eval mode, under no_grad) over the examples of
+    /// <paramref name="batches"/>. Each batch's tensors are the task's to dispose (a dispose scope per batch).
+    /// </summary>
+    double Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<TExample>> batches, Device device);
+}

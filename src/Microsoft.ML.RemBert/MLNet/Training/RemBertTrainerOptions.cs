@@ -1,0 +1,143 @@
+using Microsoft.ML.RemBert.Checkpoints.Hub;
+using Microsoft.ML.RemBert.Modeling;
+
+namespace Microsoft.ML.RemBert.Trainers;
+
+/// <summary>
+/// What every RemBERT trainer shares: where the starting weights and tokenizer come from, the input columns, the
+/// optimisation (AdamW, linear warm-up then linear decay, clipping, accumulation), validation and early stopping,
+/// the device, progress reporting and cancellation. Defaults follow transformers' <c>TrainingArguments</c> where it
+/// has one. Every property has a setter, so an object initializer sets them; values are checked when training
+/// starts and an invalid one is an <see cref="ArgumentOutOfRangeException"/> naming the option and the value.
+/// </summary>
+public abstract class RemBertTrainerOptions
+{
+    /// <summary>The default <see cref="Model"/>: the multilingual RemBERT checkpoint on the Hugging Face Hub.</summary>
+    public const string DefaultModel = "google/rembert";
+
+    /// <summary>
+    /// The starting weights: a local Hugging Face checkpoint directory (any layout the checkpoint loader reads) or a
+    /// Hub id such as <c>google/rembert</c>. Head weights the checkpoint lacks are initialised as transformers does.
+    /// Ignored when <see cref="Config"/> is set.
+    /// </summary>
+    public string Model { get; set; } = DefaultModel;
+
+    /// <summary>How a Hub id in <see cref="Model"/> is resolved and downloaded (revision, token, offline, cache); null: from the environment (HF_* variables).</summary>
+    public RemBertHubOptions? Hub { get; set; }
+
+    /// <summary>
+    /// When set, training starts from random weights of this configuration instead of <see cref="Model"/>; then
+    /// <see cref="Tokenizer"/> is required. The label count and problem type are set by the trainer.
+    /// </summary>
+    public RemBertConfig? Config { get; set; }
+
+    /// <summary>
+    /// A SentencePiece <c>.model</c> file or a directory holding <c>sentencepiece.model</c> (and
+    /// <c>tokenizer_config.json</c>); null uses the checkpoint's own. Its vocabulary must have the model's
+    /// <c>vocab_size</c> pieces.
+    /// </summary>
+    public string? Tokenizer { get; set; }
+
+    /// <summary>The label column.</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>The text column (the first sequence).</summary>
+    public string Sentence1ColumnName { get; set; } = "Sentence1";
+
+    /// <summary>An optional second text column, encoded as the pair sequence (<c>[CLS] A [SEP] B [SEP]</c>).</summary>
+    public string? Sentence2ColumnName { get; set; }
+
+    /// <summary>Examples per training batch (per optimizer step, times <see cref="GradientAccumulationSteps"/>).</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Passes over the training data (fewer when early stopping ends training).</summary>
+    public int MaxEpochs { get; set; } = 3;
+
+    /// <summary>Peak learning rate of AdamW, reached after the warm-up.</summary>
+    public double LearningRate { get; set; } = 5e-5;
+
+    /// <summary>AdamW's decoupled weight decay; never applied to biases and LayerNorm weights.</summary>
+    public double WeightDecay { get; set; }
+
+    /// <summary>Fraction of all optimizer steps over which the learning rate rises linearly from 0; it then decays linearly to 0.</summary>
+    public double WarmupRatio { get; set; }
+
+    /// <summary>Tokens per sequence, special tokens included; longer texts are truncated (not an error).</summary>
+    public int MaxSequenceLength { get; set; } = 128;
+
+    /// <summary>Batches whose gradients are summed before each optimizer step.</summary>
+    public int GradientAccumulationSteps { get; set; } = 1;
+
+    /// <summary>Gradients are clipped to this global L2 norm before each step; 0 disables clipping.</summary>
+    public double MaxGradNorm { get; set; } = 1.0;
+
+    /// <summary>
+    /// Seeds shuffling, dropout and the initialisation of new weights; null takes one from the <see cref="MLContext"/>'s
+    /// random source (itself seeded by <c>new MLContext(seed: …)</c>). Same seed, same data, on the CPU: identical weights.
+    /// </summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Scored with the task's metric after each epoch; enables <see cref="EarlyStoppingPatience"/>.</summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>
+    /// With a <see cref="ValidationSet"/>: stop after this many epochs without a better validation metric and keep
+    /// the best epoch's weights; 0 trains every epoch (and still keeps the best epoch's weights).
+    /// </summary>
+    public int EarlyStoppingPatience { get; set; }
+
+    /// <summary>"cpu", "cuda", "cuda:N", or null/"auto" for CUDA when available.</summary>
+    public string? Device { get; set; }
+
+    /// <summary>Receives the progress of every optimizer step and of every validation (also written to <c>MLContext.Log</c>).</summary>
+    public IProgress<RemBertTrainingProgress>? Progress { get; set; }
+
+    /// <summary>Checked between steps: cancelling stops training with <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Rows per forward pass when the trained model scores data (validation and <c>Transform</c>).</summary>
+    public int InferenceBatchSize { get; set; } = 32;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the first invalid option and its value.</summary>
+    internal virtual void Validate()
+    {
+        RequireColumnName(LabelColumnName, nameof(LabelColumnName));
+        RequireColumnName(Sentence1ColumnName, nameof(Sentence1ColumnName));
+        if (Sentence2ColumnName is not null)
+            RequireColumnName(Sentence2ColumnName, nameof(Sentence2ColumnName));
+        if (Config is null && string.IsNullOrWhiteSpace(Model))
+            throw new ArgumentException($"{nameof(Model)} is empty: give a checkpoint directory or Hub id, or a {nameof(Config)} to start from random weights.", nameof(Model));
+        if (Config is not null && string.IsNullOrWhiteSpace(Tokenizer))
+            throw new ArgumentException($"{nameof(Tokenizer)} is required with {nameof(Config)}: random weights come with no tokenizer.", nameof(Tokenizer));
+        AtLeast(BatchSize, 1, nameof(BatchSize));
+        AtLeast(MaxEpochs, 1, nameof(MaxEpochs));
+        AtLeast(MaxSequenceLength, 3, nameof(MaxSequenceLength)); // [CLS] x [SEP] is the shortest useful sequence
+        AtLeast(GradientAccumulationSteps, 1, nameof(GradientAccumulationSteps));
+        AtLeast(EarlyStoppingPatience, 0, nameof(EarlyStoppingPatience));
+        AtLeast(InferenceBatchSize, 1, nameof(InferenceBatchSize));
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+            throw OutOfRange(nameof(LearningRate), LearningRate, "a positive finite number");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
+            throw OutOfRange(nameof(WeightDecay), WeightDecay, "a finite number >= 0");
+        if (!(WarmupRatio >= 0 && WarmupRatio <= 1))
+            throw OutOfRange(nameof(WarmupRatio), WarmupRatio, "between 0 and 1");
+        if (!(MaxGradNorm >= 0) || double.IsInfinity(MaxGradNorm))
+            throw OutOfRange(nameof(MaxGradNorm), MaxGradNorm, "a finite number >= 0 (0 disables clipping)");
+    }
+
+    /// <summary>Throws naming <paramref name="option"/> when <paramref name="name"/> is empty.</summary>
+    private protected static void RequireColumnName(string? name, string option)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new ArgumentException($"{option} is empty: name a column of the data.", option);
+    }
+
+    private static void AtLeast(int value, int minimum, string option)
+    {
+        if (value < minimum)
+            throw OutOfRange(option, value, $"at least {minimum}");
+    }
+
+    private static ArgumentOutOfRangeException OutOfRange(string option, object value, string expected)
+        => new(option, value, $"{option} is {value}; it must be {expected}.");
+}
