@@ -2,17 +2,20 @@ using System.CommandLine;
 
 namespace Microsoft.ML.RemBert.Cli;
 
+/// <summary>The <c>rembert</c> entry point.</summary>
 public static class Program
 {
+    /// <summary>Runs one command; see <see cref="ExitCodes"/> for what the result means.</summary>
     public static int Main(string[] args)
     {
+        using var interruption = Interruption.Register();
         var root = new RootCommand("rembert: RemBERT for .NET. Run a transformers RemBERT checkpoint on token ids (forward), tokenize text with " +
             "its SentencePiece tokenizer (tokenize), apply a saved ML.NET model zip to a data file (predict), and see " +
             "it all end to end (demo).");
-        root.Subcommands.Add(Commands.ForwardCommand.Create());
-        root.Subcommands.Add(Commands.TokenizeCommand.Create());
-        root.Subcommands.Add(Commands.PredictCommand.Create());
-        root.Subcommands.Add(Commands.DemoCommand.Create());
+        root.Subcommands.Add(Commands.ForwardCommand.Create(interruption));
+        root.Subcommands.Add(Commands.TokenizeCommand.Create(interruption));
+        root.Subcommands.Add(Commands.PredictCommand.Create(interruption));
+        root.Subcommands.Add(Commands.DemoCommand.Create(interruption));
 
         var parsed = root.Parse(args);
         // One convention for all commands: wrong arguments print what is wrong and exit with 2, before any work.

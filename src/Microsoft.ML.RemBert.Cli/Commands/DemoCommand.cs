@@ -41,14 +41,15 @@ public static class DemoCommand
         new("आज मौसम बहुत अच्छा है।"),
     ];
 
-    public static System.CommandLine.Command Create()
+    /// <summary>Builds the command.</summary>
+    public static System.CommandLine.Command Create(Interruption interruption)
     {
         var model = new System.CommandLine.Option<DirectoryInfo?>("--model")
         {
             Description = "A Hugging Face RemBERT checkpoint directory (e.g. a downloaded google/rembert). Default: embedded small model.",
         };
         var command = new System.CommandLine.Command("demo", "Tokenize multilingual text through ML.NET and encode it with RemBERT.") { model };
-        command.SetAction(parse => CliErrors.Run("demo", parse.InvocationConfiguration.Error,
+        command.SetAction(parse => CliErrors.Run("demo", parse.InvocationConfiguration.Error, interruption,
             () => Run(parse.GetValue(model)?.FullName, parse.InvocationConfiguration.Output)));
         return command;
     }

@@ -17,98 +17,68 @@ namespace Microsoft.ML.RemBert.Cli.Commands;
 /// </summary>
 public static class ForwardCommand
 {
-    private static readonly string[] InputNames = ["input_ids", "token_type_ids", "attention_mask"];
-
-    public static System.CommandLine.Command Create()
+    /// <summary>Builds the command; SIGINT/SIGTERM cancel it through <paramref name="interruption"/>.</summary>
+    public static System.CommandLine.Command Create(Interruption interruption)
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face checkpoint directory (config.json + weights).", Required = true };
         var inputs = new Option<FileInfo>("--inputs") { Description = "JSON file with input_ids, token_type_ids, attention_mask.", Required = true };
-        var output = new Option<FileInfo>("--output") { Description = "Where to write the outputs as JSON.", Required = true };
+        var output = new Option<FileInfo>("--output") { Description = "Where to write the outputs as JSON (a file, /dev/stdout, a FIFO).", Required = true };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
+        // A wrong or unavailable device is a wrong argument (exit 2), found before the checkpoint is loaded.
+        device.Validators.Add(result =>
+        {
+            string? name = result.GetValueOrDefault<string>();
+            if (name is not null && name.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !cuda.is_available())
+            {
+                result.AddError($"--device {name}: no CUDA device is available (the CPU build of TorchSharp, or no GPU).");
+                return;
+            }
+            try
+            {
+                TorchRuntime.ParseDevice(name);
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError($"--device: {e.Message}");
+            }
+        });
         var allowMissingWeights = new Option<bool>("--allow-missing-weights")
         {
             Description = "Run even when the checkpoint lacks encoder or embedding weights (they stay randomly initialised: the outputs are meaningless).",
         };
         var command = new System.CommandLine.Command("forward", "Run one forward pass of a RemBERT checkpoint on token ids.") { model, inputs, output, device, allowMissingWeights };
-        command.SetAction(parse => CliErrors.Run("forward", parse.InvocationConfiguration.Error, () =>
+        command.SetAction(parse => CliErrors.Run("forward", parse.InvocationConfiguration.Error, interruption, () =>
             Run(parse.GetValue(model)!.FullName, parse.GetValue(inputs)!.FullName, parse.GetValue(output)!.FullName,
-                TorchRuntime.ParseDevice(parse.GetValue(device)), Console.Error, parse.GetValue(allowMissingWeights))));
+                TorchRuntime.ParseDevice(parse.GetValue(device)), Console.Error, parse.GetValue(allowMissingWeights), interruption.Token)));
         return command;
     }
 
-    /// <summary>Loads the checkpoint, runs it on the inputs and writes the outputs atomically.</summary>
-    public static void Run(string modelDirectory, string inputsPath, string outputPath, Device device, TextWriter log, bool allowMissingWeights = false)
+    /// <summary>Loads the checkpoint, runs it on the inputs and writes the outputs (atomically for a regular file).</summary>
+    /// <exception cref="InvalidDataException">The inputs file is malformed, or its values do not fit the checkpoint; the message names the file.</exception>
+    public static void Run(string modelDirectory, string inputsPath, string outputPath, Device device, TextWriter log,
+        bool allowMissingWeights = false, CancellationToken cancellationToken = default)
     {
-        var batch = ReadInputs(inputsPath);
+        AtomicFile.EnsureWritable(outputPath);
+        var batch = ForwardInputs.Read(inputsPath);
         using var loaded = RemBertCheckpoint.FromPretrained(modelDirectory, device,
             new CheckpointLoadOptions { Log = log.WriteLine, AllowMissingBaseWeights = allowMissingWeights });
+        cancellationToken.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var ids = batch["input_ids"].to(device);
         var mask = batch.TryGetValue("attention_mask", out var m) ? m.to(device) : null;
         var types = batch.TryGetValue("token_type_ids", out var t) ? t.to(device) : null;
-        using var outputs = loaded.ForwardOutputs(ids, mask, types);
-        WriteOutputs(outputPath, outputs.NamedTensors());
-    }
-
-    private static Dictionary<string, Tensor> ReadInputs(string path)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        var result = new Dictionary<string, Tensor>();
-        foreach (var name in InputNames)
+        RemBertModelOutput outputs;
+        try
         {
-            if (!doc.RootElement.TryGetProperty(name, out var element))
-            {
-                if (name == "input_ids") throw new InvalidDataException($"{path}: the key 'input_ids' is missing.");
-                continue;
-            }
-            var shape = new List<long>();
-            var values = new List<long>();
-            Flatten(element, 0, shape, values, path, name);
-            result[name] = tensor(values.ToArray(), shape.ToArray(), ScalarType.Int64);
+            outputs = loaded.ForwardOutputs(ids, mask, types);
         }
-        return result;
-    }
-
-    /// <summary>Flattens nested integer arrays row-major, checking that every row at a depth has the same length.</summary>
-    private static void Flatten(JsonElement element, int depth, List<long> shape, List<long> values, string path, string key)
-    {
-        if (element.ValueKind != JsonValueKind.Array)
+        catch (ArgumentException e)
         {
-            if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var v))
-                throw new InvalidDataException($"{path}: '{key}' holds {element.GetRawText()} where an integer is expected.");
-            if (depth != shape.Count) throw new InvalidDataException($"{path}: '{key}' is ragged (a number at depth {depth}).");
-            values.Add(v);
-            return;
+            // The model checks its arguments (rank, shapes, id ranges): here they all come from the user's file.
+            throw new InvalidDataException($"{inputsPath}: {e.Message}", e);
         }
-        int length = element.GetArrayLength();
-        // A new, deeper dimension after the first number ([[1, 2], [3, [4]]]) is ragged too, even when the counts multiply out.
-        if (depth == shape.Count && values.Count > 0)
-            throw new InvalidDataException($"{path}: '{key}' is ragged (an array at depth {depth}, where numbers were found before).");
-        if (depth == shape.Count) shape.Add(length);
-        else if (shape[depth] != length)
-            throw new InvalidDataException($"{path}: '{key}' is ragged: a row at depth {depth} has {length} items, another {shape[depth]}.");
-        foreach (var child in element.EnumerateArray()) Flatten(child, depth + 1, shape, values, path, key);
-    }
-
-    private static void WriteOutputs(string path, IReadOnlyList<(string Name, Tensor Value)> outputs)
-    {
-        AtomicFile.Write(path, stream =>
-        {
-            using var json = new Utf8JsonWriter(stream);
-            json.WriteStartObject();
-            foreach (var (name, value) in outputs)
-            {
-                json.WriteStartObject(name);
-                json.WriteStartArray("shape");
-                foreach (var d in value.shape) json.WriteNumberValue(d);
-                json.WriteEndArray();
-                json.WriteStartArray("data");
-                foreach (var x in value.to(ScalarType.Float32).cpu().contiguous().data<float>()) json.WriteNumberValue(x);
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
-        });
+        using (outputs)
+            AtomicFile.Write(outputPath, (stream, token) => ForwardOutputWriter.Write(stream, outputs.NamedTensors(), token), cancellationToken);
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.ML.RemBert.MLNet.DataFiles;
+using Microsoft.ML.RemBert.Cli.DataFiles;
 using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Cli.Commands;
@@ -11,9 +11,9 @@ namespace Microsoft.ML.RemBert.Cli.Commands;
 /// </summary>
 public static class PredictCommand
 {
-    /// <summary>Builds the command.</summary>
+    /// <summary>Builds the command; SIGINT/SIGTERM cancel it through <paramref name="interruption"/>.</summary>
     // Fully qualified: inside Microsoft.ML.* the namespace Microsoft.ML.Command shadows the type name.
-    public static System.CommandLine.Command Create()
+    public static System.CommandLine.Command Create(Interruption interruption)
     {
         var model = new Option<FileInfo>("--model") { Description = "ML.NET model zip (mlContext.Model.Save).", Required = true };
         var input = new Option<FileInfo>("--input") { Description = "Input rows: .tsv or .csv with a header line, or .jsonl.", Required = true };
@@ -23,6 +23,11 @@ public static class PredictCommand
             Description = "Output columns to write (default: every column the model adds).",
             AllowMultipleArgumentsPerToken = true,
         };
+        columns.Validators.Add(result =>
+        {
+            var duplicate = result.GetValueOrDefault<string[]>()?.GroupBy(name => name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null) result.AddError($"--columns names '{duplicate.Key}' more than once.");
+        });
 
         var command = new System.CommandLine.Command("predict", "Apply a saved ML.NET model to a data file and write its output columns as JSON lines.");
         command.Options.Add(model);
@@ -30,28 +35,38 @@ public static class PredictCommand
         command.Options.Add(output);
         command.Options.Add(columns);
         // Bad files and schema mismatches are the user's to fix: one line naming the cause, not a stack trace.
-        command.SetAction(parseResult => CliErrors.Run("predict", parseResult.InvocationConfiguration.Error, () => Run(
-            parseResult.GetValue(model)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(columns))));
+        command.SetAction(parseResult => CliErrors.Run("predict", parseResult.InvocationConfiguration.Error, interruption, () => Run(
+            parseResult.GetValue(model)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(columns), interruption.Token)));
         return command;
     }
 
-    private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo outputFile, string[]? requestedColumns)
+    private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo outputFile, string[]? requestedColumns, CancellationToken cancellationToken)
     {
-        if (!modelFile.Exists)
-            throw new FileNotFoundException($"Model file '{modelFile.FullName}' does not exist.", modelFile.FullName);
-
+        AtomicFile.EnsureWritable(outputFile.FullName);
         var mlContext = new MLContext();
-        ITransformer transformer = mlContext.Model.Load(modelFile.FullName, out DataViewSchema? inputSchema);
-        if (inputSchema is null)
-            throw new InvalidDataException($"Model file '{modelFile.FullName}' has no saved input schema; save it with mlContext.Model.Save(model, inputSchema, path).");
+        ITransformer transformer = ModelZip.Load(mlContext, modelFile.FullName, out DataViewSchema inputSchema);
 
         IDataView data = ModelInputFile.Load(mlContext, inputFile.FullName, inputSchema);
-        IDataView predictions = transformer.Transform(data);
+        IDataView predictions;
+        try
+        {
+            predictions = transformer.Transform(data);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // ML.NET checks the input schema here (a column the model needs is missing or of another type): the user's file.
+            throw new InvalidDataException($"{inputFile.FullName} does not fit the model {modelFile.FullName}: {e.Message}", e);
+        }
         IReadOnlyList<string> outputColumns = requestedColumns is { Length: > 0 } ? requestedColumns : AddedColumns(data.Schema, predictions.Schema);
+        var unknown = outputColumns.FirstOrDefault(name => predictions.Schema.GetColumnOrNull(name) is not { IsHidden: false });
+        if (unknown is not null)
+            throw new InvalidDataException($"--columns names '{unknown}', which the model's output does not have (it has: " +
+                $"{string.Join(", ", predictions.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
 
         // Atomic: a crash never leaves a half-written predictions file behind under the requested name.
         long rows = 0;
-        AtomicFile.Write(outputFile.FullName, stream => rows = JsonLinesWriter.Write(predictions, outputColumns, stream));
+        AtomicFile.Write(outputFile.FullName, (stream, token) => rows = JsonLinesWriter.Write(predictions, outputColumns, stream, inputFile.FullName, token),
+            cancellationToken);
         Console.Error.WriteLine($"Wrote {rows} rows ({string.Join(", ", outputColumns)}) to {outputFile.FullName}");
         return ExitCodes.Success;
     }

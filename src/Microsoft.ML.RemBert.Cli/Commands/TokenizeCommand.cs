@@ -2,6 +2,7 @@ using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Text;
+using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.Tokenization;
 
 namespace Microsoft.ML.RemBert.Cli.Commands;
@@ -16,14 +17,20 @@ public static class TokenizeCommand
     private const int StreamBufferSize = 1 << 16;
     private const int MaxIdChars = 11;
 
-    /// <summary>The command reading stdin and writing stdout.</summary>
-    public static System.CommandLine.Command Create() => Create(
+    /// <summary>The largest SentencePiece model read (google/rembert's is 4.7 MB); refuses /dev/zero and the like before reading.</summary>
+    public const long MaxTokenizerModelBytes = 256L << 20;
+
+    /// <summary>The command reading stdin and writing stdout; SIGINT/SIGTERM stop it through <paramref name="interruption"/>.</summary>
+    public static System.CommandLine.Command Create(Interruption interruption) => Create(
         () => new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, StreamBufferSize),
-        () => new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), StreamBufferSize));
+        () => new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), StreamBufferSize), interruption);
 
     /// <summary>The command reading the lines from <paramref name="openInput"/> and writing ids to <paramref name="openOutput"/>
     /// (both disposed when it ends); errors go to the invocation's error writer.</summary>
-    public static System.CommandLine.Command Create(Func<TextReader> openInput, Func<TextWriter> openOutput)
+    public static System.CommandLine.Command Create(Func<TextReader> openInput, Func<TextWriter> openOutput) =>
+        Create(openInput, openOutput, Interruption.None());
+
+    private static System.CommandLine.Command Create(Func<TextReader> openInput, Func<TextWriter> openOutput, Interruption interruption)
     {
         var tokenizer = new Option<string>("--tokenizer")
         {
@@ -42,13 +49,13 @@ public static class TokenizeCommand
         {
             tokenizer, raw, maxLength,
         };
-        command.Action = new TokenizeAction(tokenizer, raw, maxLength, openInput, openOutput);
+        command.Action = new TokenizeAction(tokenizer, raw, maxLength, openInput, openOutput, interruption);
         return command;
     }
 
     /// <summary>Runs on parse errors too (<see cref="ClearsParseErrors"/>) so that they exit with <see cref="ExitCodes.UsageError"/>.</summary>
     private sealed class TokenizeAction(Option<string> tokenizerOption, Option<bool> rawOption, Option<int?> maxLengthOption,
-        Func<TextReader> openInput, Func<TextWriter> openOutput) : SynchronousCommandLineAction
+        Func<TextReader> openInput, Func<TextWriter> openOutput, Interruption interruption) : SynchronousCommandLineAction
     {
         public override bool ClearsParseErrors => true;
 
@@ -65,34 +72,30 @@ public static class TokenizeCommand
             if (maxLength is < 1) return Usage(error, $"--max-length must be a positive number of ids, got {maxLength}.");
             if (raw && maxLength is not null) return Usage(error, "--max-length applies to encodings with special tokens; it cannot be combined with --raw.");
 
-            Func<string, IReadOnlyList<int>> encode;
-            try
+            return CliErrors.Run("tokenize", error, interruption, () =>
             {
-                encode = raw ? RawEncoder(path) : SpecialTokenEncoder(path, maxLength);
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"rembert tokenize: {e.Message}");
-                return ExitCodes.BadInput;
-            }
-
-            using var input = openInput();
-            using var output = openOutput();
-            var lineNumber = 0;
-            try
-            {
+                var encode = raw ? RawEncoder(path) : SpecialTokenEncoder(path, maxLength);
+                using var input = openInput();
+                using var output = new StandardOutput(openOutput());
+                var lineNumber = 0;
                 for (var line = input.ReadLine(); line is not null; line = input.ReadLine())
                 {
                     lineNumber++;
-                    WriteIds(output, encode(line));
+                    interruption.Token.ThrowIfCancellationRequested();
+                    IReadOnlyList<int> ids;
+                    try
+                    {
+                        ids = encode(line);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        // The tokenizer's argument checks (a pair that cannot be truncated to --max-length): here, a bad line.
+                        throw new InvalidDataException($"standard input, line {lineNumber}: {e.Message}", e);
+                    }
+                    output.Write(writer => WriteIds(writer, ids));
                 }
-            }
-            catch (ArgumentException e)
-            {
-                output.Flush();
-                return Usage(error, $"line {lineNumber}: {e.Message}");
-            }
-            return ExitCodes.Success;
+                output.Write(writer => writer.Flush());
+            });
         }
 
         private static int Usage(TextWriter error, string message)
@@ -106,13 +109,13 @@ public static class TokenizeCommand
     /// <summary>SentencePiece alone, so any .model works (a BPE model without RemBERT's special tokens too).</summary>
     private static Func<string, IReadOnlyList<int>> RawEncoder(string path)
     {
-        var modelPath = Directory.Exists(path) ? Path.Combine(path, RemBertTokenizer.VocabularyFileName) : path;
-        var model = SentencePieceProcessor.Load(modelPath);
+        var model = SentencePieceProcessor.Load(CheckedModelFile(path));
         return model.EncodeToIds;
     }
 
     private static Func<string, IReadOnlyList<int>> SpecialTokenEncoder(string path, int? maxLength)
     {
+        CheckedModelFile(path);
         var tokenizer = RemBertTokenizer.FromPretrained(path);
         var options = new RemBertEncodeOptions { MaxLength = maxLength, Truncation = TruncationStrategy.LongestFirst };
         return line =>
@@ -122,6 +125,14 @@ public static class TokenizeCommand
                 ? tokenizer.Encode(line, null, options).InputIds
                 : tokenizer.Encode(line[..tab], line[(tab + 1)..], options).InputIds;
         };
+    }
+
+    /// <summary>The .model file PATH names (itself, or sentencepiece.model in a checkpoint directory), after the shared input-file checks.</summary>
+    private static string CheckedModelFile(string path)
+    {
+        var modelPath = Directory.Exists(path) ? Path.Combine(path, RemBertTokenizer.VocabularyFileName) : path;
+        BoundedInputFile.Open(modelPath, MaxTokenizerModelBytes, "a SentencePiece .model file or a checkpoint directory").Dispose();
+        return modelPath;
     }
 
     /// <summary>Formats into a stack buffer: no string per id, no flush per line (the writer is buffered).</summary>

@@ -13,6 +13,9 @@ public class ExitCodeTests
     [InlineData("forward", "--model", "x", "--inputs", "y")]
     [InlineData("no-such-command")]
     [InlineData("demo", "--no-such-option")]
+    [InlineData("forward", "--model", "x", "--inputs", "y", "--output", "z", "--device", "tpu")]
+    [InlineData("forward", "--model", "x", "--inputs", "y", "--output", "z", "--device", "cuda")]
+    [InlineData("predict", "--model", "x", "--input", "y", "--output", "z", "--columns", "A", "B", "A")]
     public void WrongArgumentsExitWith2(params string[] args)
     {
         var (code, error) = ConsoleRedirection.RunMain(args);

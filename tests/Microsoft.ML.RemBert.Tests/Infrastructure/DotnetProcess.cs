@@ -7,9 +7,43 @@ public static class DotnetProcess
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
-    public static Result Run(IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    private static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    public static Result Run(IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null) =>
+        Wait(Start(arguments, workingDirectory), timeout);
+
+    /// <summary>
+    /// Runs <paramref name="command"/> with <c>/bin/sh -c</c>, for the redirections a test needs (<c>&gt; /dev/full</c>);
+    /// the command finds the dotnet host in <c>$DOTNET</c>.
+    /// </summary>
+    public static Result RunShell(string command, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = StartInfo("/bin/sh", ["-c", command], workingDirectory: null);
+        start.Environment["DOTNET"] = Host;
+        return Wait(Process.Start(start)!, timeout);
+    }
+
+    /// <summary>Starts the dotnet host with <paramref name="arguments"/>, its output redirected, for a test that signals it while it runs.</summary>
+    public static Process Start(IEnumerable<string> arguments, string? workingDirectory = null) =>
+        Process.Start(StartInfo(Host, arguments, workingDirectory))!;
+
+    /// <summary>Collects a started process's output and exit code, killing it after <paramref name="timeout"/>.</summary>
+    public static Result Wait(Process process, TimeSpan timeout)
+    {
+        using var _ = process;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)} did not finish within {timeout}.");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static ProcessStartInfo StartInfo(string program, IEnumerable<string> arguments, string? workingDirectory)
+    {
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -20,15 +54,6 @@ public static class DotnetProcess
         // The test host runs under MSBuild-launched settings that must not leak into a child build.
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(name);
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', start.ArgumentList)} did not finish within {timeout}.");
-        }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        return start;
     }
 }

@@ -96,10 +96,10 @@ public class TokenizeCommandTests
     }
 
     [SkippableFact]
-    public void MaxLengthTooSmallForAPair_IsAUsageErrorNamingTheLine()
+    public void MaxLengthTooSmallForAPair_IsBadInputNamingTheLine()
     {
         var (code, _, error) = Run("\nb\tc\n", "--tokenizer", FixtureTokenizer.CheckpointDirectory, "--max-length", "2");   // an empty line fits in [CLS] [SEP]
-        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("line 2", error);
     }
 

@@ -52,9 +52,20 @@ internal static class RemBertTokenizerEntry
         string entryPath = ModelContextEntries.EntryPath(ctx, EntryName);
         return ctx.LoadEntry(EntryName, Version, (reader, version) =>
         {
-            var options = version == 1 ? ReadVersion1Options(reader) : ReadOptions(reader, entryPath);
-            byte[] model = reader.ReadBlob("SentencePiece model");
-            return RemBertTokenizer.FromSentencePiece(SentencePieceProcessor.FromBytes(model, entryPath), options);
+            try
+            {
+                var options = version == 1 ? ReadVersion1Options(reader) : ReadOptions(reader, entryPath);
+                byte[] model = reader.ReadBlob("SentencePiece model");
+                return RemBertTokenizer.FromSentencePiece(SentencePieceProcessor.FromBytes(model, entryPath), options);
+            }
+            catch (Exception ex) when (ex is not (RemBertModelFormatException or EndOfStreamException)
+                && ex is InvalidDataException or IOException or ArgumentException or FormatException)
+            {
+                // Whatever part of the entry is malformed (a string, the blob's length, the SentencePiece bytes, options
+                // that do not fit the model), the entry is at fault: name it. A short read is left to VersionedEntry,
+                // which reports it as "truncated".
+                throw new RemBertModelFormatException(entryPath, ex.Message, ex);
+            }
         });
     }
 

@@ -131,12 +131,13 @@ internal sealed class RemBertTokenizingMapper : RowToRowTransformerBase.MapperBa
         catch (ArgumentException e)
         {
             // A truncation that cannot fit (e.g. OnlySecond with an empty pair): the tokenizer's message lacks the row.
-            throw Host.Except(e, $"{RowDescription(input, pair is not null)}: {e.Message}");
+            // Bad data, not a bug: our own type, so callers (rembert predict) report it as the row's fault.
+            throw new InvalidDataException($"{RowDescription(input, pair is not null)}: {e.Message}", e);
         }
         int length = _parent.Options.MaxSequenceLength;
         if (encoding.InputIds.Length != length)
         {
-            throw Host.Except(
+            throw new InvalidDataException(
                 $"{RowDescription(input, pair is not null)} encodes to {encoding.InputIds.Length} tokens, more than MaxSequenceLength {length}; " +
                 $"choose a truncation strategy other than {_parent.Options.Truncation}.");
         }

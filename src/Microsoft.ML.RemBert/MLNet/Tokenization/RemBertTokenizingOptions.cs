@@ -22,7 +22,14 @@ public sealed record RemBertTokenizingOptions
     /// <summary>Optional second text column, tokenized as the pair sequence (token type 1), or null.</summary>
     public string? SecondInputColumnName { get; init; }
 
-    /// <summary>Length of every output vector, including [CLS]/[SEP]; shorter encodings are padded with [PAD].</summary>
+    /// <summary>
+    /// The largest <see cref="MaxSequenceLength"/> accepted: 65,536 positions, far beyond any RemBERT position table
+    /// (google/rembert has 512), and small enough that one row's three vectors (1.5 MiB) cannot exhaust memory when a
+    /// corrupt or hostile model zip asks for 2^31-1.
+    /// </summary>
+    public const int MaxSupportedSequenceLength = 1 << 16;
+
+    /// <summary>Length of every output vector, including [CLS]/[SEP]; shorter encodings are padded with [PAD]. At most <see cref="MaxSupportedSequenceLength"/>.</summary>
     public int MaxSequenceLength { get; init; } = DefaultMaxSequenceLength;
 
     /// <summary>
@@ -56,6 +63,9 @@ public sealed record RemBertTokenizingOptions
         if (MaxSequenceLength < minimum)
             throw new ArgumentOutOfRangeException(nameof(MaxSequenceLength), MaxSequenceLength,
                 $"MaxSequenceLength must be at least {minimum} (special tokens plus one token per sequence).");
+        if (MaxSequenceLength > MaxSupportedSequenceLength)
+            throw new ArgumentOutOfRangeException(nameof(MaxSequenceLength), MaxSequenceLength,
+                $"MaxSequenceLength {MaxSequenceLength} is more than the {MaxSupportedSequenceLength} supported.");
         var outputs = new[] { InputIdsColumnName, AttentionMaskColumnName, TokenTypeIdsColumnName };
         if (outputs.Distinct(StringComparer.Ordinal).Count() != outputs.Length)
             throw new ArgumentException($"Output column names must differ: {string.Join(", ", outputs)}.");

@@ -90,16 +90,25 @@ public sealed class RemBertTokenizingTransformer : RowToRowTransformerBase
         env.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel(GetVersionInfo());
         string entryPath = Persistence.ModelContextEntries.EntryPath(ctx, ModelLoadContext.ModelStreamName);
-        var options = new RemBertTokenizingOptions
+        RemBertTokenizingOptions options;
+        try
         {
-            InputColumnName = ctx.LoadNonEmptyString(),
-            SecondInputColumnName = ctx.LoadStringOrNull(),
-            InputIdsColumnName = ctx.LoadNonEmptyString(),
-            AttentionMaskColumnName = ctx.LoadNonEmptyString(),
-            TokenTypeIdsColumnName = ctx.LoadNonEmptyString(),
-            MaxSequenceLength = ctx.Reader.ReadInt32(),
-            Truncation = (TruncationStrategy)ctx.Reader.ReadInt32(),
-        };
+            options = new RemBertTokenizingOptions
+            {
+                InputColumnName = ctx.LoadNonEmptyString(),
+                SecondInputColumnName = ctx.LoadStringOrNull(),
+                InputIdsColumnName = ctx.LoadNonEmptyString(),
+                AttentionMaskColumnName = ctx.LoadNonEmptyString(),
+                TokenTypeIdsColumnName = ctx.LoadNonEmptyString(),
+                MaxSequenceLength = ctx.Reader.ReadInt32(),
+                Truncation = (TruncationStrategy)ctx.Reader.ReadInt32(),
+            };
+        }
+        catch (Exception ex) when (ex is FormatException or EndOfStreamException or InvalidOperationException or ArgumentException)
+        {
+            // ML.NET's own decoding (a string id outside the string table, a short stream): still this entry's fault.
+            throw new Persistence.RemBertModelFormatException(entryPath, $"unreadable tokenizing options: {ex.Message}", ex);
+        }
         try
         {
             options.Validate();

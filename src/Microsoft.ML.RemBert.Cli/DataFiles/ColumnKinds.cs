@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.RemBert.MLNet.DataFiles;
+namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
 /// <summary>The column item types the data-file readers and writers handle, and their ML.NET <see cref="DataKind"/>.</summary>
 internal static class ColumnKinds

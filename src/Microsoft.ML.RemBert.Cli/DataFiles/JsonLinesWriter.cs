@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.Cli.Json;
 
-namespace Microsoft.ML.RemBert.MLNet.DataFiles;
+namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
 /// <summary>
 /// Writes chosen columns of an <see cref="IDataView"/> as JSON lines: one object per row, scalars as JSON values
-/// and vectors as arrays (dense). Non-finite floats are written as null, which JSON has instead of NaN/Infinity.
+/// and vectors as arrays (dense). JSON has no NaN or infinity: like <c>rembert forward</c>, non-finite floats are written
+/// as the strings <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c> (<see cref="NonFiniteJson"/>).
 /// </summary>
 public static class JsonLinesWriter
 {
@@ -13,7 +15,15 @@ public static class JsonLinesWriter
 
     /// <summary>Writes <paramref name="columnNames"/> of every row of <paramref name="data"/> to <paramref name="output"/>.</summary>
     /// <returns>The number of rows written.</returns>
-    public static long Write(IDataView data, IReadOnlyList<string> columnNames, Stream output)
+    public static long Write(IDataView data, IReadOnlyList<string> columnNames, Stream output) =>
+        Write(data, columnNames, output, source: null, CancellationToken.None);
+
+    /// <summary>
+    /// Writes as above, checking <paramref name="cancellationToken"/> between rows. A transform that rejects a row's values
+    /// (<see cref="ArgumentException"/>, e.g. a text that cannot be truncated to fit) is reported as bad data in
+    /// <paramref name="source"/> at that row.
+    /// </summary>
+    public static long Write(IDataView data, IReadOnlyList<string> columnNames, Stream output, string? source, CancellationToken cancellationToken)
     {
         var columns = columnNames.Select(name => data.Schema.GetColumnOrNull(name)
             ?? throw new ArgumentException($"Column '{name}' is not in the data (it has: {string.Join(", ", data.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).", nameof(columnNames)))
@@ -23,13 +33,21 @@ public static class JsonLinesWriter
         var writers = columns.Select(column => MakeColumnWriter(cursor, column)).ToList();
         long rows = 0;
         using var json = new Utf8JsonWriter(output);
-        while (cursor.MoveNext())
+        while (NextRow(cursor, source, rows))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             json.WriteStartObject();
             for (int i = 0; i < columns.Count; i++)
             {
                 json.WritePropertyName(columns[i].Name);
-                writers[i](json);
+                try
+                {
+                    writers[i](json);
+                }
+                catch (ArgumentException e) when (source is not null)
+                {
+                    throw new InvalidDataException($"{source}: data row {rows + 1}, column '{columns[i].Name}': {e.Message}", e);
+                }
             }
             json.WriteEndObject();
             json.Flush();
@@ -47,7 +65,7 @@ public static class JsonLinesWriter
         return item switch
         {
             _ when item == typeof(ReadOnlyMemory<char>) => Make<ReadOnlyMemory<char>>(cursor, column, isVector, (w, v) => w.WriteStringValue(v.Span)),
-            _ when item == typeof(float) => Make<float>(cursor, column, isVector, (w, v) => WriteFloating(w, v)),
+            _ when item == typeof(float) => Make<float>(cursor, column, isVector, (w, v) => NonFiniteJson.WriteNumber(w, v)),
             _ when item == typeof(double) => Make<double>(cursor, column, isVector, WriteFloating),
             _ when item == typeof(int) => Make<int>(cursor, column, isVector, (w, v) => w.WriteNumberValue(v)),
             _ when item == typeof(long) => Make<long>(cursor, column, isVector, (w, v) => w.WriteNumberValue(v)),
@@ -57,12 +75,18 @@ public static class JsonLinesWriter
         };
     }
 
-    private static void WriteFloating(Utf8JsonWriter writer, double value)
+    private static void WriteFloating(Utf8JsonWriter writer, double value) => NonFiniteJson.WriteNumber(writer, value);
+
+    private static bool NextRow(DataViewRowCursor cursor, string? source, long rowsSoFar)
     {
-        if (double.IsFinite(value))
-            writer.WriteNumberValue(value);
-        else
-            writer.WriteNullValue();
+        try
+        {
+            return cursor.MoveNext();
+        }
+        catch (ArgumentException e) when (source is not null)
+        {
+            throw new InvalidDataException($"{source}: data row {rowsSoFar + 1}: {e.Message}", e);
+        }
     }
 
     private static Action<Utf8JsonWriter> Make<T>(DataViewRowCursor cursor, DataViewSchema.Column column, bool isVector, Action<Utf8JsonWriter, T> writeItem)

@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.RemBert.MLNet.DataFiles;
+namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
 /// <summary>
 /// Reads a .tsv or .csv file whose first line names its columns, through ML.NET's TextLoader: columns are matched
@@ -20,6 +20,8 @@ internal static class DelimitedFileReader
     public static IDataView Read(MLContext mlContext, string path, char separator, IReadOnlyList<DataViewSchema.Column> columns)
     {
         var header = ReadHeader(path, separator);
+        bool isCsv = separator == ',';
+        DelimitedRowCheck.Run(path, separator, quoting: isCsv, header.Count);
         var loaderColumns = new List<TextLoader.Column>();
         foreach (var column in columns)
         {
@@ -28,7 +30,6 @@ internal static class DelimitedFileReader
             int index = IndexOf(header, column.Name);
             loaderColumns.Add(new TextLoader.Column(column.Name, ColumnKinds.KindOf(column), index));
         }
-        bool isCsv = separator == ',';
         var options = new TextLoader.Options
         {
             Separators = [separator],

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.RemBert.MLNet.DataFiles;
+namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
 /// <summary>
 /// Reads a JSON-lines file (one object per line) into an <see cref="IDataView"/> with the given columns:

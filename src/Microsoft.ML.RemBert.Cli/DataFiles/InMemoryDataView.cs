@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.RemBert.MLNet.DataFiles;
+namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
 /// <summary>
 /// A read-only <see cref="IDataView"/> over rows already held in memory, each cell in ML.NET's own representation

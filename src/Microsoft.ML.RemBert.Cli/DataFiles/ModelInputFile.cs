@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.RemBert.MLNet.DataFiles;
+namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
 /// <summary>
 /// Reads a data file (.tsv, .csv with a header line, or .jsonl) as input for a saved ML.NET model: the columns

@@ -1,8 +1,9 @@
 using Microsoft.ML.Data;
-using Microsoft.ML.RemBert.MLNet.DataFiles;
+using Microsoft.ML.RemBert.Cli.DataFiles;
+using Microsoft.ML.RemBert.Tests.MLNet;
 using Xunit;
 
-namespace Microsoft.ML.RemBert.Tests.MLNet.DataFiles;
+namespace Microsoft.ML.RemBert.Tests.DataFiles;
 
 public sealed class DataFilesTests : MLNetFileTestBase
 {
@@ -39,9 +40,9 @@ public sealed class DataFilesTests : MLNetFileTestBase
         Assert.Equal("""{"Text":"","Scores":[0.25,3,4],"Label":false}""", lines[1]);
     }
 
-    // NaN and infinities are not JSON: the writer turns them into null.
+    // NaN and infinities are not JSON: the writer names them as strings, the same rule as `rembert forward`.
     [Fact]
-    public void NonFiniteFloatsBecomeNull()
+    public void NonFiniteFloatsBecomeNamedStrings()
     {
         string input = Write("rows.jsonl", """{"Text":"a","Scores":[0,1,-1],"Label":true}""");
         var data = ModelInputFile.Load(MLContext, input, Schema());
@@ -50,7 +51,7 @@ public sealed class DataFilesTests : MLNetFileTestBase
         using var output = new MemoryStream();
         JsonLinesWriter.Write(divided, ["Ratio"], output);
 
-        Assert.Equal("""{"Ratio":[null,null,null]}""", System.Text.Encoding.UTF8.GetString(output.ToArray()).Trim());
+        Assert.Equal("""{"Ratio":["NaN","Infinity","-Infinity"]}""", System.Text.Encoding.UTF8.GetString(output.ToArray()).Trim());
     }
 
     [Fact]
