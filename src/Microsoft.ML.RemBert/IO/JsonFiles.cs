@@ -15,8 +15,18 @@ internal static class JsonFiles
     /// <summary>Parser options that refuse duplicate keys; the default depth limit (64) also bounds nesting.</summary>
     public static JsonDocumentOptions StrictOptions { get; } = new() { AllowDuplicateProperties = false };
 
-    /// <summary>The file's bytes without a leading UTF-8 byte-order mark.</summary>
-    public static ReadOnlyMemory<byte> ReadUtf8(string path) => WithoutByteOrderMark(File.ReadAllBytes(path));
+    /// <summary>
+    /// The largest JSON file read (64 MiB): config.json, tokenizer_config.json and shard indexes are kilobytes even for
+    /// the largest models, so anything bigger is not one of them and must not be loaded whole into memory.
+    /// </summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>
+    /// The bytes of <paramref name="path"/> (a regular file of at most <see cref="MaxFileBytes"/>, see
+    /// <see cref="BoundedInputFile"/>) without a leading UTF-8 byte-order mark.
+    /// </summary>
+    public static ReadOnlyMemory<byte> ReadUtf8(string path) =>
+        WithoutByteOrderMark(BoundedInputFile.ReadAllBytes(path, MaxFileBytes, "a JSON file"));
 
     /// <summary><paramref name="utf8"/> without a leading UTF-8 byte-order mark.</summary>
     public static ReadOnlyMemory<byte> WithoutByteOrderMark(byte[] utf8) =>

@@ -28,7 +28,7 @@ public sealed partial record RemBertConfig
         ArgumentException.ThrowIfNullOrEmpty(path);
         var file = Directory.Exists(path) ? Path.Combine(path, ConfigFileName) : path;
         if (!File.Exists(file)) throw new FileNotFoundException($"No RemBERT {ConfigFileName} at '{file}'.", file);
-        return FromJson(File.ReadAllText(file, Encoding.UTF8), Path.GetFullPath(file));
+        return FromJson(Encoding.UTF8.GetString(IO.JsonFiles.ReadUtf8(file).Span), Path.GetFullPath(file));
     }
 
     /// <summary>Parses and validates config.json text; <paramref name="source"/> names it in error messages.</summary>

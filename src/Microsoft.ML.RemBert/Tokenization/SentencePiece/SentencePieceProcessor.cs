@@ -45,12 +45,19 @@ public sealed class SentencePieceProcessor
     /// <summary>Loads a serialized SentencePiece ModelProto from <paramref name="modelPath"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="SentencePieceModelException">The file is not a valid model; the message names the file and the fault.</exception>
+    /// <exception cref="IO.FileRefusedException">The path is not a regular file (e.g. /dev/zero) or is over <see cref="MaxModelFileBytes"/>.</exception>
     public static SentencePieceProcessor Load(string modelPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"SentencePiece model file '{modelPath}' does not exist.", modelPath);
-        return FromBytes(File.ReadAllBytes(modelPath), modelPath);
+        return FromBytes(IO.BoundedInputFile.ReadAllBytes(modelPath, MaxModelFileBytes, "a SentencePiece model"), modelPath);
     }
+
+    /// <summary>
+    /// The largest .model file read (1 GiB): RemBERT's 250,300-piece model is under 5 MB, so a larger file (or a device
+    /// such as /dev/zero, refused outright) is not a SentencePiece model and must not be read whole into memory.
+    /// </summary>
+    public const long MaxModelFileBytes = 1L << 30;
 
     /// <summary>Parses a serialized SentencePiece ModelProto; <paramref name="sourceName"/> names it in errors.</summary>
     public static SentencePieceProcessor FromBytes(byte[] modelBytes, string sourceName = "<memory>")
