@@ -7,7 +7,7 @@ using TrainerThroughput;
 //     token lengths (target >= 0.9);
 //  3. Model.Save / Model.Load of a full-size (google/rembert configuration, random weights) trained transformer
 //     through an ML.NET zip: time and peak RSS (the load in a fresh process).
-// Usage: TrainerThroughput [--quick] [--tokenizer PATH]      --quick: tiny sizes, to check that it runs
+// Usage: TrainerThroughput [--quick] [--tokenizer PATH] [--rows N]   --quick: tiny sizes, to check that it runs
 //        TrainerThroughput --zip-load PATH                    child mode: Model.Load of PATH, prints peak RSS
 return args is [ZipSaveLoad.LoadArgument, var path]
     ? ZipSaveLoad.RunLoadProbe(path)
