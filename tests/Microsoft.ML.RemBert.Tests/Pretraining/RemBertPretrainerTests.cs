@@ -162,8 +162,12 @@ public class RemBertPretrainerTests
         }
         using var referenceModel = RemBertCheckpoint.FromPretrained<RemBertForMaskedLM>(reference);
         using var ourModel = RemBertCheckpoint.FromPretrained<RemBertForMaskedLM>(output);
-        Assert.Equal(referenceModel.state_dict().Keys.Order(), ourModel.state_dict().Keys.Order());
+        // The same weight names, layer numbers aside (the reference has 3 layers, ours 1).
+        Assert.Equal(LayerPattern(referenceModel.state_dict().Keys), LayerPattern(ourModel.state_dict().Keys));
     }
+
+    private static string[] LayerPattern(IEnumerable<string> names) =>
+        names.Select(name => System.Text.RegularExpressions.Regex.Replace(name, @"\.layer\.\d+\.", ".layer.N.")).Distinct().Order(StringComparer.Ordinal).ToArray();
 
     private static HashSet<string> Keys(string path) =>
         JsonDocument.Parse(File.ReadAllText(path)).RootElement.EnumerateObject().Select(p => p.Name).ToHashSet();
