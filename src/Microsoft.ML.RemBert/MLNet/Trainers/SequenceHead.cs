@@ -97,7 +97,7 @@ internal abstract class SequenceHead
     };
 
     /// <summary>Annotations marking a column as a scorer output of <paramref name="scoreColumnKind"/>, as ML.NET's scorers do.</summary>
-    protected static DataViewSchema.Annotations.Builder ScoreAnnotations(string scoreColumnKind, string scoreValueKind)
+    internal static DataViewSchema.Annotations.Builder ScoreAnnotations(string scoreColumnKind, string scoreValueKind)
     {
         var builder = new DataViewSchema.Annotations.Builder();
         builder.Add(AnnotationUtils.Kinds.ScoreColumnKind, TextDataViewType.Instance,
@@ -108,7 +108,7 @@ internal abstract class SequenceHead
     }
 
     /// <summary>The index of the largest logit (the first one on ties).</summary>
-    protected static int ArgMax(float[] logits)
+    internal static int ArgMax(float[] logits)
     {
         int best = 0;
         for (int i = 1; i < logits.Length; i++)
