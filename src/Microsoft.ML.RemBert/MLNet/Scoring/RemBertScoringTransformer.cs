@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Persistence;
+using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
@@ -99,6 +100,14 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     /// <summary>A mapper that scores each row alone, for PredictionEngine and composed transformer chains.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
         => new ScoringRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+
+    /// <summary>
+    /// The tokenizer transform to put before <c>ApplyOnnxModel</c> when scoring this model's ONNX export
+    /// (<c>mlContext.Model.ConvertToOnnx</c>): it writes the graph's inputs InputIds, AttentionMask and TokenTypeIds
+    /// from this transformer's input columns exactly as <see cref="Transform"/> encodes them.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This task has no ONNX export.</exception>
+    public RemBertTokenizingTransformer CreateOnnxInputTokenizer() => ScoringTask.CreateOnnxInputTokenizer(Host);
 
     /// <summary>
     /// Model.key layout (after ML.NET's header and the derived type's VersionInfo), version 0x00010001:
