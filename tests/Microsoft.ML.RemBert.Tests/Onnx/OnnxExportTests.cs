@@ -1,0 +1,179 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Tests.MLNet;
+using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
+using Microsoft.ML.RemBert.Trainers;
+using Xunit;
+
+namespace Microsoft.ML.RemBert.Tests.Onnx;
+
+/// <summary>
+/// Each sentence trainer's transformer exported with mlContext.Model.ConvertToOnnx and scored two ways, ML.NET's
+/// ApplyOnnxModel after the transformer's ONNX input tokenizer and ONNX Runtime directly, gives the zip's scores
+/// within 1e-4 and the same predicted labels.
+/// </summary>
+[Collection(TrainingCollection.Name)]
+public sealed class OnnxExportTests : MLNetFileTestBase
+{
+    private const float Tolerance = 1e-4f;
+
+    [Fact]
+    public void MulticlassExportScoresAsTheZip()
+    {
+        var data = TinyTraining.KeyedIntents(MLContext, 24, seed: 1);
+        var options = TinyTraining.Multiclass();
+        options.MaxEpochs = 1;
+        using var model = MLContext.MulticlassClassification.Trainers.RemBert(options).Fit(data);
+        var zip = ReloadedFromZip(model, data);
+
+        var expectedScores = zip.Transform(data).GetColumn<float[]>("Score").ToArray();
+        var expectedLabels = zip.Transform(data).GetColumn<uint>("PredictedLabel").ToArray();
+        var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }));
+
+        var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
+        AssertClose(expectedScores, mlnet.GetColumn<float[]>("Score").ToArray());
+        Assert.Equal(expectedLabels, mlnet.GetColumn<uint[]>("PredictedLabel").Select(label => Assert.Single(label)).ToArray());
+
+        var ort = ScoreWithOnnxRuntime(model, onnx, data);
+        AssertClose(expectedScores, Rows(ort["Score.output"]));
+        Assert.Equal(expectedLabels, ort["PredictedLabel.output"].Values<uint>());
+    }
+
+    [Fact]
+    public void BinaryExportScoresAsTheZip()
+    {
+        var rows = KeywordData.IntentRows(24, seed: 2).Select(row => new BinaryRow(row.Sentence1, row.Label == "weather")).ToArray();
+        var data = MLContext.Data.LoadFromEnumerable(rows);
+        var options = TinyTraining.Options(new RemBertBinaryClassificationOptions());
+        options.MaxEpochs = 1;
+        using var model = MLContext.BinaryClassification.Trainers.RemBert(options).Fit(data);
+        var scored = ReloadedFromZip(model, data).Transform(data);
+        var expectedScores = scored.GetColumn<float>("Score").ToArray();
+        var expectedProbabilities = scored.GetColumn<float>("Probability").ToArray();
+        var expectedLabels = scored.GetColumn<bool>("PredictedLabel").ToArray();
+        var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }));
+
+        var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
+        AssertClose(expectedScores, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
+        AssertClose(expectedProbabilities, mlnet.GetColumn<float[]>("Probability").Select(Assert.Single).ToArray());
+        Assert.Equal(expectedLabels, mlnet.GetColumn<bool[]>("PredictedLabel").Select(Assert.Single).ToArray());
+
+        var ort = ScoreWithOnnxRuntime(model, onnx, data);
+        AssertClose(expectedScores, ort["Score.output"].Values<float>());
+        AssertClose(expectedProbabilities, ort["Probability.output"].Values<float>());
+        Assert.Equal(expectedLabels, ort["PredictedLabel.output"].Values<bool>());
+    }
+
+    [Fact]
+    public void RegressionOfSentencePairsExportScoresAsTheZip()
+    {
+        var data = MLContext.Data.LoadFromEnumerable(KeywordData.PairRows(24, seed: 3));
+        var options = TinyTraining.Options(new RemBertRegressionOptions { Sentence2ColumnName = "Sentence2" });
+        options.MaxEpochs = 1;
+        using var model = MLContext.Regression.Trainers.RemBert(options).Fit(data);
+        var expected = ReloadedFromZip(model, data).Transform(data).GetColumn<float>("Score").ToArray();
+        var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new PairRow("", "") }));
+
+        var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
+        AssertClose(expected, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
+        AssertClose(expected, ScoreWithOnnxRuntime(model, onnx, data)["Score.output"].Values<float>());
+    }
+
+    private ITransformer ReloadedFromZip(ITransformer model, IDataView data)
+    {
+        string path = Path.Combine(TempDirectory, "model.zip");
+        MLContext.Model.Save(model, data.Schema, path);
+        return MLContext.Model.Load(path, out _);
+    }
+
+    /// <summary>
+    /// ConvertToOnnx makes every column of <paramref name="schemaData"/> a graph input (and passes it through), so the
+    /// export is given a view with the model's text columns only: no Label input for scoring callers to feed.
+    /// </summary>
+    private string Export(ITransformer model, IDataView schemaData)
+    {
+        string path = Path.Combine(TempDirectory, "model.onnx");
+        using (var stream = File.Create(path))
+            MLContext.Model.ConvertToOnnx(model, schemaData, stream);
+        return path;
+    }
+
+    /// <summary>The documented ML.NET path: the transformer's ONNX input tokenizer, then ApplyOnnxModel.</summary>
+    private IDataView ScoreWithApplyOnnxModel(RemBertScoringTransformer model, string onnx, IDataView data, int maxSequenceLength)
+    {
+        // ML.NET feeds one row at a time and needs every axis but one known: the tokenizer's vectors are fixed-length.
+        var shapes = new[] { "InputIds", "AttentionMask", "TokenTypeIds" }.ToDictionary(name => name, _ => new[] { 1, maxSequenceLength });
+        var tokenized = model.CreateOnnxInputTokenizer().Transform(data);
+        var onnxModel = MLContext.Transforms.ApplyOnnxModel(onnx, shapeDictionary: shapes).Fit(tokenized);
+        return onnxModel.Transform(tokenized);
+    }
+
+    /// <summary>ONNX Runtime on the whole data as one batch: ids unpadded to the batch's longest row, text inputs as given.</summary>
+    private Dictionary<string, OrtOutput> ScoreWithOnnxRuntime(RemBertScoringTransformer model, string onnx, IDataView data)
+    {
+        var tokenized = model.CreateOnnxInputTokenizer().Transform(data);
+        var inputs = new List<NamedOnnxValue>();
+        using var session = new InferenceSession(onnx);
+        foreach (var (name, metadata) in session.InputMetadata)
+        {
+            if (metadata.ElementDataType == TensorElementType.String)
+            {
+                var texts = data.GetColumn<string>(name).ToArray();
+                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(texts, [texts.Length, 1])));
+                continue;
+            }
+            var rows = tokenized.GetColumn<long[]>(name).ToArray();
+            var values = rows.SelectMany(row => row).ToArray();
+            inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(values, [rows.Length, rows[0].Length])));
+        }
+        using var results = session.Run(inputs);
+        return results.ToDictionary(result => result.Name, OrtOutput.Copy);
+    }
+
+    private static float[][] Rows(OrtOutput output)
+    {
+        int width = output.Dimensions[1];
+        var flat = output.Values<float>();
+        return Enumerable.Range(0, output.Dimensions[0]).Select(row => flat.Skip(row * width).Take(width).ToArray()).ToArray();
+    }
+
+    private static void AssertClose(float[][] expected, float[][] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            AssertClose(expected[i], actual[i]);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= Tolerance, $"value {i}: expected {expected[i]}, ONNX gave {actual[i]}");
+    }
+
+    /// <summary>One ONNX Runtime output copied out of the native result (which is freed with the run's results).</summary>
+    private sealed record OrtOutput(int[] Dimensions, Array Flat)
+    {
+        public static OrtOutput Copy(DisposableNamedOnnxValue value) => value.ElementType switch
+        {
+            TensorElementType.Float => Of(value.AsTensor<float>()),
+            TensorElementType.UInt32 => Of(value.AsTensor<uint>()),
+            TensorElementType.Bool => Of(value.AsTensor<bool>()),
+            TensorElementType.Int64 => Of(value.AsTensor<long>()), // ML.NET's slot-name outputs (mlnet.Score.unusedOutput)
+            TensorElementType.String => Of(value.AsTensor<string>()),
+            var other => throw new NotSupportedException($"Output {value.Name} has element type {other}."),
+        };
+
+        public T[] Values<T>() => (T[])Flat;
+
+        private static OrtOutput Of<T>(Tensor<T> tensor) => new(tensor.Dimensions.ToArray(), tensor.ToArray());
+    }
+
+    private sealed record SentenceRow(string Sentence1);
+
+    private sealed record PairRow(string Sentence1, string Sentence2);
+
+    private sealed record BinaryRow(string Sentence1, bool Label);
+}
