@@ -110,26 +110,16 @@ public sealed class OnnxExportTests : MLNetFileTestBase
         return onnxModel.Transform(tokenized);
     }
 
-    /// <summary>ONNX Runtime on the whole data as one batch: ids unpadded to the batch's longest row, text inputs as given.</summary>
-    private Dictionary<string, OrtOutput> ScoreWithOnnxRuntime(RemBertScoringTransformer model, string onnx, IDataView data)
+    /// <summary>ONNX Runtime on the whole data as one batch: ids from the input tokenizer, text inputs as given.</summary>
+    private static Dictionary<string, OrtOutput> ScoreWithOnnxRuntime(RemBertScoringTransformer model, string onnx, IDataView data)
     {
         var tokenized = model.CreateOnnxInputTokenizer().Transform(data);
-        var inputs = new List<NamedOnnxValue>();
-        using var session = new InferenceSession(onnx);
-        foreach (var (name, metadata) in session.InputMetadata)
+        return OrtOutput.Run(onnx, (name, type) =>
         {
-            if (metadata.ElementDataType == TensorElementType.String)
-            {
-                var texts = data.GetColumn<string>(name).ToArray();
-                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(texts, [texts.Length, 1])));
-                continue;
-            }
-            var rows = tokenized.GetColumn<long[]>(name).ToArray();
-            var values = rows.SelectMany(row => row).ToArray();
-            inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(values, [rows.Length, rows[0].Length])));
-        }
-        using var results = session.Run(inputs);
-        return results.ToDictionary(result => result.Name, OrtOutput.Copy);
+            if (type == TensorElementType.String)
+                return OrtOutput.Texts(name, data.GetColumn<string>(name).ToArray());
+            return OrtOutput.Ids(name, tokenized.GetColumn<long[]>(name).ToArray());
+        });
     }
 
     private static float[][] Rows(OrtOutput output)
@@ -151,24 +141,6 @@ public sealed class OnnxExportTests : MLNetFileTestBase
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= Tolerance, $"value {i}: expected {expected[i]}, ONNX gave {actual[i]}");
-    }
-
-    /// <summary>One ONNX Runtime output copied out of the native result (which is freed with the run's results).</summary>
-    private sealed record OrtOutput(int[] Dimensions, Array Flat)
-    {
-        public static OrtOutput Copy(DisposableNamedOnnxValue value) => value.ElementType switch
-        {
-            TensorElementType.Float => Of(value.AsTensor<float>()),
-            TensorElementType.UInt32 => Of(value.AsTensor<uint>()),
-            TensorElementType.Bool => Of(value.AsTensor<bool>()),
-            TensorElementType.Int64 => Of(value.AsTensor<long>()), // ML.NET's slot-name outputs (mlnet.Score.unusedOutput)
-            TensorElementType.String => Of(value.AsTensor<string>()),
-            var other => throw new NotSupportedException($"Output {value.Name} has element type {other}."),
-        };
-
-        public T[] Values<T>() => (T[])Flat;
-
-        private static OrtOutput Of<T>(Tensor<T> tensor) => new(tensor.Dimensions.ToArray(), tensor.ToArray());
     }
 
     private sealed record SentenceRow(string Sentence1);
