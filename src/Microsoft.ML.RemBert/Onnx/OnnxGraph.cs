@@ -36,6 +36,18 @@ internal sealed class OnnxGraph(OnnxContext ctx)
         return output;
     }
 
+    /// <summary>DynamicQuantizeLinear (opset 11): x as uint8, its float scale and its uint8 zero point.</summary>
+    public (string Quantized, string Scale, string ZeroPoint) DynamicQuantizeLinear(string x)
+    {
+        string[] outputs = ["quantized", "scale", "zero_point"];
+        outputs = outputs.Select(output => Context.AddIntermediateVariable(null!, NamePrefix + "DynamicQuantizeLinear." + output, skip: true)).ToArray();
+        Context.CreateNode("DynamicQuantizeLinear", [x], outputs, Context.GetNodeName(NamePrefix + "DynamicQuantizeLinear"), "");
+        return (outputs[0], outputs[1], outputs[2]);
+    }
+
+    /// <summary>The lowest opset of an int8 export (DynamicQuantizeLinear).</summary>
+    public const int MinimumInt8OpSet = 11;
+
     /// <summary>Adds one operator writing into an existing value (e.g. an output column's variable).</summary>
     public void Into(string opType, IReadOnlyList<string> inputs, string output, Action<OnnxNode>? attributes = null)
     {

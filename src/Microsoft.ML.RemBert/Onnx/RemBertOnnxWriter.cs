@@ -16,12 +16,14 @@ internal sealed class RemBertOnnxWriter
     private readonly OnnxGraph _graph;
     private readonly Dictionary<string, Tensor> _weights;
     private readonly RemBertConfig _config;
+    private readonly RemBertOnnxExportOptions _options;
 
     /// <summary>A writer over <paramref name="model"/>'s weights (its state dict, read, not copied, until written).</summary>
-    public RemBertOnnxWriter(OnnxGraph graph, RemBertPreTrainedModel model)
+    public RemBertOnnxWriter(OnnxGraph graph, RemBertPreTrainedModel model, RemBertOnnxExportOptions options)
     {
         RemBertOnnxExportCheck.ThrowIfUnsupported(model);
         _graph = graph;
+        _options = options;
         _config = model.Config;
         _weights = model.state_dict();
     }
@@ -55,6 +57,31 @@ internal sealed class RemBertOnnxWriter
         return _weights.TryGetValue(name + ".bias", out var bias) ? _graph.Op("Add", product, _graph.Weight(name + ".bias", bias)) : product;
     }
 
+    /// <summary>An encoder layer's linear layer: int8 when <see cref="RemBertOnnxExportOptions.QuantizeInt8"/>.</summary>
+    private string EncoderLinear(string x, string name) => _options.QuantizeInt8 ? QuantizedLinear(x, name) : Linear(x, name);
+
+    /// <summary>
+    /// Dynamic quantization: W as int8 [in, out] with a float scale per output column (max |w| / 127, zero point 0);
+    /// x quantized to uint8 per call (DynamicQuantizeLinear: one scale and zero point per tensor);
+    /// y = MatMulInteger(xq, Wq, xz, 0) · (x_scale · w_scale) + b.
+    /// </summary>
+    private string QuantizedLinear(string x, string name)
+    {
+        string weights, scales;
+        using (NewDisposeScope())
+        {
+            var transposed = _weights[name + ".weight"].detach().cpu().to_type(ScalarType.Float32).t();
+            var scale = transposed.abs().amax([0]).clamp_min(1e-12f) / 127f;
+            var quantized = (transposed / scale).round().clamp(-127, 127).to_type(ScalarType.Int32).contiguous();
+            weights = _graph.Context.AddInitializer(quantized.data<int>().ToArray(), typeof(sbyte), transposed.shape, OnnxGraph.NamePrefix + name + ".weight.int8");
+            scales = _graph.Weight(name + ".weight.scale", scale);
+        }
+        var (xq, xScale, xZero) = _graph.DynamicQuantizeLinear(x);
+        var product = _graph.Op("MatMulInteger", xq, weights, xZero, _graph.Context.AddInitializer(0, typeof(sbyte), OnnxGraph.NamePrefix + "int8.zero"));
+        var scaled = _graph.Op("Mul", _graph.ToFloat(product), _graph.Op("Mul", xScale, scales));
+        return _graph.Op("Add", scaled, _graph.Weight(name + ".bias", _weights[name + ".bias"]));
+    }
+
     private string Embeddings(OnnxModelInputs inputs, string prefix)
     {
         var words = _graph.Op("Gather", _graph.Weight(prefix + "word_embeddings.weight", _weights[prefix + "word_embeddings.weight"]), inputs.InputIds);
@@ -78,7 +105,7 @@ internal sealed class RemBertOnnxWriter
     {
         var context = SelfAttention(hidden, mask, prefix + "attention.self.");
         var attended = ResidualOutput(context, hidden, prefix + "attention.output.");
-        var intermediate = Activation(Linear(attended, prefix + "intermediate.dense"));
+        var intermediate = Activation(EncoderLinear(attended, prefix + "intermediate.dense"));
         return ResidualOutput(intermediate, attended, prefix + "output.");
     }
 
@@ -86,9 +113,9 @@ internal sealed class RemBertOnnxWriter
     {
         long heads = _config.NumAttentionHeads, headSize = _config.AttentionHeadSize;
         string Heads(string x) => _graph.Reshape(x, 0, 0, heads, headSize);
-        var q = _graph.Transpose(Heads(Linear(hidden, prefix + "query")), 0, 2, 1, 3);
-        var kT = _graph.Transpose(Heads(Linear(hidden, prefix + "key")), 0, 2, 3, 1);
-        var v = _graph.Transpose(Heads(Linear(hidden, prefix + "value")), 0, 2, 1, 3);
+        var q = _graph.Transpose(Heads(EncoderLinear(hidden, prefix + "query")), 0, 2, 1, 3);
+        var kT = _graph.Transpose(Heads(EncoderLinear(hidden, prefix + "key")), 0, 2, 3, 1);
+        var v = _graph.Transpose(Heads(EncoderLinear(hidden, prefix + "value")), 0, 2, 1, 3);
         var scores = _graph.Op("Div", _graph.Op("MatMul", q, kT), _graph.Scalar((float)Math.Sqrt(headSize)));
         var probabilities = _graph.Softmax(_graph.Op("Add", scores, mask));
         var context = _graph.Transpose(_graph.Op("MatMul", probabilities, v), 0, 2, 1, 3);
@@ -96,7 +123,7 @@ internal sealed class RemBertOnnxWriter
     }
 
     private string ResidualOutput(string x, string residual, string prefix)
-        => LayerNorm(_graph.Op("Add", Linear(x, prefix + "dense"), residual), prefix + "LayerNorm");
+        => LayerNorm(_graph.Op("Add", EncoderLinear(x, prefix + "dense"), residual), prefix + "LayerNorm");
 
     /// <summary>LayerNorm over the last axis, decomposed (opset ≤ 12 has no LayerNormalization): biased variance, as torch.</summary>
     private string LayerNorm(string x, string name)

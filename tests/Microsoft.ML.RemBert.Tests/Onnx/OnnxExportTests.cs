@@ -5,7 +5,9 @@ using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.Tests.MLNet;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.RemBert.Onnx;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Microsoft.ML.RemBert.Tests.Onnx;
 
@@ -15,7 +17,7 @@ namespace Microsoft.ML.RemBert.Tests.Onnx;
 /// within 1e-4 and the same predicted labels.
 /// </summary>
 [Collection(TrainingCollection.Name)]
-public sealed class OnnxExportTests : MLNetFileTestBase
+public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBase
 {
     private const float Tolerance = 1e-4f;
 
@@ -79,6 +81,40 @@ public sealed class OnnxExportTests : MLNetFileTestBase
         var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
         AssertClose(expected, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
         AssertClose(expected, ScoreWithOnnxRuntime(model, onnx, data)["Score.output"].Values<float>());
+    }
+
+    [Fact]
+    public void Int8ExportStaysCloseToTheZipAndItsCostIsMeasured()
+    {
+        var train = TinyTraining.KeyedIntents(MLContext, 120, seed: 5);
+        var test = TinyTraining.KeyedIntents(MLContext, 60, seed: 6);
+        var options = TinyTraining.Multiclass();
+        options.MaxEpochs = 4;
+        using var model = MLContext.MulticlassClassification.Trainers.RemBert(options).Fit(train);
+        var scored = model.Transform(test);
+        var expectedScores = scored.GetColumn<float[]>("Score").ToArray();
+        var expectedLabels = scored.GetColumn<uint>("PredictedLabel").ToArray();
+        var truth = test.GetColumn<uint>("Label").ToArray();
+
+        var schema = MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") });
+        string fp32 = Export(model, schema);
+        string int8 = Path.Combine(TempDirectory, "model.int8.onnx");
+        using (var stream = File.Create(int8))
+            MLContext.Model.ConvertToOnnx(model.ForOnnxExport(new RemBertOnnxExportOptions { QuantizeInt8 = true }), schema, stream);
+        Assert.Contains("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(int8)));
+        Assert.DoesNotContain("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(fp32)));
+
+        var ort = ScoreWithOnnxRuntime(model, int8, test);
+        var scores = Rows(ort["Score.output"]);
+        var labels = ort["PredictedLabel.output"].Values<uint>();
+        double maxDifference = expectedScores.Zip(scores, (e, a) => e.Zip(a, (x, y) => Math.Abs(x - y)).Max()).Max();
+        double agreement = expectedLabels.Zip(labels, (e, a) => e == a ? 1.0 : 0.0).Average();
+        double accuracyFp32 = expectedLabels.Zip(truth, (p, t) => p == t ? 1.0 : 0.0).Average();
+        double accuracyInt8 = labels.Zip(truth, (p, t) => p == t ? 1.0 : 0.0).Average();
+        output.WriteLine($"int8 vs zip on {truth.Length} test rows: max |Δscore| {maxDifference:F4}, labels agree {agreement:P1}, accuracy {accuracyFp32:P1} (zip) vs {accuracyInt8:P1} (int8)");
+        Assert.True(maxDifference < 0.05, $"int8 moved a probability by {maxDifference}");
+        Assert.True(agreement >= 0.9, $"int8 agrees with the zip on {agreement:P1} of labels");
+        Assert.True(maxDifference > 0, "an int8 graph that matches float32 exactly was not quantized");
     }
 
     private ITransformer ReloadedFromZip(ITransformer model, IDataView data)

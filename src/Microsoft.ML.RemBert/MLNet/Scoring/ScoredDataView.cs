@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
@@ -17,11 +18,13 @@ internal sealed class ScoredDataView : ITransformCanSaveOnnx
 {
     private readonly RemBertScoringTransformer _transformer;
     private readonly IDataView _input;
+    private readonly RemBertOnnxExportOptions _onnxOptions;
 
-    public ScoredDataView(RemBertScoringTransformer transformer, IDataView input, DataViewSchema schema)
+    public ScoredDataView(RemBertScoringTransformer transformer, IDataView input, DataViewSchema schema, RemBertOnnxExportOptions? onnxOptions = null)
     {
         _transformer = transformer;
         _input = input;
+        _onnxOptions = onnxOptions ?? new RemBertOnnxExportOptions();
         Schema = schema;
     }
 
@@ -35,7 +38,7 @@ internal sealed class ScoredDataView : ITransformCanSaveOnnx
     public bool CanSaveOnnx(OnnxContext ctx) => true;
 
     /// <summary>Writes the task's graph (see <see cref="RemBertScoringTask.SaveAsOnnx"/>).</summary>
-    public void SaveAsOnnx(OnnxContext ctx) => _transformer.ScoringTask.SaveAsOnnx(ctx);
+    public void SaveAsOnnx(OnnxContext ctx) => _transformer.ScoringTask.SaveAsOnnx(ctx, _onnxOptions);
 
     /// <summary>Not a saved data transform: the transformer itself is what goes into a model zip.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx)

@@ -57,11 +57,11 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
     /// ONNX: the ids inputs, RemBertForSequenceClassification's pooled output, the classifier (dropout is the
     /// identity at inference), then the head's columns.
     /// </summary>
-    internal override void SaveAsOnnx(OnnxContext ctx)
+    internal override void SaveAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options)
     {
-        ctx.CheckOpSetVersion(OnnxGraph.MinimumOpSet, nameof(SequenceScoringTask));
+        ctx.CheckOpSetVersion(options.QuantizeInt8 ? OnnxGraph.MinimumInt8OpSet : OnnxGraph.MinimumOpSet, nameof(SequenceScoringTask));
         var graph = new OnnxGraph(ctx);
-        var writer = new RemBertOnnxWriter(graph, Model);
+        var writer = new RemBertOnnxWriter(graph, Model, options);
         var (_, pooled) = writer.Encode(OnnxModelInputs.Declare(ctx));
         Head.SaveAsOnnx(graph, writer.Linear(pooled!, "classifier"));
     }
