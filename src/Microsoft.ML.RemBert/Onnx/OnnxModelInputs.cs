@@ -10,8 +10,9 @@ namespace Microsoft.ML.RemBert.Onnx;
 /// <c>TokenizeForRemBert</c> followed by <c>ApplyOnnxModel</c> feeds them by name.
 /// </summary>
 /// <remarks>
-/// The ids are graph inputs rather than computed from the text inside the graph because ONNX Runtime Extensions'
-/// SentencePiece operator does not reproduce our tokenizer's ids (see the README's measurement).
+/// The ids are graph inputs rather than computed from the text inside the graph: ONNX Runtime Extensions'
+/// SentencePiece operator reproduces our ids (the README's measurement), but truncation, pair encoding and padding
+/// a ragged batch are not written as ONNX operators yet.
 /// </remarks>
 internal sealed record OnnxModelInputs(string InputIds, string AttentionMask, string TokenTypeIds)
 {
