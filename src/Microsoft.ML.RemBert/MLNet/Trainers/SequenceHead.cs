@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
 using static TorchSharp.torch;
 
@@ -35,6 +36,12 @@ internal abstract class SequenceHead
 
     /// <summary>The output columns, filled from one row's logits.</summary>
     public abstract IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
+
+    /// <summary>
+    /// ONNX export: writes <see cref="Outputs"/> into <paramref name="graph"/> as columns, computed from the
+    /// <c>[batch, NumLabels]</c> float value <paramref name="logits"/> exactly as the output writers compute them.
+    /// </summary>
+    public abstract void SaveAsOnnx(OnnxGraph graph, string logits);
 
     /// <summary>What the label column must be, for error messages.</summary>
     protected abstract string ExpectedLabelType { get; }
