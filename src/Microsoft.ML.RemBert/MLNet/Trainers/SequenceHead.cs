@@ -108,7 +108,7 @@ internal abstract class SequenceHead
     }
 
     /// <summary>The index of the largest logit (the first one on ties).</summary>
-    protected static int ArgMax(float[] logits)
+    internal static int ArgMax(float[] logits)
     {
         int best = 0;
         for (int i = 1; i < logits.Length; i++)

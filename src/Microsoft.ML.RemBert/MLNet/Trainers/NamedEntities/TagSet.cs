@@ -74,7 +74,7 @@ internal sealed class TagSet
     /// </summary>
     public Func<int[]> CreateLabelReader(DataViewRow row, DataViewSchema.Column column, string dataName)
     {
-        var keys = KeyReader(row, column);
+        var keys = KeyVectorReader.Create(row, column);
         return () =>
         {
             var raw = keys();
@@ -88,35 +88,6 @@ internal sealed class TagSet
                 tags[word] = (int)(raw[word] - 1);
             }
             return tags;
-        };
-    }
-
-    /// <summary>The index of the largest logit (the first one on ties).</summary>
-    public static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-            if (logits[i] > logits[best]) best = i;
-        return best;
-    }
-
-    // Keys of any raw type ML.NET allows, widened to UInt64.
-    private static Func<ulong[]> KeyReader(DataViewRow row, DataViewSchema.Column column) => ((VectorDataViewType)column.Type).ItemType.RawType switch
-    {
-        var t when t == typeof(uint) => Widen<uint>(row, column, key => key),
-        var t when t == typeof(byte) => Widen<byte>(row, column, key => key),
-        var t when t == typeof(ushort) => Widen<ushort>(row, column, key => key),
-        _ => Widen<ulong>(row, column, key => key),
-    };
-
-    private static Func<ulong[]> Widen<TKey>(DataViewRow row, DataViewSchema.Column column, Func<TKey, ulong> widen)
-    {
-        var getter = row.GetGetter<VBuffer<TKey>>(column);
-        VBuffer<TKey> buffer = default;
-        return () =>
-        {
-            getter(ref buffer);
-            return buffer.DenseValues().Select(widen).ToArray();
         };
     }
 }
