@@ -80,6 +80,30 @@ public sealed class NamedEntityScoringTests : MLNetFileTestBase
     }
 
     [Fact]
+    public void AValidationSetIsScoredByEntityF1OverWholeSentencesAfterEachEpoch()
+    {
+        var reports = new List<RemBertTrainingProgress>();
+        var parts = NamedEntityData.SpacedRows(4, seed: 6);
+        var longRow = new NamedEntityData.Row(string.Join(' ', parts.Select(row => row.Sentence1)), parts.SelectMany(row => row.Words).ToArray(),
+            parts.SelectMany(row => row.Tags).ToArray());
+        var validation = Keyed(NamedEntityData.SpacedRows(6, seed: 5).Append(longRow));
+        using var model = MLContext.MulticlassClassification.Trainers.RemBertNamedEntityRecognition(Options(o =>
+        {
+            o.MaxEpochs = 2;
+            o.ValidationSet = validation;
+            o.Progress = new SynchronousProgress(reports.Add);
+        })).Fit(Keyed(NamedEntityData.SpacedRows(16, seed: 1)));
+
+        var validations = reports.Where(report => report.ValidationMetric is not null).ToArray();
+        Assert.Equal(2, validations.Length);
+        Assert.All(validations, report => Assert.Equal("entity F1", report.ValidationMetricName));
+        Assert.All(validations, report => Assert.InRange(report.ValidationMetric!.Value, 0, 1));
+        // The kept epoch's metric is the evaluator's entity F1 of the returned model on the same rows.
+        double expected = MLContext.MulticlassClassification.EvaluateNamedEntities(model.Transform(validation)).F1Score;
+        Assert.Equal(validations.Max(report => report.ValidationMetric!.Value), expected, 6);
+    }
+
+    [Fact]
     public void TagCountNotTheWordCountNamesTheRowAndColumns()
     {
         var rows = NamedEntityData.SpacedRows(3, seed: 1).ToList();
