@@ -31,7 +31,7 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
         Assert.Single(Directory.EnumerateFiles(TempDirectory, "*.zip"));
     }
 
-    private static string Snippet(string name)
+    internal static string Snippet(string name)
     {
         string readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "README.md"));
         var match = Regex.Match(readme, $@"<!-- snippet: {name} -->\s*```csharp\n(.*?)```", RegexOptions.Singleline);
@@ -56,8 +56,8 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
         }
     }
 
-    private static string Literal(string value) => "@\"" + value.Replace("\"", "\"\"") + "\"";
+    internal static string Literal(string value) => "@\"" + value.Replace("\"", "\"\"") + "\"";
 
     [GeneratedRegex("\"([A-Za-z0-9_-]+\\.(?:tsv|zip))\"")]
-    private static partial Regex FileName();
+    internal static partial Regex FileName();
 }
