@@ -15,7 +15,7 @@ internal static class SentenceFileReader
     /// <summary>Reads <paramref name="path"/>; <paramref name="labelType"/> is Text, Boolean or Single.</summary>
     public static IDataView Read(string path, PrimitiveDataViewType labelType)
     {
-        RequireFile(path);
+        TextVectors.RequireFile(path);
         var (separator, quoting) = DelimitedRecords.FormatOf(path);
         using var records = DelimitedRecords.Read(path, separator, quoting).GetEnumerator();
         if (!records.MoveNext())
@@ -39,12 +39,6 @@ internal static class SentenceFileReader
         }
         if (rows.Count == 0) throw new InvalidDataException($"{path}: the file has a header but no examples.");
         return new InMemoryDataView(schema.ToSchema(), rows);
-    }
-
-    /// <summary>Throws <see cref="FileNotFoundException"/> naming a missing data file.</summary>
-    public static void RequireFile(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
     }
 
     private static int Required(string path, List<string> header, string name)

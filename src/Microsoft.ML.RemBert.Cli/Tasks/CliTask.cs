@@ -15,6 +15,12 @@ internal abstract class CliTask
     /// <summary>Reads a data file into the trainer's default columns; a malformed file is an <see cref="InvalidDataException"/> naming the line.</summary>
     public abstract IDataView Read(MLContext mlContext, string path);
 
+    /// <summary>
+    /// Reads input for prediction in the task's own format when <paramref name="path"/> is in it (labels optional); null
+    /// for files that <c>predict</c>'s generic reader matches to the model's input columns by name (.tsv, .csv, .jsonl).
+    /// </summary>
+    public virtual IDataView? ReadForPrediction(string path) => null;
+
     /// <summary>Builds and fits the task's pipeline (label mapping, the RemBERT trainer, mapping back).</summary>
     public abstract ITransformer Train(MLContext mlContext, IDataView train, IDataView? valid, Training.TrainingArguments arguments);
 
