@@ -89,6 +89,7 @@ internal static class TrainingReport
         double[] positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, confusion.Classes.ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, confusion.Classes.Reverse().ToArray());
+        plot.Title("Confusion matrix");
         plot.XLabel("predicted");
         plot.YLabel("actual");
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);

@@ -45,30 +45,28 @@ internal sealed class PlainProgressDisplay(TextWriter log) : ProgressDisplay
     }
 }
 
-/// <summary>A Spectre.Console progress bar over all optimizer steps, its description the latest loss, learning rate and time left.</summary>
+/// <summary>A Spectre.Console progress bar over all optimizer steps: epoch, latest loss and learning rate, bar, percentage, time left; validations print above it.</summary>
 internal sealed class LiveProgressDisplay : ProgressDisplay
 {
     public override T Run<T>(Func<IProgress<RemBertTrainingProgress>, T> train) =>
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 24 }, new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask("starting (loading the model and tokenizing)", maxValue: 1);
-                string validation = "";
+                var task = context.AddTask("loading the model", maxValue: 1);
                 var result = train(new Sink(report =>
                 {
                     History.Add(report);
                     if (report.ValidationMetric is { } metric)
                     {
-                        validation = $", validation {report.ValidationMetricName} {metric:G4}";
-                        AnsiConsole.MarkupLine(Markup.Escape(report.ToString()));
+                        AnsiConsole.MarkupLine(Markup.Escape(report.ToString())); // stays above the bar
                         return;
                     }
                     task.MaxValue = report.TotalSteps;
                     task.Value = report.Step;
-                    task.Description = Markup.Escape($"epoch {report.Epoch}/{report.MaxEpochs}  loss {report.Loss:F4}  lr {report.LearningRate:G3}  " +
-                        $"{report.EstimatedTimeLeft:hh\\:mm\\:ss} left{validation}");
+                    // Short enough for an 80-column terminal beside the bar; the last column is the time left.
+                    task.Description = Markup.Escape($"epoch {report.Epoch}/{report.MaxEpochs} loss {report.Loss:F4} lr {report.LearningRate:0.0e0}");
                 }));
                 task.StopTask();
                 return result;
