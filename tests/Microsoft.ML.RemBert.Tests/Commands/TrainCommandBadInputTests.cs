@@ -66,6 +66,22 @@ public sealed class TrainCommandBadInputTests : IDisposable
         AssertNothingWritten();
     }
 
+    [SkippableFact]
+    public void ModelDefaultWithoutEmbeddedWeightsIsABadInputNotABug()
+    {
+        bool hasWeights = true;
+        try { _ = RemBertDefaultModel.Directory; }
+        catch (InvalidOperationException) { hasWeights = false; }
+        Skip.If(hasWeights, "this build embeds the default model's weights");
+
+        string good = CliTaskData.Intents(directory.File("good.tsv"), 4, seed: 1);
+        var result = RembertCli.Run("train", "text-classification", "--model", "default", "--train", good, "--output", directory.File("model.zip"));
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.StartsWith("rembert train: --model default: ", result.StandardError);
+        AssertNothingWritten();
+    }
+
     [Fact]
     public void EvaluateRefusesAModelWithoutATaskTransformer()
     {
