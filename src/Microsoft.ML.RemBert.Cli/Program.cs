@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(Commands.EvaluateCommand.Create(interruption));
         root.Subcommands.Add(Commands.PredictCommand.Create(interruption));
         root.Subcommands.Add(Commands.DemoCommand.Create(interruption));
+        root.Subcommands.Add(Commands.PretrainCommand.Create(interruption));
 
         var parsed = root.Parse(args);
         // One convention for all commands: wrong arguments print what is wrong and exit with 2, before any work.
