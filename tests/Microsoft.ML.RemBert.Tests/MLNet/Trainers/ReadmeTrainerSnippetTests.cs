@@ -17,6 +17,7 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
     [InlineData("multiclass")]
     [InlineData("binary")]
     [InlineData("regression")]
+    [InlineData("question-answering")]
     public void SnippetCompilesAndRuns(string name)
     {
         string checkpoint = KeywordData.BaseCheckpoint;
@@ -46,6 +47,10 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
             {
                 "multiclass" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{row.Label}").Prepend("Text\tLabel"),
                 "binary" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{(row.Label == "weather" ? "true" : "false")}").Prepend("Text\tLabel"),
+                // TSV fields are literal text: the generated tabs and newlines become spaces (same length, same answer starts).
+                "question-answering" => QuestionAnswering.AnswerData.Rows(48, seed)
+                    .Select(row => $"{row.Context.Replace('\t', ' ').Replace('\n', ' ')}\t{row.Question}\t{row.TrainingAnswer}\t{row.AnswerIndex}")
+                    .Prepend("Context\tQuestion\tTrainingAnswer\tAnswerIndex"),
                 _ => KeywordData.PairRows(48, seed).Select(row => $"{row.Sentence1}\t{row.Sentence2}\t{row.Label.ToString(CultureInfo.InvariantCulture)}")
                     .Prepend("Sentence1\tSentence2\tLabel"),
             };
