@@ -14,7 +14,7 @@ public sealed class QuestionAnsweringInferenceTests : MLNetFileTestBase
 {
     private const float Tolerance = 1e-5f;
 
-    private readonly AnswerData.AnswerRow[] _rows = AnswerData.Rows(40, seed: 3);
+    private readonly AnswerData.AnswerRow[] _rows = AnswerData.Rows(16, seed: 3, sentences: 5);
 
     private RemBertQuestionAnsweringTransformer Train(int inferenceBatchSize)
     {
