@@ -19,8 +19,8 @@ public sealed class QuestionAnsweringTrainerTests(ITestOutputHelper output) : Tr
     [SkippableFact]
     public void LearnsCodeWordsAcrossWindowsEvaluatesAndReloadsInAnotherProcess()
     {
-        var trainRows = AnswerData.Rows(160, seed: 1, sentences: 8);
-        var testRows = AnswerData.Rows(60, seed: 2, sentences: 8);
+        var trainRows = AnswerData.Rows(200, seed: 1);
+        var testRows = AnswerData.Rows(60, seed: 2);
         var train = MLContext.Data.LoadFromEnumerable(trainRows);
         var test = MLContext.Data.LoadFromEnumerable(testRows);
         var encoder = AnswerSpanMappingTests.Encoder("base", MaxSequenceLength, DocumentStride);
@@ -31,7 +31,7 @@ public sealed class QuestionAnsweringTrainerTests(ITestOutputHelper output) : Tr
         using var model = MLContext.MulticlassClassification.Trainers.RemBertQuestionAnswer(new RemBertQuestionAnsweringOptions
         {
             Model = KeywordData.BaseCheckpoint,
-            MaxEpochs = 4,
+            MaxEpochs = 6,
             BatchSize = 16,
             LearningRate = 2e-3,
             WarmupRatio = 0.1,
