@@ -18,6 +18,7 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
     [InlineData("binary")]
     [InlineData("regression")]
     [InlineData("multiple-choice")]
+    [InlineData("question-answering")]
     public void SnippetCompilesAndRuns(string name)
     {
         string checkpoint = KeywordData.BaseCheckpoint;
@@ -49,6 +50,10 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
                 "multiple-choice" => MultipleChoice.ChoiceData.Rows(48, seed).Select(row => $"{row.Prompt}\t{string.Join('\t', row.Choices)}\t{row.Label}")
                     .Prepend("Prompt\tChoice0\tChoice1\tChoice2\tChoice3\tLabel"),
                 "binary" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{(row.Label == "weather" ? "true" : "false")}").Prepend("Text\tLabel"),
+                // TSV fields are literal text: the generated tabs and newlines become spaces (same length, same answer starts).
+                "question-answering" => QuestionAnswering.AnswerData.Rows(48, seed)
+                    .Select(row => $"{row.Context.Replace('\t', ' ').Replace('\n', ' ')}\t{row.Question}\t{row.TrainingAnswer}\t{row.AnswerIndex}")
+                    .Prepend("Context\tQuestion\tTrainingAnswer\tAnswerIndex"),
                 _ => KeywordData.PairRows(48, seed).Select(row => $"{row.Sentence1}\t{row.Sentence2}\t{row.Label.ToString(CultureInfo.InvariantCulture)}")
                     .Prepend("Sentence1\tSentence2\tLabel"),
             };
