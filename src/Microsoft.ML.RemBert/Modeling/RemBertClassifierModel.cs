@@ -24,6 +24,6 @@ public abstract class RemBertClassifierModel : RemBertTaskModel
         CompleteConstruction(initializeWeights);
     }
 
-    /// <summary>classifier(dropout(<paramref name="features"/>)).</summary>
-    private protected Tensor Classify(Tensor features) => classifier.forward(dropout.forward(features));
+    /// <summary>classifier(dropout(<paramref name="features"/>)), in float32 whatever the model computes in.</summary>
+    private protected Tensor Classify(Tensor features) => PrecisionOps.Float32Scores(PrecisionOps.Linear(classifier, dropout.forward(features)));
 }

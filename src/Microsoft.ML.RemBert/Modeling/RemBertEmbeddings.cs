@@ -61,7 +61,7 @@ public sealed class RemBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         var positionIds = arange(sequenceLength, dtype: ScalarType.Int64, device: input_ids.device).unsqueeze(0);
         var embeddings = word_embeddings.forward(input_ids) + token_type_embeddings.forward(token_type_ids);
         embeddings = embeddings + position_embeddings.forward(positionIds);
-        return dropout.forward(LayerNorm.forward(embeddings)).MoveToOuterDisposeScope();
+        return dropout.forward(PrecisionOps.LayerNorm(LayerNorm, embeddings)).MoveToOuterDisposeScope();
     }
 
     /// <summary>An id outside its embedding table would fail inside libtorch as "index out of range in self", naming

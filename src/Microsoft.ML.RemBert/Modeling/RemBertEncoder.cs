@@ -28,7 +28,7 @@ public sealed class RemBertEncoder : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor embeddings, Tensor attention_mask)
     {
         using var scope = NewDisposeScope();
-        var hidden = embedding_hidden_mapping_in.forward(embeddings);
+        var hidden = PrecisionOps.Linear(embedding_hidden_mapping_in, embeddings);
         foreach (var block in layer)
         {
             var next = block.forward(hidden, attention_mask);

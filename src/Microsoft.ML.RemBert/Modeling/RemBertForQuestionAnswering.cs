@@ -37,7 +37,7 @@ public sealed class RemBertForQuestionAnswering : RemBertTaskModel
         Tensor? start_positions = null, Tensor? end_positions = null)
     {
         using var scope = NewDisposeScope();
-        var logits = qa_outputs.forward(BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState);
+        var logits = PrecisionOps.Float32Scores(PrecisionOps.Linear(qa_outputs, BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState));
         var startLogits = logits.select(-1, 0).contiguous();
         var endLogits = logits.select(-1, 1).contiguous();
         var loss = start_positions is null || end_positions is null

@@ -24,6 +24,6 @@ public sealed class RemBertIntermediate : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden_states)
     {
         using var scope = NewDisposeScope();
-        return intermediate_act_fn.forward(dense.forward(hidden_states)).MoveToOuterDisposeScope();
+        return intermediate_act_fn.forward(PrecisionOps.Linear(dense, hidden_states)).MoveToOuterDisposeScope();
     }
 }

@@ -31,7 +31,7 @@ public sealed class RemBertLMPredictionHead : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden_states)
     {
         using var scope = NewDisposeScope();
-        var transformed = LayerNorm.forward(activation.forward(dense.forward(hidden_states)));
-        return decoder.forward(transformed).MoveToOuterDisposeScope();
+        var transformed = PrecisionOps.LayerNorm(LayerNorm, activation.forward(PrecisionOps.Linear(dense, hidden_states)));
+        return PrecisionOps.Linear(decoder, transformed).MoveToOuterDisposeScope();
     }
 }

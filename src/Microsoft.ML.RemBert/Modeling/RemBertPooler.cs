@@ -23,6 +23,6 @@ public sealed class RemBertPooler : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var firstToken = hidden_states.select(1, 0);
-        return dense.forward(firstToken).tanh().MoveToOuterDisposeScope();
+        return PrecisionOps.Linear(dense, firstToken).tanh().MoveToOuterDisposeScope();
     }
 }

@@ -30,7 +30,7 @@ public abstract class RemBertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hidden_states, Tensor input_tensor)
     {
         using var scope = NewDisposeScope();
-        var projected = dropout.forward(dense.forward(hidden_states));
-        return LayerNorm.forward(projected + input_tensor).MoveToOuterDisposeScope();
+        var projected = dropout.forward(PrecisionOps.Linear(dense, hidden_states));
+        return PrecisionOps.LayerNorm(LayerNorm, projected + input_tensor).MoveToOuterDisposeScope();
     }
 }
