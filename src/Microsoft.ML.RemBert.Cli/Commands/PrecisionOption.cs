@@ -12,17 +12,20 @@ public static class PrecisionOption
     /// <summary>The option's name.</summary>
     public const string Name = "--precision";
 
-    /// <summary>Builds the option, float32 by default, described for <paramref name="purpose"/> (e.g. "the model's weights and compute").</summary>
-    public static Option<string> Create(string purpose)
+    /// <summary>Builds the option, described for <paramref name="purpose"/> (e.g. "the model's weights and compute").</summary>
+    /// <param name="purpose">What the precision applies to, for the help text.</param>
+    /// <param name="defaultValue">The value when the option is absent; null leaves it absent (<see cref="ValueOrNull"/> gives null).</param>
+    public static Option<string> Create(string purpose, string? defaultValue = "float32")
     {
         var option = new Option<string>(Name)
         {
             Description = $"Precision of {purpose}: {RemBertPrecisions.AcceptedNames}. bfloat16 halves memory and is about twice as fast " +
                 "on CPUs with AVX512-BF16/AMX, at a small accuracy cost (see README).",
-            DefaultValueFactory = _ => "float32",
         };
+        if (defaultValue is not null) option.DefaultValueFactory = _ => defaultValue;
         option.Validators.Add(result =>
         {
+            if (result.Tokens.Count == 0 && defaultValue is null) return;
             try
             {
                 RemBertPrecisions.Parse(result.GetValueOrDefault<string>());
@@ -37,4 +40,8 @@ public static class PrecisionOption
 
     /// <summary>The parsed value of <paramref name="option"/> (validated at parse time).</summary>
     public static RemBertPrecision Value(ParseResult parse, Option<string> option) => RemBertPrecisions.Parse(parse.GetValue(option));
+
+    /// <summary>The parsed value of an option created without a default, or null when it was not given.</summary>
+    public static RemBertPrecision? ValueOrNull(ParseResult parse, Option<string> option) =>
+        parse.GetValue(option) is { } text ? RemBertPrecisions.Parse(text) : null;
 }

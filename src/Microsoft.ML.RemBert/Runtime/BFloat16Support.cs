@@ -29,10 +29,17 @@ public static class BFloat16Support
             .Any(flag => NativeCpuFlags.Contains(flag));
 
     /// <summary>
-    /// Sends one warning to <paramref name="log"/> when <paramref name="precision"/> is bfloat16 and
-    /// <paramref name="isNative"/> (by default <see cref="IsNative"/>) says <paramref name="device"/> would emulate it.
+    /// Sends one warning to <paramref name="log"/> when <paramref name="precision"/> is bfloat16 and <paramref name="device"/>
+    /// would emulate it (see <see cref="IsNative"/>): it works, but slower than float32.
     /// </summary>
-    internal static void WarnIfEmulated(RemBertPrecision precision, torch.Device device, Action<string>? log, Func<torch.Device, bool>? isNative = null)
+    /// <param name="precision">The precision asked for.</param>
+    /// <param name="device">Where the model runs.</param>
+    /// <param name="log">Receives the warning; null discards it.</param>
+    public static void WarnIfEmulated(RemBertPrecision precision, torch.Device device, Action<string>? log) =>
+        WarnIfEmulated(precision, device, log, isNative: null);
+
+    /// <summary>As <see cref="WarnIfEmulated(RemBertPrecision, torch.Device, Action{string}?)"/>, asking <paramref name="isNative"/> (tests) instead of <see cref="IsNative"/>.</summary>
+    internal static void WarnIfEmulated(RemBertPrecision precision, torch.Device device, Action<string>? log, Func<torch.Device, bool>? isNative)
     {
         if (precision != RemBertPrecision.BFloat16 || log is null || (isNative ?? IsNative)(device))
             return;

@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
@@ -40,6 +41,12 @@ internal abstract class RemBertScoringTask : IDisposable
     /// belongs to <see cref="RemBertScoringTransformer"/>.
     /// </summary>
     public abstract void Save(ModelSaveContext ctx);
+
+    /// <summary>
+    /// The RemBERT model the task runs, for operations on the whole model (<see cref="RemBertScoringTransformer.ConvertTo"/>);
+    /// every task that owns a model overrides it. Null: the task exposes none.
+    /// </summary>
+    internal virtual RemBertPreTrainedModel? ScoredModel => null;
 
     /// <summary>Frees the task's native memory (the model's tensors).</summary>
     public abstract void Dispose();

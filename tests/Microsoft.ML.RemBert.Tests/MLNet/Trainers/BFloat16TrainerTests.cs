@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.Json;
 using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Trainers;
@@ -68,8 +69,10 @@ public sealed class BFloat16TrainerTests(ITestOutputHelper output) : TrainerTest
         string float32Zip = Path.Combine(TempDirectory, "float32.zip");
         MLContext.Model.Save(float32, train.Schema, float32Zip);
         var bfloat16 = (TransformerChain<ITransformer>)MLContext.Model.Load(float32Zip, out _);
-        var model = ((SequenceScoringTask)bfloat16.OfType<RemBertTextClassificationTransformer>().Single().ScoringTask).Model;
-        model.to(ScalarType.BFloat16);
+        var scoring = bfloat16.OfType<RemBertTextClassificationTransformer>().Single();
+        scoring.ConvertTo(RemBertPrecision.BFloat16);
+        var model = scoring.Model;
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
 
         var expected = Predict(float32, test);
         var actual = Predict(bfloat16, test);
@@ -83,13 +86,14 @@ public sealed class BFloat16TrainerTests(ITestOutputHelper output) : TrainerTest
         long saved = EntryLength(float32Zip) - EntryLength(bfloat16Zip);
         Assert.Equal(2 * model.CountParameters(), saved); // exactly 2 bytes per weight fewer, nothing else changes
 
-        var reloaded = PredictInChildProcess(bfloat16, train, testRows, "PredictedLabel", "Score");
-        Assert.Equal(actual.Length, reloaded.Length);
-        for (int i = 0; i < actual.Length; i++)
-        {
-            Assert.Equal(actual[i].PredictedLabel, reloaded[i].GetProperty("PredictedLabel").GetString());
-            Assert.Equal(actual[i].Score, Floats(reloaded[i].GetProperty("Score")));
-        }
+        ExpectIdentical(actual, PredictInChildProcess(bfloat16, train, testRows, "PredictedLabel", "Score"));
+
+        // rembert predict --precision bfloat16 on the float32 zip converts at load: the same scores again.
+        string input = Path.Combine(TempDirectory, "input.jsonl"), converted = Path.Combine(TempDirectory, "converted.jsonl");
+        var result = RembertCli.Run("predict", "--model", float32Zip, "--input", input, "--output", converted, "--precision", "bf16",
+            "--columns", "PredictedLabel", "Score");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        ExpectIdentical(actual, File.ReadAllLines(converted).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToArray());
         float32.OfType<RemBertTextClassificationTransformer>().Single().Dispose();
         bfloat16.OfType<RemBertTextClassificationTransformer>().Single().Dispose();
     }
@@ -113,6 +117,16 @@ public sealed class BFloat16TrainerTests(ITestOutputHelper output) : TrainerTest
         double agreement = expected.Zip(actual).Count(pair => pair.First.PredictedLabel == pair.Second.PredictedLabel) / (double)expected.Length;
         output.WriteLine($"binary bfloat16 vs float32: predicted label agreement {agreement:P2} over {expected.Length} rows");
         Assert.True(agreement >= 0.99, $"agreement {agreement:P2}");
+    }
+
+    private static void ExpectIdentical(Prediction[] expected, JsonElement[] reloaded)
+    {
+        Assert.Equal(expected.Length, reloaded.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i].PredictedLabel, reloaded[i].GetProperty("PredictedLabel").GetString());
+            Assert.Equal(expected[i].Score, Floats(reloaded[i].GetProperty("Score")));
+        }
     }
 
     private Prediction[] Predict(ITransformer model, IDataView data) =>
