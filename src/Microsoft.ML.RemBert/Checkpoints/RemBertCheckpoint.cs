@@ -93,6 +93,9 @@ public static class RemBertCheckpoint
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var config = RemBertConfig.Load(directory);
         if (configure is not null) config = configure(config);
+        var precision = options?.Precision ?? RemBertPrecision.Float32;
+        // Built directly in the asked precision, so a bfloat16 load never holds the float32 weights (half the memory).
+        config = config with { Precision = precision };
         using var reader = CheckpointReader.Open(directory);
         architecture ??= RemBertModelFactory.ConfiguredArchitecture(config);
         // Before anything is allocated: a config that disagrees with its weights, or that no memory can hold, is refused by name.
@@ -103,11 +106,7 @@ public static class RemBertCheckpoint
         try
         {
             if (device is not null) model.to(device);
-            var precision = options?.Precision ?? RemBertPrecision.Float32;
             BFloat16Support.WarnIfEmulated(precision, device ?? torch.CPU, options?.Log, options?.NativeBFloat16Check);
-            // Converted before the weights are read, so they stream straight into bfloat16 parameters: the float32 ones were
-            // allocated without initialisation, never touched, and a bfloat16 load peaks at about half the float32 memory.
-            if (precision != RemBertPrecision.Float32) model.to(precision.ToScalarType());
             var report = CheckpointLoader.LoadInto(model, reader, options);
             RemBertWeightInitializer.Initialize(model, config, report.MissingKeys, generator);
             model.eval();

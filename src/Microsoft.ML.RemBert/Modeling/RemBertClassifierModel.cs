@@ -20,7 +20,7 @@ public abstract class RemBertClassifierModel : RemBertTaskModel
         : base(name, config, addPoolingLayer)
     {
         dropout = nn.Dropout(config.ClassifierDropoutProb);
-        classifier = nn.Linear(config.HiddenSize, outputs);
+        classifier = nn.Linear(config.HiddenSize, outputs, dtype: config.ParameterType);
         CompleteConstruction(initializeWeights);
     }
 

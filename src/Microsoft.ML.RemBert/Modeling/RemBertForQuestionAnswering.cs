@@ -25,7 +25,7 @@ public sealed class RemBertForQuestionAnswering : RemBertTaskModel
         : base(nameof(RemBertForQuestionAnswering), config, addPoolingLayer: false)
     {
         // transformers sizes qa_outputs by num_labels and then splits it into exactly two columns, so only 2 works there.
-        qa_outputs = nn.Linear(config.HiddenSize, SpanEndpoints);
+        qa_outputs = nn.Linear(config.HiddenSize, SpanEndpoints, dtype: config.ParameterType);
         CompleteConstruction(initializeWeights);
     }
 
