@@ -5,7 +5,7 @@ using Microsoft.ML.RemBert.Trainers;
 namespace Microsoft.ML;
 
 /// <summary>The RemBERT trainers on ML.NET's trainer catalogs.</summary>
-public static class RemBertTrainersCatalog
+public static partial class RemBertTrainersCatalog
 {
     /// <summary>
     /// Fine-tunes RemBERT to classify a text (or text pair) into the classes of a key-typed label (e.g. from
@@ -92,7 +92,7 @@ public static class RemBertTrainersCatalog
 
     private static TOptions Simple<TOptions>(TOptions options, string labelColumnName, string sentence1ColumnName, string? sentence2ColumnName,
         string model, int batchSize, int maxEpochs, IDataView? validationSet)
-        where TOptions : RemBertTrainerOptions
+        where TOptions : RemBertSentenceTrainerOptions
     {
         options.LabelColumnName = labelColumnName;
         options.Sentence1ColumnName = sentence1ColumnName;

@@ -4,7 +4,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// Options of <c>mlContext.BinaryClassification.Trainers.RemBert</c>: fine-tunes RemBERT to predict a Boolean label
 /// of a text (or a text pair).
 /// </summary>
-public sealed class RemBertBinaryClassificationOptions : RemBertTrainerOptions
+public sealed class RemBertBinaryClassificationOptions : RemBertSentenceTrainerOptions
 {
     /// <summary>The predicted label (Boolean).</summary>
     public string PredictionColumnName { get; set; } = "PredictedLabel";

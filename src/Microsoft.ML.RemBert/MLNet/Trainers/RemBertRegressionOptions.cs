@@ -4,7 +4,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// Options of <c>mlContext.Regression.Trainers.RemBert</c>: fine-tunes RemBERT to predict a Single value of a text or,
 /// typically, a text pair (e.g. a similarity).
 /// </summary>
-public sealed class RemBertRegressionOptions : RemBertTrainerOptions
+public sealed class RemBertRegressionOptions : RemBertSentenceTrainerOptions
 {
     /// <summary>The predicted value (Single).</summary>
     public string ScoreColumnName { get; set; } = "Score";

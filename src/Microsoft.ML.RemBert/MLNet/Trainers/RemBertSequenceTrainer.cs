@@ -20,9 +20,9 @@ public abstract class RemBertSequenceTrainer<TTransformer> : IEstimator<TTransfo
     private const string TrainingDataName = "training data";
     private const string ValidationDataName = "validation set";
 
-    private readonly RemBertTrainerOptions _options;
+    private readonly RemBertSentenceTrainerOptions _options;
 
-    private protected RemBertSequenceTrainer(IHostEnvironment env, RemBertTrainerOptions options, string registrationName)
+    private protected RemBertSequenceTrainer(IHostEnvironment env, RemBertSentenceTrainerOptions options, string registrationName)
     {
         Host = Contracts.CheckRef(env, nameof(env)).Register(registrationName);
         Host.CheckValue(options, nameof(options));
@@ -66,9 +66,9 @@ public abstract class RemBertSequenceTrainer<TTransformer> : IEstimator<TTransfo
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         Host.CheckValue(inputSchema, nameof(inputSchema));
-        CheckText(inputSchema, _options.Sentence1ColumnName, nameof(RemBertTrainerOptions.Sentence1ColumnName));
+        CheckText(inputSchema, _options.Sentence1ColumnName, nameof(RemBertSentenceTrainerOptions.Sentence1ColumnName));
         if (_options.Sentence2ColumnName is not null)
-            CheckText(inputSchema, _options.Sentence2ColumnName, nameof(RemBertTrainerOptions.Sentence2ColumnName));
+            CheckText(inputSchema, _options.Sentence2ColumnName, nameof(RemBertSentenceTrainerOptions.Sentence2ColumnName));
         if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
             throw Host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName);
         return ScoringSchema.Append(inputSchema, OutputShapes(label));

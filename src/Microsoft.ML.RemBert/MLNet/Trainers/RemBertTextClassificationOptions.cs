@@ -4,7 +4,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// Options of <c>mlContext.MulticlassClassification.Trainers.RemBert</c>: fine-tunes RemBERT to classify a text (or a
 /// text pair) into the classes of a key-typed label column.
 /// </summary>
-public sealed class RemBertTextClassificationOptions : RemBertTrainerOptions
+public sealed class RemBertTextClassificationOptions : RemBertSentenceTrainerOptions
 {
     /// <summary>The predicted class: a key of the label's key type.</summary>
     public string PredictionColumnName { get; set; } = "PredictedLabel";

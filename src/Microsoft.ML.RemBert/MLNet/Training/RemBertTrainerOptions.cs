@@ -5,11 +5,12 @@ using Microsoft.ML.RemBert.Runtime;
 namespace Microsoft.ML.RemBert.Trainers;
 
 /// <summary>
-/// What every RemBERT trainer shares: where the starting weights and tokenizer come from, the input columns, the
+/// What every RemBERT trainer shares: where the starting weights and tokenizer come from, the
 /// optimisation (AdamW, linear warm-up then linear decay, clipping, accumulation), validation and early stopping,
 /// the device, progress reporting and cancellation. Defaults follow transformers' <c>TrainingArguments</c> where it
 /// has one. Every property has a setter, so an object initializer sets them; values are checked when training
 /// starts and an invalid one is an <see cref="ArgumentOutOfRangeException"/> naming the option and the value.
+/// Each task's options class adds its own column names.
 /// </summary>
 public abstract class RemBertTrainerOptions
 {
@@ -39,15 +40,6 @@ public abstract class RemBertTrainerOptions
     /// </summary>
     public string? Tokenizer { get; set; }
 
-    /// <summary>The label column.</summary>
-    public string LabelColumnName { get; set; } = "Label";
-
-    /// <summary>The text column (the first sequence).</summary>
-    public string Sentence1ColumnName { get; set; } = "Sentence1";
-
-    /// <summary>An optional second text column, encoded as the pair sequence (<c>[CLS] A [SEP] B [SEP]</c>).</summary>
-    public string? Sentence2ColumnName { get; set; }
-
     /// <summary>Examples per training batch (per optimizer step, times <see cref="GradientAccumulationSteps"/>).</summary>
     public int BatchSize { get; set; } = 32;
 
@@ -63,7 +55,10 @@ public abstract class RemBertTrainerOptions
     /// <summary>Fraction of all optimizer steps over which the learning rate rises linearly from 0; it then decays linearly to 0.</summary>
     public double WarmupRatio { get; set; }
 
-    /// <summary>Tokens per sequence, special tokens included; longer texts are truncated (not an error).</summary>
+    /// <summary>
+    /// Tokens per model input, special tokens included. Sentence tasks truncate longer texts (not an error); tasks over
+    /// long documents (entities, answers) cover them with overlapping windows of this length.
+    /// </summary>
     public int MaxSequenceLength { get; set; } = 128;
 
     /// <summary>Batches whose gradients are summed before each optimizer step.</summary>
@@ -118,10 +113,6 @@ public abstract class RemBertTrainerOptions
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the first invalid option and its value.</summary>
     internal virtual void Validate()
     {
-        RequireColumnName(LabelColumnName, nameof(LabelColumnName));
-        RequireColumnName(Sentence1ColumnName, nameof(Sentence1ColumnName));
-        if (Sentence2ColumnName is not null)
-            RequireColumnName(Sentence2ColumnName, nameof(Sentence2ColumnName));
         if (Config is null && string.IsNullOrWhiteSpace(Model))
             throw new ArgumentException($"{nameof(Model)} is empty: give a checkpoint directory or Hub id, or a {nameof(Config)} to start from random weights.", nameof(Model));
         if (Config is not null && string.IsNullOrWhiteSpace(Tokenizer))
