@@ -24,11 +24,11 @@ public sealed class TensorBytesConversionTests
         TensorBytes.Write(stream, source);
         stream.Position = 0;
 
-        var destination = empty(new[] { Elements / 5, 5L }, ScalarType.BFloat16);
+        var destination = empty(new[] { Elements / 3, 3L }, ScalarType.BFloat16); // 3,158,073 = 3 x 1,052,691
         TensorBytes.Fill(destination, ScalarType.Float32, stream, "weights");
 
         Assert.Equal(stream.Length, stream.Position);
-        Assert.True(TensorAssert.Identical(source.to_type(ScalarType.BFloat16).view(-1, 5), destination));
+        Assert.True(TensorAssert.Identical(source.to_type(ScalarType.BFloat16).view(-1, 3), destination));
     }
 
     [Fact]
