@@ -5,7 +5,7 @@ using static ModelThroughput.BenchmarkSettings;
 
 namespace ModelThroughput;
 
-/// <summary>Forward-pass throughput of a RemBERT encoder in eval mode, fp32, without gradients.</summary>
+/// <summary>Forward-pass throughput of a RemBERT encoder in eval mode, without gradients, in the model's own dtype.</summary>
 internal static class ForwardBenchmark
 {
     /// <summary>Mean seconds per forward of a <see cref="BenchmarkSettings.BatchSize"/> × <see cref="BenchmarkSettings.SequenceLength"/> batch.</summary>
@@ -41,7 +41,7 @@ internal static class ForwardBenchmark
     private static void Forward(RemBertModel model, torch.Tensor inputIds, torch.Tensor attentionMask)
     {
         using var output = model.forward(inputIds, attentionMask);
-        // Reading one value forces any deferred work to finish inside the timed region.
-        _ = output.LastHiddenState[0, 0, 0].item<float>();
+        // Reading one value forces any deferred work to finish inside the timed region (any dtype: bf16 models too).
+        _ = output.LastHiddenState[0, 0, 0].to_type(torch.ScalarType.Float32).item<float>();
     }
 }

@@ -21,13 +21,16 @@ internal static class LoadMemoryProbe
     public const string PeakKey = "load_peak_rss_bytes";
     public const string SecondsKey = "load_seconds";
 
-    public static int Run(string mode, string directory)
+    /// <param name="mode"><see cref="OursArgument"/> or <see cref="PyBridgeArgument"/>.</param>
+    /// <param name="directory">The checkpoint directory.</param>
+    /// <param name="precision">The precision our reader loads in (PyBridge always loads fp32).</param>
+    public static int Run(string mode, string directory, RemBertPrecision precision = RemBertPrecision.Float32)
     {
         // Touch libtorch first so the baseline includes the native runtime, not just the CLR.
         using (torch.zeros(1)) { }
         long baseline = ProcessMemory.PeakResidentBytes();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var model = mode == PyBridgeArgument ? LoadWithPyBridge(directory) : LoadWithOurReaders(directory);
+        using var model = mode == PyBridgeArgument ? LoadWithPyBridge(directory) : LoadWithOurReaders(directory, precision);
         clock.Stop();
         Console.WriteLine($"{BaselineKey}={baseline}");
         Console.WriteLine($"{PeakKey}={ProcessMemory.PeakResidentBytes()}");
@@ -35,8 +38,8 @@ internal static class LoadMemoryProbe
         return 0;
     }
 
-    private static torch.nn.Module LoadWithOurReaders(string directory) =>
-        RemBertCheckpoint.FromPretrained(directory, options: new CheckpointLoadOptions { Log = Console.Error.WriteLine });
+    private static torch.nn.Module LoadWithOurReaders(string directory, RemBertPrecision precision) =>
+        RemBertCheckpoint.FromPretrained(directory, options: new CheckpointLoadOptions { Log = Console.Error.WriteLine, Precision = precision });
 
     private static torch.nn.Module LoadWithPyBridge(string directory)
     {

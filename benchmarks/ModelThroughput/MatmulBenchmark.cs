@@ -4,16 +4,16 @@ using static ModelThroughput.BenchmarkSettings;
 
 namespace ModelThroughput;
 
-/// <summary>The machine's attainable fp32 matmul rate through the same libtorch, as the yardstick for the model's rate.</summary>
+/// <summary>The machine's attainable matmul rate through the same libtorch, as the yardstick for the model's rate.</summary>
 internal static class MatmulBenchmark
 {
-    /// <summary>GFLOP/s of repeated <see cref="BenchmarkSettings.MatmulSize"/>² fp32 matmuls (2·n³ FLOPs each).</summary>
-    public static double MeasureGflops()
+    /// <summary>GFLOP/s of repeated <see cref="BenchmarkSettings.MatmulSize"/>² matmuls (2·n³ FLOPs each) in <paramref name="dtype"/> (fp32 by default).</summary>
+    public static double MeasureGflops(torch.ScalarType dtype = torch.ScalarType.Float32)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var a = torch.randn(MatmulSize, MatmulSize);
-        var b = torch.randn(MatmulSize, MatmulSize);
+        var a = torch.randn(MatmulSize, MatmulSize).to_type(dtype);
+        var b = torch.randn(MatmulSize, MatmulSize).to_type(dtype);
         for (int i = 0; i < MatmulWarmUps; i++) torch.matmul(a, b).Dispose();
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < MatmulRepeats; i++) torch.matmul(a, b).Dispose();

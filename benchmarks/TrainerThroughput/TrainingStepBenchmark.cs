@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.RemBert.Trainers;
 using ModelThroughput;
@@ -12,7 +13,12 @@ namespace TrainerThroughput;
 /// </summary>
 internal static class TrainingStepBenchmark
 {
-    public static (RemBertBinaryClassificationTransformer Model, double Gflops) Measure(MLContext ml, RemBertTokenizer tokenizer, BenchmarkOptions options)
+    /// <param name="ml">The ML.NET context training runs in.</param>
+    /// <param name="tokenizer">Encodes the synthetic rows.</param>
+    /// <param name="options">The sizes of the run.</param>
+    /// <param name="precision">The trainer's <see cref="RemBertTrainerOptions.TrainingPrecision"/> (bf16: mixed precision).</param>
+    public static (RemBertBinaryClassificationTransformer Model, double Gflops) Measure(MLContext ml, RemBertTokenizer tokenizer, BenchmarkOptions options,
+        RemBertPrecision precision = RemBertPrecision.Float32)
     {
         int batch = BenchmarkSettings.BatchSize, length = BenchmarkSettings.SequenceLength;
         var random = new Random(1);
@@ -31,6 +37,7 @@ internal static class TrainingStepBenchmark
             LearningRate = 1e-5,
             Seed = 1,
             Device = "cpu",
+            TrainingPrecision = precision,
             Progress = new StepClock(() => stepTimes.Add(clock.Elapsed.TotalSeconds)),
         });
         var model = trainer.Fit(ml.Data.LoadFromEnumerable(rows));
@@ -38,7 +45,7 @@ internal static class TrainingStepBenchmark
         double flopsPerStep = 3 * ForwardBenchmark.ForwardFlops(model.Model.BaseModel);
         double gflops = flopsPerStep / secondsPerStep / BenchmarkSettings.Giga;
         var config = model.Model.Config;
-        Console.WriteLine($"training step: hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, batch {batch} x {length} tokens, " +
+        Console.WriteLine($"training step ({precision}): hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, batch {batch} x {length} tokens, " +
             $"{options.WarmUpSteps} warm-up + {options.TimedSteps} timed steps: {secondsPerStep:F2} s per step, {flopsPerStep / BenchmarkSettings.Giga:F1} GFLOP per step, {gflops:F1} GFLOP/s");
         return (model, gflops);
     }

@@ -28,22 +28,25 @@ public static class ForwardCommand
         {
             Description = "Run even when the checkpoint lacks encoder or embedding weights (they stay randomly initialised: the outputs are meaningless).",
         };
-        var command = new System.CommandLine.Command("forward", "Run one forward pass of a RemBERT checkpoint on token ids.") { model, inputs, output, device, allowMissingWeights };
+        var precision = PrecisionOption.Create("the model's weights and compute (LayerNorm, softmax and outputs stay float32)");
+        var command = new System.CommandLine.Command("forward", "Run one forward pass of a RemBERT checkpoint on token ids.")
+            { model, inputs, output, device, allowMissingWeights, precision };
         command.SetAction(parse => CliErrors.Run("forward", parse.InvocationConfiguration.Error, interruption, () =>
             Run(Path.GetFullPath(ModelArgument.Resolve(parse.GetValue(model)!)), parse.GetValue(inputs)!.FullName, parse.GetValue(output)!.FullName,
-                TorchRuntime.ParseDevice(parse.GetValue(device)), Console.Error, parse.GetValue(allowMissingWeights), interruption.Token)));
+                TorchRuntime.ParseDevice(parse.GetValue(device)), Console.Error, parse.GetValue(allowMissingWeights), interruption.Token,
+                PrecisionOption.Value(parse, precision))));
         return command;
     }
 
     /// <summary>Loads the checkpoint, runs it on the inputs and writes the outputs (atomically for a regular file).</summary>
     /// <exception cref="InvalidDataException">The inputs file is malformed, or its values do not fit the checkpoint; the message names the file.</exception>
     public static void Run(string modelDirectory, string inputsPath, string outputPath, Device device, TextWriter log,
-        bool allowMissingWeights = false, CancellationToken cancellationToken = default)
+        bool allowMissingWeights = false, CancellationToken cancellationToken = default, RemBertPrecision precision = RemBertPrecision.Float32)
     {
         AtomicFile.EnsureWritable(outputPath);
         var batch = ForwardInputs.Read(inputsPath);
         using var loaded = RemBertCheckpoint.FromPretrained(modelDirectory, device,
-            new CheckpointLoadOptions { Log = log.WriteLine, AllowMissingBaseWeights = allowMissingWeights });
+            new CheckpointLoadOptions { Log = log.WriteLine, AllowMissingBaseWeights = allowMissingWeights, Precision = precision });
         cancellationToken.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

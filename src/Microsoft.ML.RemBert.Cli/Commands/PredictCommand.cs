@@ -2,6 +2,9 @@ using System.CommandLine;
 using Microsoft.ML.RemBert.Cli.DataFiles;
 using Microsoft.ML.RemBert.Cli.Tasks;
 using Microsoft.ML.RemBert.IO;
+using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Runtime;
 
 namespace Microsoft.ML.RemBert.Cli.Commands;
 
@@ -35,26 +38,31 @@ public static class PredictCommand
             if (duplicate is not null) result.AddError($"--columns names '{duplicate.Key}' more than once.");
         });
 
+        var precision = PrecisionOption.Create("the RemBERT models in the zip (default: the precision they were saved in)", defaultValue: null);
         var command = new System.CommandLine.Command("predict", "Apply a saved ML.NET model to a data file and write its output columns as JSON lines.");
         command.Options.Add(model);
         command.Options.Add(input);
         command.Options.Add(output);
         command.Options.Add(columns);
+        command.Options.Add(precision);
         // Bad files and schema mismatches are the user's to fix: one line naming the cause, not a stack trace.
         command.SetAction(parseResult => CliErrors.Run("predict", parseResult.InvocationConfiguration.Error, interruption, () =>
         {
             using var standardInput = parseResult.GetValue(input) is null ? StandardInputCopy.Create(interruption.Token) : null;
             return Run(parseResult.GetValue(model)!, parseResult.GetValue(input) ?? new FileInfo(standardInput!.Path), parseResult.GetValue(output),
-                parseResult.GetValue(columns), interruption.Token);
+                parseResult.GetValue(columns), PrecisionOption.ValueOrNull(parseResult, precision), interruption.Token);
         }));
         return command;
     }
 
-    private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo? outputFile, string[]? requestedColumns, CancellationToken cancellationToken)
+    private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo? outputFile, string[]? requestedColumns, RemBertPrecision? precision,
+        CancellationToken cancellationToken)
     {
         if (outputFile is not null) AtomicFile.EnsureWritable(outputFile.FullName);
         var mlContext = new MLContext();
         ITransformer transformer = ModelZip.Load(mlContext, modelFile.FullName, out DataViewSchema inputSchema);
+        if (precision is { } wanted)
+            ConvertRemBertModels(transformer, wanted, modelFile.FullName);
 
         IDataView data = TaskTable.TryOf(transformer)?.ReadForPrediction(inputFile.FullName)
             ?? ModelInputFile.Load(mlContext, inputFile.FullName, inputSchema);
@@ -99,6 +107,28 @@ public static class PredictCommand
         {
             throw new IOException($"cannot write to standard output: {e.Message}", e);
         }
+    }
+
+    /// <summary>Converts every RemBERT transformer of <paramref name="transformer"/> (a chain, possibly nested) to <paramref name="precision"/>.</summary>
+    private static void ConvertRemBertModels(ITransformer transformer, RemBertPrecision precision, string modelPath)
+    {
+        int converted = 0;
+        void Visit(ITransformer t)
+        {
+            if (t is RemBertScoringTransformer scoring)
+            {
+                scoring.ConvertTo(precision);
+                converted++;
+            }
+            else if (t is IEnumerable<ITransformer> chain)
+            {
+                foreach (var inner in chain) Visit(inner);
+            }
+        }
+        Visit(transformer);
+        if (converted == 0)
+            throw new InvalidDataException($"{PrecisionOption.Name}: {modelPath} holds no RemBERT model whose precision could be set.");
+        BFloat16Support.WarnIfEmulated(precision, TorchSharp.torch.CPU, Console.Error.WriteLine);
     }
 
     // Row-to-row transformers append their outputs after the input columns (an input column they replace becomes

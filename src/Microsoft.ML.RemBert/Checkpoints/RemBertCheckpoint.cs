@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 
 namespace Microsoft.ML.RemBert.Checkpoints;
@@ -92,6 +93,9 @@ public static class RemBertCheckpoint
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var config = RemBertConfig.Load(directory);
         if (configure is not null) config = configure(config);
+        var precision = options?.Precision ?? RemBertPrecision.Float32;
+        // Built directly in the asked precision, so a bfloat16 load never holds the float32 weights (half the memory).
+        config = config with { Precision = precision };
         using var reader = CheckpointReader.Open(directory);
         architecture ??= RemBertModelFactory.ConfiguredArchitecture(config);
         // Before anything is allocated: a config that disagrees with its weights, or that no memory can hold, is refused by name.
@@ -102,6 +106,7 @@ public static class RemBertCheckpoint
         try
         {
             if (device is not null) model.to(device);
+            BFloat16Support.WarnIfEmulated(precision, device ?? torch.CPU, options?.Log, options?.NativeBFloat16Check);
             var report = CheckpointLoader.LoadInto(model, reader, options);
             RemBertWeightInitializer.Initialize(model, config, report.MissingKeys, generator);
             model.eval();

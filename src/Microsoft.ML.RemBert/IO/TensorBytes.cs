@@ -47,27 +47,48 @@ internal static class TensorBytes
             ReadInto(data, destination, what);
             return;
         }
-        // Another type or device: stage this one tensor on the CPU in the stored type, then let libtorch convert.
-        using var staging = torch.empty(destination.shape, sourceType);
-        ReadInto(data, staging, what);
-        destination.copy_(staging);
+        if (!destination.is_contiguous())
+        {
+            // Rare (our models' parameters are contiguous): stage this one tensor on the CPU in the stored type.
+            using var whole = torch.empty(destination.shape, sourceType);
+            ReadInto(data, whole, what);
+            destination.copy_(whole);
+            return;
+        }
+        // Another type or device: one chunk-sized buffer in the stored type, converted into the destination chunk by chunk,
+        // so a bfloat16 load of float32 weights never holds a float32 copy of a whole tensor (google/rembert's largest is 1 GB).
+        using var scope = torch.NewDisposeScope();
+        var flat = destination.view(-1);
+        long total = flat.shape[0];
+        long chunkElements = Math.Max(1, ChunkBytes / Checkpoints.TensorDataTypes.ElementSize(sourceType));
+        var staging = torch.empty(Math.Min(chunkElements, Math.Max(total, 1)), sourceType);
+        long totalBytes = total * Checkpoints.TensorDataTypes.ElementSize(sourceType);
+        for (long start = 0; start < total; start += chunkElements)
+        {
+            long count = Math.Min(chunkElements, total - start);
+            using var part = staging.narrow(0, 0, count);
+            ReadExactly(data, part.bytes, what, totalBytes);
+            using var target = flat.narrow(0, start, count);
+            target.copy_(part);
+        }
     }
 
     /// <summary>Reads exactly the bytes of a contiguous CPU tensor from <paramref name="data"/>.</summary>
-    public static void ReadInto(Stream data, torch.Tensor contiguousCpu, string what)
+    public static void ReadInto(Stream data, torch.Tensor contiguousCpu, string what) =>
+        ForEachChunk(contiguousCpu, chunk => ReadExactly(data, chunk.bytes, what, ByteLength(contiguousCpu)));
+
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="data"/>; an early end names the tensor and its full size.</summary>
+    private static void ReadExactly(Stream data, Span<byte> buffer, string what, long tensorBytes)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Tensor data is stored little-endian; this machine is not.");
-        ForEachChunk(contiguousCpu, chunk =>
+        try
         {
-            try
-            {
-                data.ReadExactly(chunk.bytes);
-            }
-            catch (EndOfStreamException ex)
-            {
-                throw new EndOfStreamException($"{what}: the data ends before the tensor's {ByteLength(contiguousCpu)} bytes do.", ex);
-            }
-        });
+            data.ReadExactly(buffer);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new EndOfStreamException($"{what}: the data ends before the tensor's {tensorBytes} bytes do.", ex);
+        }
     }
 
     /// <summary>Calls <paramref name="action"/> on consecutive 1-D views of a contiguous CPU tensor, each at most <see cref="ChunkBytes"/>.</summary>

@@ -20,10 +20,10 @@ public abstract class RemBertClassifierModel : RemBertTaskModel
         : base(name, config, addPoolingLayer)
     {
         dropout = nn.Dropout(config.ClassifierDropoutProb);
-        classifier = nn.Linear(config.HiddenSize, outputs);
+        classifier = nn.Linear(config.HiddenSize, outputs, dtype: config.ParameterType);
         CompleteConstruction(initializeWeights);
     }
 
-    /// <summary>classifier(dropout(<paramref name="features"/>)).</summary>
-    private protected Tensor Classify(Tensor features) => classifier.forward(dropout.forward(features));
+    /// <summary>classifier(dropout(<paramref name="features"/>)), in float32 whatever the model computes in.</summary>
+    private protected Tensor Classify(Tensor features) => PrecisionOps.Float32Scores(PrecisionOps.Linear(classifier, dropout.forward(features)));
 }

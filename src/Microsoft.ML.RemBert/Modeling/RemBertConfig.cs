@@ -110,6 +110,16 @@ public sealed partial record RemBertConfig
     /// <summary>Which attention kernel the modules use; a runtime choice, not part of config.json.</summary>
     public RemBertAttentionImplementation AttentionImplementation { get; init; } = RemBertAttentionImplementation.ScaledDotProduct;
 
+    /// <summary>
+    /// The precision the modules' parameters are created in; a runtime choice, not part of config.json (whose
+    /// <c>torch_dtype</c> only records what was saved). Building directly in bfloat16 never materialises float32 weights,
+    /// so a bfloat16 load needs half the memory. <c>RemBertCheckpoint</c> sets it from <c>CheckpointLoadOptions.Precision</c>.
+    /// </summary>
+    public RemBertPrecision Precision { get; init; } = RemBertPrecision.Float32;
+
+    /// <summary>The element type of <see cref="Precision"/>, for the module constructors.</summary>
+    internal TorchSharp.torch.ScalarType ParameterType => Precision.ToScalarType();
+
     /// <summary>Width of one attention head.</summary>
     public int AttentionHeadSize => HiddenSize / NumAttentionHeads;
 

@@ -27,10 +27,10 @@ public sealed class RemBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         MaxPositions = config.MaxPositionEmbeddings;
         _vocabSize = config.VocabSize;
         _typeVocabSize = config.TypeVocabSize;
-        word_embeddings = nn.Embedding(config.VocabSize, config.InputEmbeddingSize, padding_idx: config.PadTokenId);
-        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.InputEmbeddingSize);
-        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.InputEmbeddingSize);
-        LayerNorm = nn.LayerNorm(config.InputEmbeddingSize, eps: config.LayerNormEps);
+        word_embeddings = nn.Embedding(config.VocabSize, config.InputEmbeddingSize, padding_idx: config.PadTokenId, dtype: config.ParameterType);
+        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.InputEmbeddingSize, dtype: config.ParameterType);
+        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.InputEmbeddingSize, dtype: config.ParameterType);
+        LayerNorm = nn.LayerNorm(config.InputEmbeddingSize, eps: config.LayerNormEps, dtype: config.ParameterType);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
@@ -61,7 +61,7 @@ public sealed class RemBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         var positionIds = arange(sequenceLength, dtype: ScalarType.Int64, device: input_ids.device).unsqueeze(0);
         var embeddings = word_embeddings.forward(input_ids) + token_type_embeddings.forward(token_type_ids);
         embeddings = embeddings + position_embeddings.forward(positionIds);
-        return dropout.forward(LayerNorm.forward(embeddings)).MoveToOuterDisposeScope();
+        return dropout.forward(PrecisionOps.LayerNorm(LayerNorm, embeddings)).MoveToOuterDisposeScope();
     }
 
     /// <summary>An id outside its embedding table would fail inside libtorch as "index out of range in self", naming

@@ -18,7 +18,7 @@ public sealed class RemBertEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Builds the projection and <c>num_hidden_layers</c> layers.</summary>
     public RemBertEncoder(RemBertConfig config) : base(nameof(RemBertEncoder))
     {
-        embedding_hidden_mapping_in = nn.Linear(config.InputEmbeddingSize, config.HiddenSize);
+        embedding_hidden_mapping_in = nn.Linear(config.InputEmbeddingSize, config.HiddenSize, dtype: config.ParameterType);
         layer = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new RemBertLayer(config)).ToArray());
         RegisterComponents();
     }
@@ -28,7 +28,7 @@ public sealed class RemBertEncoder : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor embeddings, Tensor attention_mask)
     {
         using var scope = NewDisposeScope();
-        var hidden = embedding_hidden_mapping_in.forward(embeddings);
+        var hidden = PrecisionOps.Linear(embedding_hidden_mapping_in, embeddings);
         foreach (var block in layer)
         {
             var next = block.forward(hidden, attention_mask);

@@ -25,7 +25,7 @@ public sealed class RemBertForQuestionAnswering : RemBertTaskModel
         : base(nameof(RemBertForQuestionAnswering), config, addPoolingLayer: false)
     {
         // transformers sizes qa_outputs by num_labels and then splits it into exactly two columns, so only 2 works there.
-        qa_outputs = nn.Linear(config.HiddenSize, SpanEndpoints);
+        qa_outputs = nn.Linear(config.HiddenSize, SpanEndpoints, dtype: config.ParameterType);
         CompleteConstruction(initializeWeights);
     }
 
@@ -37,7 +37,7 @@ public sealed class RemBertForQuestionAnswering : RemBertTaskModel
         Tensor? start_positions = null, Tensor? end_positions = null)
     {
         using var scope = NewDisposeScope();
-        var logits = qa_outputs.forward(BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState);
+        var logits = PrecisionOps.Float32Scores(PrecisionOps.Linear(qa_outputs, BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState));
         var startLogits = logits.select(-1, 0).contiguous();
         var endLogits = logits.select(-1, 1).contiguous();
         var loss = start_positions is null || end_positions is null

@@ -15,7 +15,7 @@ public sealed class RemBertIntermediate : nn.Module<Tensor, Tensor>
     /// <summary>Builds the expansion from a configuration.</summary>
     public RemBertIntermediate(RemBertConfig config) : base(nameof(RemBertIntermediate))
     {
-        dense = nn.Linear(config.HiddenSize, config.IntermediateSize);
+        dense = nn.Linear(config.HiddenSize, config.IntermediateSize, dtype: config.ParameterType);
         intermediate_act_fn = RemBertActivation.Create(config.HiddenAct);
         RegisterComponents();
     }
@@ -24,6 +24,6 @@ public sealed class RemBertIntermediate : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden_states)
     {
         using var scope = NewDisposeScope();
-        return intermediate_act_fn.forward(dense.forward(hidden_states)).MoveToOuterDisposeScope();
+        return intermediate_act_fn.forward(PrecisionOps.Linear(dense, hidden_states)).MoveToOuterDisposeScope();
     }
 }

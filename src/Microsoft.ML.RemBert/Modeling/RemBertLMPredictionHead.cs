@@ -20,10 +20,10 @@ public sealed class RemBertLMPredictionHead : nn.Module<Tensor, Tensor>
     /// <summary>Builds the head from a configuration.</summary>
     public RemBertLMPredictionHead(RemBertConfig config) : base(nameof(RemBertLMPredictionHead))
     {
-        dense = nn.Linear(config.HiddenSize, config.OutputEmbeddingSize);
+        dense = nn.Linear(config.HiddenSize, config.OutputEmbeddingSize, dtype: config.ParameterType);
         activation = RemBertActivation.Create(config.HiddenAct);
-        LayerNorm = nn.LayerNorm(config.OutputEmbeddingSize, eps: config.LayerNormEps);
-        decoder = nn.Linear(config.OutputEmbeddingSize, config.VocabSize);
+        LayerNorm = nn.LayerNorm(config.OutputEmbeddingSize, eps: config.LayerNormEps, dtype: config.ParameterType);
+        decoder = nn.Linear(config.OutputEmbeddingSize, config.VocabSize, dtype: config.ParameterType);
         RegisterComponents();
     }
 
@@ -31,7 +31,7 @@ public sealed class RemBertLMPredictionHead : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden_states)
     {
         using var scope = NewDisposeScope();
-        var transformed = LayerNorm.forward(activation.forward(dense.forward(hidden_states)));
-        return decoder.forward(transformed).MoveToOuterDisposeScope();
+        var transformed = PrecisionOps.LayerNorm(LayerNorm, activation.forward(PrecisionOps.Linear(dense, hidden_states)));
+        return PrecisionOps.Linear(decoder, transformed).MoveToOuterDisposeScope();
     }
 }

@@ -17,12 +17,12 @@ public abstract class RemBertLanguageModel : RemBertTaskModel
         CompleteConstruction(initializeWeights);
     }
 
-    /// <summary>Vocabulary logits [batch, seq, vocab_size].</summary>
+    /// <summary>Vocabulary logits [batch, seq, vocab_size], in float32 whatever the model computes in.</summary>
     private protected Tensor PredictionScores(Tensor input_ids, Tensor? attention_mask, Tensor? token_type_ids)
     {
         using var scope = NewDisposeScope();
         var hidden = BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState;
-        return cls.forward(hidden).MoveToOuterDisposeScope();
+        return PrecisionOps.Float32Scores(cls.forward(hidden)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -49,7 +49,8 @@ public sealed class RemBertModel : RemBertPreTrainedModel
         var types = token_type_ids ?? zeros_like(input_ids, dtype: ScalarType.Int64);
         var embedded = embeddings.forward(input_ids, types);
         var mask = attention_mask ?? ones_like(input_ids, dtype: embedded.dtype);
-        var extendedMask = RemBertAttentionMask.Extend(mask, Config.IsDecoder, embedded.dtype);
+        // In the activations' type (bfloat16 under autocast too), so scores + mask keep it and the fused kernel accepts it.
+        var extendedMask = RemBertAttentionMask.Extend(mask, Config.IsDecoder, PrecisionOps.ActivationType(embedded.dtype));
         var sequenceOutput = encoder.forward(embedded, extendedMask);
         var pooledOutput = pooler?.forward(sequenceOutput);
         return new BaseModelOutputWithPooling(sequenceOutput, pooledOutput).MoveToOuterDisposeScope<BaseModelOutputWithPooling>();

@@ -14,7 +14,7 @@ public sealed class RemBertPooler : nn.Module<Tensor, Tensor>
     /// <summary>Builds the hidden → hidden projection.</summary>
     public RemBertPooler(RemBertConfig config) : base(nameof(RemBertPooler))
     {
-        dense = nn.Linear(config.HiddenSize, config.HiddenSize);
+        dense = nn.Linear(config.HiddenSize, config.HiddenSize, dtype: config.ParameterType);
         RegisterComponents();
     }
 
@@ -23,6 +23,6 @@ public sealed class RemBertPooler : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var firstToken = hidden_states.select(1, 0);
-        return dense.forward(firstToken).tanh().MoveToOuterDisposeScope();
+        return PrecisionOps.Linear(dense, firstToken).tanh().MoveToOuterDisposeScope();
     }
 }

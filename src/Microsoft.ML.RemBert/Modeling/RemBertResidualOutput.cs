@@ -20,8 +20,8 @@ public abstract class RemBertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Builds the projection from <paramref name="inputSize"/> to <c>hidden_size</c>.</summary>
     protected RemBertResidualOutput(string name, RemBertConfig config, long inputSize) : base(name)
     {
-        dense = nn.Linear(inputSize, config.HiddenSize);
-        LayerNorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
+        dense = nn.Linear(inputSize, config.HiddenSize, dtype: config.ParameterType);
+        LayerNorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps, dtype: config.ParameterType);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
@@ -30,7 +30,7 @@ public abstract class RemBertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hidden_states, Tensor input_tensor)
     {
         using var scope = NewDisposeScope();
-        var projected = dropout.forward(dense.forward(hidden_states));
-        return LayerNorm.forward(projected + input_tensor).MoveToOuterDisposeScope();
+        var projected = dropout.forward(PrecisionOps.Linear(dense, hidden_states));
+        return PrecisionOps.LayerNorm(LayerNorm, projected + input_tensor).MoveToOuterDisposeScope();
     }
 }

@@ -29,9 +29,9 @@ public sealed class RemBertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         _dropoutProbability = config.AttentionProbsDropoutProb;
         _implementation = config.AttentionImplementation;
         var allHeadSize = _numHeads * _headSize;
-        query = nn.Linear(config.HiddenSize, allHeadSize);
-        key = nn.Linear(config.HiddenSize, allHeadSize);
-        value = nn.Linear(config.HiddenSize, allHeadSize);
+        query = nn.Linear(config.HiddenSize, allHeadSize, dtype: config.ParameterType);
+        key = nn.Linear(config.HiddenSize, allHeadSize, dtype: config.ParameterType);
+        value = nn.Linear(config.HiddenSize, allHeadSize, dtype: config.ParameterType);
         dropout = nn.Dropout(config.AttentionProbsDropoutProb);
         RegisterComponents();
     }
@@ -43,11 +43,12 @@ public sealed class RemBertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hidden_states, Tensor attention_mask)
     {
         using var scope = NewDisposeScope();
-        var q = SplitHeads(query.forward(hidden_states));
-        var k = SplitHeads(key.forward(hidden_states));
-        var v = SplitHeads(value.forward(hidden_states));
+        var q = SplitHeads(PrecisionOps.Linear(query, hidden_states));
+        var k = SplitHeads(PrecisionOps.Linear(key, hidden_states));
+        var v = SplitHeads(PrecisionOps.Linear(value, hidden_states));
         var context = _implementation == RemBertAttentionImplementation.ScaledDotProduct
             // The fused kernel scales by 1/√d and adds a float mask exactly like the eager path; dropout only while training.
+            // In bfloat16, libtorch's kernel accumulates the scores and the softmax in float32 itself.
             ? nn.functional.scaled_dot_product_attention(q, k, v, attention_mask, training ? _dropoutProbability : 0.0)
             : EagerAttention(q, k, v, attention_mask);
         return MergeHeads(context).MoveToOuterDisposeScope();
@@ -56,7 +57,8 @@ public sealed class RemBertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private Tensor EagerAttention(Tensor q, Tensor k, Tensor v, Tensor attention_mask)
     {
         var scores = matmul(q, k.transpose(-1, -2)) / Math.Sqrt(_headSize) + attention_mask;
-        var probabilities = dropout.forward(nn.functional.softmax(scores, dim: -1));
+        // Softmax in float32 (exact in a float32 model), back to V's type for the second matmul.
+        var probabilities = dropout.forward(PrecisionOps.Softmax(scores, v.dtype));
         return matmul(probabilities, v);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.RemBert.Cli.Commands;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tests.Modeling;
 using TorchSharp;
 using Xunit;
@@ -94,7 +95,7 @@ public class ForwardCommandTests
     }
 
     /// <summary>Writes the fixture's inputs as the CLI's JSON (grouped as [question][choice][length] for multiple choice), runs it, returns the output file's JSON.</summary>
-    private static JsonElement RunForward(ReferenceFixture fixture, string checkpoint)
+    internal static JsonElement RunForward(ReferenceFixture fixture, string checkpoint, RemBertPrecision precision = RemBertPrecision.Float32)
     {
         var dir = Directory.CreateTempSubdirectory("rembert-forward-");
         try
@@ -108,14 +109,14 @@ public class ForwardCommandTests
             var inputPath = Path.Combine(dir.FullName, "in.json");
             var outputPath = Path.Combine(dir.FullName, "out.json");
             File.WriteAllText(inputPath, JsonSerializer.Serialize(inputs));
-            ForwardCommand.Run(fixture.Checkpoint(checkpoint), inputPath, outputPath, torch.CPU, TextWriter.Null);
+            ForwardCommand.Run(fixture.Checkpoint(checkpoint), inputPath, outputPath, torch.CPU, TextWriter.Null, precision: precision);
             using var doc = JsonDocument.Parse(File.ReadAllText(outputPath));
             return doc.RootElement.Clone();
         }
         finally { dir.Delete(recursive: true); }
     }
 
-    private static (long[] Shape, float[] Data) ReadOutput(JsonElement root, string name)
+    internal static (long[] Shape, float[] Data) ReadOutput(JsonElement root, string name)
     {
         Assert.True(root.TryGetProperty(name, out var output), $"output '{name}' missing; got {string.Join(", ", root.EnumerateObject().Select(p => p.Name))}");
         return (output.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray(),

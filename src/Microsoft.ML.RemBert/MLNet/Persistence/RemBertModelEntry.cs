@@ -47,6 +47,9 @@ internal static class RemBertModelEntry
             var dtype = (ScalarType)reader.ReadInt32();
             if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float64))
                 throw new RemBertModelFormatException(entryPath, $"parameter element type {(int)dtype} is not a floating-point type.");
+            // float32 and bfloat16 models are built in their type (a bfloat16 zip loads in half the memory); others are converted.
+            if (RemBertPrecisions.FromScalarType(dtype) is { } precision)
+                config = config with { Precision = precision };
             RemBertPreTrainedModel model;
             try
             {
@@ -58,7 +61,7 @@ internal static class RemBertModelEntry
             }
             try
             {
-                if (dtype != ScalarType.Float32)
+                if (model.parameters().First().dtype != dtype)
                     model.to(dtype);
                 reader.ReadTensorsInto(model.state_dict());
                 model.eval();

@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
@@ -63,6 +64,12 @@ internal abstract class RemBertScoringTask : IDisposable
     /// <exception cref="NotSupportedException">The task has no ONNX export.</exception>
     internal virtual RemBertTokenizingTransformer CreateOnnxInputTokenizer(IHostEnvironment env)
         => throw new NotSupportedException($"ONNX export is not available for {GetType().Name}, so it has no ONNX input tokenizer.");
+
+    /// <summary>
+    /// The RemBERT model the task runs, for operations on the whole model (<see cref="RemBertScoringTransformer.ConvertTo"/>);
+    /// every task that owns a model overrides it. Null: the task exposes none.
+    /// </summary>
+    internal virtual RemBertPreTrainedModel? ScoredModel => null;
 
     /// <summary>Frees the task's native memory (the model's tensors).</summary>
     public abstract void Dispose();

@@ -40,6 +40,8 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
 
     public RemBertForSequenceClassification Model { get; }
 
+    internal override RemBertPreTrainedModel ScoredModel => Model;
+
     public SequenceHead Head { get; }
 
     public override IReadOnlyList<ScoringInputColumn> InputColumns => Encoder.InputColumns;

@@ -48,7 +48,7 @@ internal static class TrainingLoop
                     double learningRate = schedule.LearningRate(step);
                     foreach (var paramGroup in optimizer.ParamGroups)
                         paramGroup.LearningRate = learningRate;
-                    double loss = AccumulateGradients(task, model, training, group, settings.Device);
+                    double loss = AccumulateGradients(task, model, training, group, settings.Device, options.TrainingPrecision);
                     if (options.MaxGradNorm > 0)
                         nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
                     optimizer.step();
@@ -60,7 +60,7 @@ internal static class TrainingLoop
                 if (validation is null)
                     continue;
                 settings.CancellationToken.ThrowIfCancellationRequested();
-                double metric = Evaluate(task, model, validation, options.InferenceBatchSize, settings.Device);
+                double metric = Evaluate(task, model, validation, options.InferenceBatchSize, settings.Device, options.TrainingPrecision);
                 reporter.Validation(epoch, step, task.MetricName, metric);
                 if (best is null || (task.HigherIsBetter ? metric > best.Metric : metric < best.Metric))
                 {
@@ -88,21 +88,27 @@ internal static class TrainingLoop
         }
     }
 
-    /// <summary>The task's metric over <paramref name="examples"/>, the model in eval mode, batched by length.</summary>
+    /// <summary>
+    /// The task's metric over <paramref name="examples"/>, the model in eval mode, batched by length, computed in
+    /// <paramref name="precision"/> (validation during training uses the training precision: the weights are still float32).
+    /// </summary>
     public static double Evaluate<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model, IReadOnlyList<TExample> examples,
-        int batchSize, Device device)
+        int batchSize, Device device, RemBertPrecision precision = RemBertPrecision.Float32)
         where TExample : ITrainingExample
     {
         model.eval();
         using var noGrad = no_grad();
+        using var autocast = RemBertAutocast.Enter(precision);
         var batches = LengthGroupedBatches.Sorted(examples.Select(example => example.Length).ToArray(), batchSize);
         return task.Evaluate(model, batches.Select(batch => (IReadOnlyList<TExample>)batch.Select(i => examples[i]).ToArray()), device);
     }
 
     // Sums the gradients of the group's batches, each loss weighted by its share of the group's examples, so the step
     // follows the mean loss over every example of the group whatever the batch sizes. Returns that mean loss.
+    // In bfloat16 mixed precision the forward pass and loss run under autocast (bfloat16 matmuls, float32 loss); the
+    // gradients reach the float32 master weights through the casts, so the optimizer never sees bfloat16.
     private static double AccumulateGradients<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model,
-        IReadOnlyList<TExample> training, List<int[]> group, Device device)
+        IReadOnlyList<TExample> training, List<int[]> group, Device device, RemBertPrecision precision)
         where TExample : ITrainingExample
     {
         int examples = group.Sum(batch => batch.Length);
@@ -110,7 +116,9 @@ internal static class TrainingLoop
         foreach (var batch in group)
         {
             using var scope = NewDisposeScope();
-            var loss = task.ComputeLoss(model, batch.Select(i => training[i]).ToArray(), device);
+            Tensor loss;
+            using (RemBertAutocast.Enter(precision))
+                loss = task.ComputeLoss(model, batch.Select(i => training[i]).ToArray(), device);
             double weight = (double)batch.Length / examples;
             (loss * weight).backward();
             total += loss.item<float>() * weight;

@@ -51,6 +51,9 @@ internal sealed class TrainingRun : IDisposable
             string? modelDirectory = options.Config is null ? ModelLocation.Resolve(options, channel) : null;
             string tokenizerSource = options.Tokenizer ?? modelDirectory!;
             var tokenizer = RemBertTokenizer.FromPretrained(tokenizerSource);
+            // One warning for the run, whether bfloat16 is asked for training, for inference, or both.
+            var precision = options.TrainingPrecision == RemBertPrecision.BFloat16 ? options.TrainingPrecision : options.InferencePrecision;
+            BFloat16Support.WarnIfEmulated(precision, device, message => channel.Warning(message), options.NativeBFloat16Check);
             return new TrainingRun(channel, new TrainingSettings(options, seed, device), tokenizer, tokenizerSource, modelDirectory);
         }
         catch
@@ -100,10 +103,22 @@ internal sealed class TrainingRun : IDisposable
         }
     }
 
-    /// <summary>Runs the training loop (see <see cref="TrainingLoop.Run"/>).</summary>
+    /// <summary>
+    /// Runs the training loop (see <see cref="TrainingLoop.Run"/>), then converts the trained weights to the
+    /// <see cref="RemBertTrainerOptions.InferencePrecision"/> the returned transformer scores and saves in.
+    /// </summary>
     public double? Train<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model, IReadOnlyList<TExample> training,
         IReadOnlyList<TExample>? validation) where TExample : ITrainingExample
-        => TrainingLoop.Run(task, model, training, validation, Settings, Channel);
+    {
+        var metric = TrainingLoop.Run(task, model, training, validation, Settings, Channel);
+        var inference = Settings.Options.InferencePrecision;
+        if (inference != RemBertPrecision.Float32)
+        {
+            model.to(inference.ToScalarType());
+            Channel.Info($"Trained weights converted to {inference} for inference.");
+        }
+        return metric;
+    }
 
     private void CheckCompatible(RemBertConfig config, string modelSource)
     {

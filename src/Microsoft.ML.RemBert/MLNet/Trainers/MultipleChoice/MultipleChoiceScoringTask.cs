@@ -35,6 +35,8 @@ internal sealed class MultipleChoiceScoringTask : RemBertScoringTask<EncodedSequ
 
     public RemBertForMultipleChoice Model { get; }
 
+    internal override RemBertPreTrainedModel ScoredModel => Model;
+
     public ChoiceClasses Classes { get; }
 
     public override IReadOnlyList<ScoringInputColumn> InputColumns => Encoder.InputColumns;

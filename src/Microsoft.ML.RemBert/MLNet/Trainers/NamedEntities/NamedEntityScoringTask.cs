@@ -52,6 +52,8 @@ internal sealed class NamedEntityScoringTask : RemBertScoringTask<WindowedWords,
 
     public RemBertForTokenClassification Model { get; }
 
+    internal override RemBertPreTrainedModel ScoredModel => Model;
+
     public override IReadOnlyList<ScoringInputColumn> InputColumns { get; }
 
     public override IReadOnlyList<ScoringOutputColumn<WordTags>> Outputs { get; }

@@ -49,6 +49,8 @@ internal sealed class QuestionAnsweringScoringTask : RemBertScoringTask<Question
 
     public RemBertForQuestionAnswering Model { get; }
 
+    internal override RemBertPreTrainedModel ScoredModel => Model;
+
     public AnswerColumnNames Columns { get; }
 
     public override IReadOnlyList<ScoringInputColumn> InputColumns => Encoder.InputColumns;
