@@ -4,14 +4,14 @@ namespace MLNetPipelines.Common;
 
 /// <summary>
 /// The command line every sample app shares:
-/// <c>[--quick] [--model DIR|HUB_ID] [--random-weights] [--output MODEL.zip] [--epochs N]</c> trains, evaluates, saves,
+/// <c>[--quick] [--model DIR|HUB_ID] [--random-weights] [--output MODEL.zip] [--epochs N] [--device cpu|cuda]</c> trains, evaluates, saves,
 /// reloads and predicts; <c>predict MODEL.zip [TEXT...]</c> only loads a saved zip and predicts, as a production app would.
 /// </summary>
 public sealed record SampleArguments
 {
     /// <summary>The usage line printed with an argument error.</summary>
     public const string Usage =
-        "usage: [--quick] [--model DIR|HUB_ID] [--random-weights] [--output MODEL.zip] [--epochs N] | predict MODEL.zip [TEXT...]";
+        "usage: [--quick] [--model DIR|HUB_ID] [--random-weights] [--output MODEL.zip] [--epochs N] [--device cpu|cuda|auto] | predict MODEL.zip [TEXT...]";
 
     /// <summary>A reduced run (fewer rows and epochs, shorter sequences) that finishes in seconds, for tests.</summary>
     public bool Quick { get; init; }
@@ -27,6 +27,9 @@ public sealed record SampleArguments
 
     /// <summary>Overrides the sample's number of epochs.</summary>
     public int? Epochs { get; init; }
+
+    /// <summary>"cpu", "cuda", "cuda:N" or "auto" (CUDA when available); null: auto.</summary>
+    public string? Device { get; init; }
 
     /// <summary>True for <c>predict MODEL.zip [TEXT...]</c>: no training.</summary>
     public bool PredictOnly { get; init; }
@@ -45,7 +48,7 @@ public sealed record SampleArguments
         }
 
         bool quick = false, randomWeights = false;
-        string? model = null, output = null;
+        string? model = null, output = null, device = null;
         int? epochs = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -55,6 +58,7 @@ public sealed record SampleArguments
                 case "--random-weights": randomWeights = true; break;
                 case "--model": model = Value(args, ref i); break;
                 case "--output": output = Value(args, ref i); break;
+                case "--device": device = Value(args, ref i); break;
                 case "--epochs":
                     string text = Value(args, ref i);
                     if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
@@ -66,7 +70,7 @@ public sealed record SampleArguments
         }
         return new SampleArguments
         {
-            Quick = quick, Model = model, RandomWeights = randomWeights, ModelZip = output ?? defaultModelZip, Epochs = epochs,
+            Quick = quick, Model = model, RandomWeights = randomWeights, ModelZip = output ?? defaultModelZip, Epochs = epochs, Device = device,
         };
     }
 

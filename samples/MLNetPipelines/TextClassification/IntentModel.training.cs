@@ -36,7 +36,7 @@ public sealed partial class IntentModel
             WarmupRatio = 0.1,
             MaxSequenceLength = arguments.Quick ? 24 : 48,
             Seed = 1,
-            Device = "cpu",
+            Device = arguments.Device,
             Progress = SampleRunner.EpochProgress(),
             CancellationToken = cancellationToken,
         }, arguments.Model, arguments.RandomWeights);
