@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace MLNetPipelines.Common;
 
 /// <summary>The data files a sample ships with: copied beside its executable from samples/MLNetPipelines/Data.</summary>
@@ -11,4 +13,11 @@ public static class SampleData
             throw new FileNotFoundException($"{path} is missing: build the sample so samples/MLNetPipelines/Data is copied beside it.", path);
         return path;
     }
+
+    /// <summary>
+    /// The training rows a run uses: all of them, or with <c>--quick</c> <paramref name="quickRows"/> of them drawn at
+    /// random (with a fixed seed) so that every language and class still appears.
+    /// </summary>
+    public static IDataView TrainingRows(MLContext mlContext, IDataView data, SampleArguments arguments, int quickRows) =>
+        arguments.Quick ? mlContext.Data.TakeRows(mlContext.Data.ShuffleRows(data, seed: 1), quickRows) : data;
 }

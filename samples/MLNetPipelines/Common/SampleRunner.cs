@@ -34,6 +34,19 @@ public static class SampleRunner
             Console.Error.WriteLine("Cancelled.");
             return 130;
         }
+        catch (ArgumentException ex) when (arguments.PredictOnly)
+        {
+            // predict's texts are checked by the sample (how many it takes): a usage error like the parser's.
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(SampleArguments.Usage);
+            return 2;
+        }
+        catch (Exception ex) when (ex is FormatException or IOException)
+        {
+            // A missing or malformed data file or zip: the message names it.
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
     }
 
     /// <summary>Prints one line per epoch (and the last step), not every step: a sample's output stays readable.</summary>

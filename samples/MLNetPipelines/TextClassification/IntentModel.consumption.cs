@@ -1,11 +1,11 @@
-using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetPipelines.Common;
 
 namespace MLNetPipelines.TextClassification;
 
 /// <summary>
 /// The intent classifier as a production app uses it: loads the saved ML.NET zip once, on the first prediction, and
-/// predicts from any number of threads (one PredictionEngine per thread: an engine is not thread-safe, the model is).
+/// predicts from any number of threads (one PredictionEngine per thread, see <see cref="PerThreadPredictionEngine{TInput, TOutput}"/>).
 /// </summary>
 public sealed partial class IntentModel : IDisposable
 {
@@ -40,20 +40,13 @@ public sealed partial class IntentModel : IDisposable
         public float[] Score { get; set; } = [];
     }
 
-    private readonly MLContext mlContext = new();
-    private readonly Lazy<ITransformer> model;
-    private readonly ThreadLocal<PredictionEngine<ModelInput, ModelOutput>> engines;
+    private readonly PerThreadPredictionEngine<ModelInput, ModelOutput> engine;
 
     /// <summary>A classifier over the zip at <paramref name="modelPath"/>; nothing is read until the first prediction.</summary>
-    public IntentModel(string modelPath)
-    {
-        model = new Lazy<ITransformer>(() => mlContext.Model.Load(modelPath, out _), LazyThreadSafetyMode.ExecutionAndPublication);
-        engines = new ThreadLocal<PredictionEngine<ModelInput, ModelOutput>>(
-            () => mlContext.Model.CreatePredictionEngine<ModelInput, ModelOutput>(model.Value), trackAllValues: true);
-    }
+    public IntentModel(string modelPath) => engine = new PerThreadPredictionEngine<ModelInput, ModelOutput>(modelPath);
 
     /// <summary>Predicts the intent of one request; safe to call from several threads at once.</summary>
-    public ModelOutput Predict(ModelInput input) => engines.Value!.Predict(input);
+    public ModelOutput Predict(ModelInput input) => engine.Predict(input);
 
     /// <summary>The intent names, in the order of <see cref="ModelOutput.Score"/> (the Score column's slot names).</summary>
     public IReadOnlyList<string> Labels
@@ -61,16 +54,11 @@ public sealed partial class IntentModel : IDisposable
         get
         {
             VBuffer<ReadOnlyMemory<char>> names = default;
-            engines.Value!.OutputSchema["Score"].GetSlotNames(ref names);
+            engine.Engine.OutputSchema["Score"].GetSlotNames(ref names);
             return names.DenseValues().Select(name => name.ToString()).ToList();
         }
     }
 
-    /// <summary>Disposes every thread's engine.</summary>
-    public void Dispose()
-    {
-        foreach (var engine in engines.Values) engine.Dispose();
-        engines.Dispose();
-        (model.IsValueCreated ? model.Value as IDisposable : null)?.Dispose();
-    }
+    /// <summary>Disposes the engines and the loaded model.</summary>
+    public void Dispose() => engine.Dispose();
 }

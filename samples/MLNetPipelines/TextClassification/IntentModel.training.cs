@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.Trainers;
 using MLNetPipelines.Common;
 
@@ -67,8 +66,4 @@ public sealed partial class IntentModel
             .GroupBy(pair => pair.First.Language)
             .ToDictionary(group => group.Key, group => group.Average(pair => pair.First.Label == pair.Second.PredictedLabel ? 1.0 : 0.0));
     }
-
-    /// <summary>Saves the model to an ML.NET zip: atomically, so a crash or Ctrl+C never leaves half a zip.</summary>
-    public static void SaveModel(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path) =>
-        AtomicFile.Write(path, stream => mlContext.Model.Save(model, inputSchema, stream));
 }

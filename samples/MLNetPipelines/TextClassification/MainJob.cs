@@ -40,8 +40,7 @@ public static class MainJob
             Console.WriteLine($"  {language}: accuracy {accuracy:F3}");
         Console.WriteLine(metrics.ConfusionMatrix.GetFormattedConfusionTable());
 
-        IntentModel.SaveModel(mlContext, model, trainingData.Schema, arguments.ModelZip);
-        Console.WriteLine($"Saved {Path.GetFullPath(arguments.ModelZip)} ({new FileInfo(arguments.ModelZip).Length / 1024.0 / 1024.0:F1} MB).");
+        ModelFile.Save(mlContext, model, trainingData.Schema, arguments.ModelZip);
         (model as IDisposable)?.Dispose();
 
         Console.WriteLine("Reloaded the zip, as a production app would, and predicted requests seen in neither file:");
