@@ -20,7 +20,7 @@ public static class ForwardCommand
     /// <summary>Builds the command; SIGINT/SIGTERM cancel it through <paramref name="interruption"/>.</summary>
     public static System.CommandLine.Command Create(Interruption interruption)
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face checkpoint directory (config.json + weights).", Required = true };
+        var model = new Option<string>("--model") { Description = $"Hugging Face checkpoint directory (config.json + weights), or {ModelArgument.DefaultHelp}.", Required = true };
         var inputs = new Option<FileInfo>("--inputs") { Description = "JSON file with input_ids, token_type_ids, attention_mask.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Where to write the outputs as JSON (a file, /dev/stdout, a FIFO).", Required = true };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
@@ -48,7 +48,7 @@ public static class ForwardCommand
         };
         var command = new System.CommandLine.Command("forward", "Run one forward pass of a RemBERT checkpoint on token ids.") { model, inputs, output, device, allowMissingWeights };
         command.SetAction(parse => CliErrors.Run("forward", parse.InvocationConfiguration.Error, interruption, () =>
-            Run(parse.GetValue(model)!.FullName, parse.GetValue(inputs)!.FullName, parse.GetValue(output)!.FullName,
+            Run(Path.GetFullPath(ModelArgument.Resolve(parse.GetValue(model)!)), parse.GetValue(inputs)!.FullName, parse.GetValue(output)!.FullName,
                 TorchRuntime.ParseDevice(parse.GetValue(device)), Console.Error, parse.GetValue(allowMissingWeights), interruption.Token)));
         return command;
     }

@@ -1,0 +1,20 @@
+namespace Microsoft.ML.RemBert.Cli;
+
+/// <summary>
+/// What every command's <c>--model</c> (when it takes a checkpoint) accepts: <c>default</c> for the embedded pretrained
+/// model (<see cref="RemBertDefaultModel.Directory"/>), otherwise a checkpoint directory or a Hugging Face Hub id, passed on
+/// as given. A directory really named <c>default</c> is still reachable as <c>./default</c>.
+/// </summary>
+public static class ModelArgument
+{
+    /// <summary>The word that selects the embedded default model.</summary>
+    public const string DefaultName = "default";
+
+    /// <summary>The help text fragment commands append to their <c>--model</c> description.</summary>
+    public const string DefaultHelp = "'default' for the embedded pretrained model";
+
+    /// <summary>The checkpoint directory or Hub id <paramref name="value"/> stands for.</summary>
+    /// <exception cref="InvalidOperationException">'default' was asked for and this build has no embedded weights.</exception>
+    public static string Resolve(string value) =>
+        string.Equals(value, DefaultName, StringComparison.Ordinal) ? RemBertDefaultModel.Directory : value;
+}
