@@ -16,7 +16,7 @@ public static class StartingWeights
     /// </summary>
     public static T Apply<T>(T options, string? model, bool randomWeights) where T : RemBertTrainerOptions
     {
-        string source = model ?? RemBertDefaultModel.Directory;
+        string source = model ?? DefaultModelDirectory();
         if (!randomWeights)
         {
             options.Model = source;
@@ -30,5 +30,21 @@ public static class StartingWeights
 
     /// <summary>What the run starts from, for the first line a sample prints.</summary>
     public static string Describe(string? model, bool randomWeights) =>
-        (randomWeights ? "random weights shaped like " : "") + (model ?? $"the embedded default model ({RemBertDefaultModel.Directory})");
+        (randomWeights ? "random weights shaped like " : "") + (model ?? $"the embedded default model ({DefaultModelDirectory()})");
+
+    /// <summary>
+    /// <see cref="RemBertDefaultModel.Directory"/>; a build without the default model's weights is a
+    /// <see cref="FileNotFoundException"/> that says so and how to run the sample anyway.
+    /// </summary>
+    public static string DefaultModelDirectory()
+    {
+        try
+        {
+            return RemBertDefaultModel.Directory;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new FileNotFoundException($"{ex.Message} Pass --model with a RemBERT checkpoint directory or a Hub id (e.g. google/rembert) instead.", ex);
+        }
+    }
 }
