@@ -44,7 +44,7 @@ public static class StartingWeights
         }
         catch (InvalidOperationException ex)
         {
-            throw new FileNotFoundException($"{ex.Message} Pass --model with a RemBERT checkpoint directory or a Hub id (e.g. google/rembert) instead.", ex);
+            throw new FileNotFoundException($"{ex.Message} (In this sample: --model DIR|HUB_ID.)", ex);
         }
     }
 }
