@@ -5,7 +5,9 @@ using TrainerThroughput;
 //     share of the same process's fp32 matmul rate (target >= 0.6);
 //  2. pipeline Transform throughput over 10,000 rows, as a share of raw batched forward throughput on the same
 //     token lengths (target >= 0.9);
-//  3. Model.Save / Model.Load of a full-size (google/rembert configuration, random weights) trained transformer
+//  3. named-entity recognition Transform throughput (one tag per word, long rows in windows) as a share of raw
+//     batched forward throughput on the same windows (target >= 0.9);
+//  4. Model.Save / Model.Load of a full-size (google/rembert configuration, random weights) trained transformer
 //     through an ML.NET zip: time and peak RSS (the load in a fresh process).
 // Usage: TrainerThroughput [--quick] [--tokenizer PATH] [--rows N]   --quick: tiny sizes, to check that it runs
 //        TrainerThroughput --zip-load PATH                    child mode: Model.Load of PATH, prints peak RSS

@@ -14,7 +14,18 @@ public static class ModelArgument
     public const string DefaultHelp = "'default' for the embedded pretrained model";
 
     /// <summary>The checkpoint directory or Hub id <paramref name="value"/> stands for.</summary>
-    /// <exception cref="InvalidOperationException">'default' was asked for and this build has no embedded weights.</exception>
-    public static string Resolve(string value) =>
-        string.Equals(value, DefaultName, StringComparison.Ordinal) ? RemBertDefaultModel.Directory : value;
+    /// <exception cref="InvalidDataException">'default' was asked for and this build has no embedded weights (the user's
+    /// argument to change, so a one-line error with exit 1, not an internal error).</exception>
+    public static string Resolve(string value)
+    {
+        if (!string.Equals(value, DefaultName, StringComparison.Ordinal)) return value;
+        try
+        {
+            return RemBertDefaultModel.Directory;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"--model {DefaultName}: {e.Message} Give a checkpoint directory or a Hub id such as google/rembert instead.", e);
+        }
+    }
 }

@@ -23,25 +23,7 @@ public static class ForwardCommand
         var model = new Option<string>("--model") { Description = $"Hugging Face checkpoint directory (config.json + weights), or {ModelArgument.DefaultHelp}.", Required = true };
         var inputs = new Option<FileInfo>("--inputs") { Description = "JSON file with input_ids, token_type_ids, attention_mask.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Where to write the outputs as JSON (a file, /dev/stdout, a FIFO).", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
-        // A wrong or unavailable device is a wrong argument (exit 2), found before the checkpoint is loaded.
-        device.Validators.Add(result =>
-        {
-            string? name = result.GetValueOrDefault<string>();
-            if (name is not null && name.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !cuda.is_available())
-            {
-                result.AddError($"--device {name}: no CUDA device is available (the CPU build of TorchSharp, or no GPU).");
-                return;
-            }
-            try
-            {
-                TorchRuntime.ParseDevice(name);
-            }
-            catch (ArgumentException e)
-            {
-                result.AddError($"--device: {e.Message}");
-            }
-        });
+        var device = DeviceOption.Create("cpu");
         var allowMissingWeights = new Option<bool>("--allow-missing-weights")
         {
             Description = "Run even when the checkpoint lacks encoder or embedding weights (they stay randomly initialised: the outputs are meaningless).",

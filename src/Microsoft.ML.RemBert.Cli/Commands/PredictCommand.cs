@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML.RemBert.Cli.DataFiles;
+using Microsoft.ML.RemBert.Cli.Tasks;
 using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Cli.Commands;
@@ -7,7 +8,9 @@ namespace Microsoft.ML.RemBert.Cli.Commands;
 /// <summary>
 /// <c>rembert predict</c>: applies any saved ML.NET model zip to a data file, the production path for models
 /// built with this library. The input columns are taken from the model's saved input schema and matched by name
-/// to the file's header (.tsv/.csv) or properties (.jsonl); the output is one JSON object per input row.
+/// to the file's header (.tsv/.csv) or properties (.jsonl); a RemBERT task model also reads its task's own format
+/// (CoNLL, SQuAD JSON, multiple-choice JSON lines; labels optional). Without <c>--input</c> the rows are JSON lines on
+/// standard input; without <c>--output</c> the predictions, one JSON object per input row, go to standard output.
 /// </summary>
 public static class PredictCommand
 {
@@ -16,8 +19,11 @@ public static class PredictCommand
     public static System.CommandLine.Command Create(Interruption interruption)
     {
         var model = new Option<FileInfo>("--model") { Description = "ML.NET model zip (mlContext.Model.Save).", Required = true };
-        var input = new Option<FileInfo>("--input") { Description = "Input rows: .tsv or .csv with a header line, or .jsonl.", Required = true };
-        var output = new Option<FileInfo>("--output") { Description = "Where to write the predictions, one JSON object per line.", Required = true };
+        var input = new Option<FileInfo>("--input")
+        {
+            Description = "Input rows: .tsv or .csv with a header line, .jsonl, or the model's task format (.conll, SQuAD .json, choices .jsonl). Default: JSON lines on stdin.",
+        };
+        var output = new Option<FileInfo>("--output") { Description = "Where to write the predictions, one JSON object per line (default: stdout)." };
         var columns = new Option<string[]>("--columns")
         {
             Description = "Output columns to write (default: every column the model adds).",
@@ -35,18 +41,23 @@ public static class PredictCommand
         command.Options.Add(output);
         command.Options.Add(columns);
         // Bad files and schema mismatches are the user's to fix: one line naming the cause, not a stack trace.
-        command.SetAction(parseResult => CliErrors.Run("predict", parseResult.InvocationConfiguration.Error, interruption, () => Run(
-            parseResult.GetValue(model)!, parseResult.GetValue(input)!, parseResult.GetValue(output)!, parseResult.GetValue(columns), interruption.Token)));
+        command.SetAction(parseResult => CliErrors.Run("predict", parseResult.InvocationConfiguration.Error, interruption, () =>
+        {
+            using var standardInput = parseResult.GetValue(input) is null ? StandardInputCopy.Create(interruption.Token) : null;
+            return Run(parseResult.GetValue(model)!, parseResult.GetValue(input) ?? new FileInfo(standardInput!.Path), parseResult.GetValue(output),
+                parseResult.GetValue(columns), interruption.Token);
+        }));
         return command;
     }
 
-    private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo outputFile, string[]? requestedColumns, CancellationToken cancellationToken)
+    private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo? outputFile, string[]? requestedColumns, CancellationToken cancellationToken)
     {
-        AtomicFile.EnsureWritable(outputFile.FullName);
+        if (outputFile is not null) AtomicFile.EnsureWritable(outputFile.FullName);
         var mlContext = new MLContext();
         ITransformer transformer = ModelZip.Load(mlContext, modelFile.FullName, out DataViewSchema inputSchema);
 
-        IDataView data = ModelInputFile.Load(mlContext, inputFile.FullName, inputSchema);
+        IDataView data = TaskTable.TryOf(transformer)?.ReadForPrediction(inputFile.FullName)
+            ?? ModelInputFile.Load(mlContext, inputFile.FullName, inputSchema);
         IDataView predictions;
         try
         {
@@ -63,12 +74,31 @@ public static class PredictCommand
             throw new InvalidDataException($"--columns names '{unknown}', which the model's output does not have (it has: " +
                 $"{string.Join(", ", predictions.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
 
-        // Atomic: a crash never leaves a half-written predictions file behind under the requested name.
         long rows = 0;
+        if (outputFile is null)
+        {
+            WriteToStandardOutput(stream => rows = JsonLinesWriter.Write(predictions, outputColumns, stream, inputFile.FullName, cancellationToken));
+            return ExitCodes.Success;
+        }
+        // Atomic: a crash never leaves a half-written predictions file behind under the requested name.
         AtomicFile.Write(outputFile.FullName, (stream, token) => rows = JsonLinesWriter.Write(predictions, outputColumns, stream, inputFile.FullName, token),
             cancellationToken);
         Console.Error.WriteLine($"Wrote {rows} rows ({string.Join(", ", outputColumns)}) to {outputFile.FullName}");
         return ExitCodes.Success;
+    }
+
+    private static void WriteToStandardOutput(Action<Stream> write)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        try
+        {
+            write(stdout);
+            stdout.Flush();
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new IOException($"cannot write to standard output: {e.Message}", e);
+        }
     }
 
     // Row-to-row transformers append their outputs after the input columns (an input column they replace becomes

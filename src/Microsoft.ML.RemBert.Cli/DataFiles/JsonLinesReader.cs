@@ -38,7 +38,8 @@ internal static class JsonLinesReader
         return document.RootElement.EnumerateObject().Select(property => property.Name).ToList();
     }
 
-    private static JsonDocument ParseLine(string path, int lineNumber, string line)
+    /// <summary>Parses one line that must be a JSON object; an error names the file and line.</summary>
+    public static JsonDocument ParseLine(string path, int lineNumber, string line)
     {
         try
         {

@@ -24,4 +24,16 @@ public abstract class RemBertLanguageModel : RemBertTaskModel
         var hidden = BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState;
         return cls.forward(hidden).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Vocabulary logits [count, vocab_size] of only the positions where <paramref name="selected"/> [batch, seq] is true,
+    /// in row-major order: masked-LM pretraining scores 15 % of the positions, so projecting the other 85 % onto the
+    /// vocabulary would be wasted work. Equal to <c>PredictionScores(...)[selected]</c>.
+    /// </summary>
+    internal Tensor PredictionScoresAt(Tensor input_ids, Tensor? attention_mask, Tensor? token_type_ids, Tensor selected)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = BaseModel.forward(input_ids, attention_mask, token_type_ids).LastHiddenState;
+        return cls.forward(hidden[selected]).MoveToOuterDisposeScope();
+    }
 }

@@ -56,7 +56,7 @@ internal sealed class TagSequenceColumn
                 return text.DenseValues().Select(value => value.ToString()).ToArray();
             };
         }
-        var keys = KeyGetter(row);
+        var keys = KeyVectorReader.Create(row, _column);
         return () => keys().Select((key, word) => TagOfKey(names, key, word, row.Position)).ToArray();
     }
 
@@ -67,25 +67,5 @@ internal sealed class TagSequenceColumn
                 $"Row {row}, column '{_column.Name}', word {word}: key {key} has no tag " +
                 (key == 0 ? "(a missing value)." : $"(the key type has {names.Length} values)."));
         return names[key - 1];
-    }
-
-    // Keys of any raw type ML.NET allows, widened to UInt64.
-    private Func<ulong[]> KeyGetter(DataViewRow row) => ((VectorDataViewType)_column.Type).ItemType.RawType switch
-    {
-        var t when t == typeof(uint) => Widen<uint>(row, key => key),
-        var t when t == typeof(byte) => Widen<byte>(row, key => key),
-        var t when t == typeof(ushort) => Widen<ushort>(row, key => key),
-        _ => Widen<ulong>(row, key => key),
-    };
-
-    private Func<ulong[]> Widen<TKey>(DataViewRow row, Func<TKey, ulong> widen)
-    {
-        var getter = row.GetGetter<VBuffer<TKey>>(_column);
-        var buffer = default(VBuffer<TKey>);
-        return () =>
-        {
-            getter(ref buffer);
-            return buffer.DenseValues().Select(widen).ToArray();
-        };
     }
 }

@@ -1,4 +1,7 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.RemBert.MLNet.Tokenization;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
@@ -40,6 +43,26 @@ internal abstract class RemBertScoringTask : IDisposable
     /// belongs to <see cref="RemBertScoringTransformer"/>.
     /// </summary>
     public abstract void Save(ModelSaveContext ctx);
+
+    /// <summary>
+    /// ONNX export hook (<c>mlContext.Model.ConvertToOnnx</c>): writes the model and the output mapping into
+    /// <paramref name="ctx"/>, reading the token ids from graph inputs (<c>Onnx/OnnxModelInputs</c>) and making each
+    /// of <see cref="OutputColumnInfos"/> a column of the context (<c>Onnx/OnnxGraph.Column</c>), as
+    /// <paramref name="options"/> say (pass them on to <c>RemBertOnnxWriter</c>). A task without an
+    /// export keeps this default, which fails naming the task.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The task or its model cannot be exported; the message says why.</exception>
+    internal virtual void SaveAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options)
+        => throw new NotSupportedException($"ONNX export is not available for {GetType().Name} (its output columns: " +
+            $"{string.Join(", ", OutputColumnInfos.Select(column => column.Name))}): the task has no ONNX graph writer yet.");
+
+    /// <summary>
+    /// The tokenizer transform that turns this task's input columns into the exported graph's inputs exactly as
+    /// scoring encodes them (the tokenizer stays in ML.NET, before <c>ApplyOnnxModel</c>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The task has no ONNX export.</exception>
+    internal virtual RemBertTokenizingTransformer CreateOnnxInputTokenizer(IHostEnvironment env)
+        => throw new NotSupportedException($"ONNX export is not available for {GetType().Name}, so it has no ONNX input tokenizer.");
 
     /// <summary>Frees the task's native memory (the model's tensors).</summary>
     public abstract void Dispose();

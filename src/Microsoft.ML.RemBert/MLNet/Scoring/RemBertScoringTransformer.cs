@@ -1,5 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Persistence;
+using Microsoft.ML.RemBert.MLNet.Tokenization;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
@@ -99,6 +101,32 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     /// <summary>A mapper that scores each row alone, for PredictionEngine and composed transformer chains.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
         => new ScoringRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+
+    /// <summary>
+    /// The tokenizer transform to put before <c>ApplyOnnxModel</c> when scoring this model's ONNX export
+    /// (<c>mlContext.Model.ConvertToOnnx</c>): it writes the graph's inputs InputIds, AttentionMask and TokenTypeIds
+    /// from this transformer's input columns exactly as <see cref="Transform"/> encodes them.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This task has no ONNX export.</exception>
+    public RemBertTokenizingTransformer CreateOnnxInputTokenizer() => ScoringTask.CreateOnnxInputTokenizer(Host);
+
+    /// <summary>
+    /// This transformer as <c>mlContext.Model.ConvertToOnnx</c> should export it with <paramref name="options"/> (e.g.
+    /// int8 weights): <c>ConvertToOnnx(model.ForOnnxExport(options), data, stream)</c>. The result scores and saves
+    /// exactly as this transformer does (it shares its model; dispose this one, not it).
+    /// </summary>
+    public ITransformer ForOnnxExport(RemBertOnnxExportOptions options)
+    {
+        Host.CheckValue(options, nameof(options));
+        return new OnnxExportingTransformer(this, options);
+    }
+
+    /// <summary>A view with Transform's outputs whose ONNX export follows <paramref name="options"/>.</summary>
+    internal IDataView TransformForOnnxExport(IDataView input, RemBertOnnxExportOptions options)
+    {
+        Host.CheckValue(input, nameof(input));
+        return new ScoredDataView(this, input, GetOutputSchema(input.Schema), options);
+    }
 
     /// <summary>
     /// Model.key layout (after ML.NET's header and the derived type's VersionInfo), version 0x00010001:

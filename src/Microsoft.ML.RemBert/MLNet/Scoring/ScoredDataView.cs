@@ -1,4 +1,7 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
 
@@ -7,17 +10,39 @@ namespace Microsoft.ML.RemBert.MLNet.Scoring;
 /// added, scored in batches by each cursor (see <see cref="BatchedResults{TRow, TResult}"/>). Lazy, like every ML.NET
 /// view: nothing is scored until a cursor reads an output column.
 /// </summary>
-internal sealed class ScoredDataView : IDataView
+/// <remarks>
+/// It is also the pipeline step <c>mlContext.Model.ConvertToOnnx</c> finds when it walks back from the transformed
+/// data (ML.NET's converter looks for <see cref="ITransformCanSaveOnnx"/> views): it hands the export to the task.
+/// </remarks>
+internal sealed class ScoredDataView : ITransformCanSaveOnnx
 {
     private readonly RemBertScoringTransformer _transformer;
     private readonly IDataView _input;
+    private readonly RemBertOnnxExportOptions _onnxOptions;
 
-    public ScoredDataView(RemBertScoringTransformer transformer, IDataView input, DataViewSchema schema)
+    public ScoredDataView(RemBertScoringTransformer transformer, IDataView input, DataViewSchema schema, RemBertOnnxExportOptions? onnxOptions = null)
     {
         _transformer = transformer;
         _input = input;
+        _onnxOptions = onnxOptions ?? new RemBertOnnxExportOptions();
         Schema = schema;
     }
+
+    /// <summary>The scored data: what ConvertToOnnx continues its walk back from.</summary>
+    public IDataView Source => _input;
+
+    /// <summary>
+    /// Always true, even for a task without an export: returning false would make ML.NET drop this step with a
+    /// warning and fail later without saying why; <see cref="SaveAsOnnx"/> throws the reason instead.
+    /// </summary>
+    public bool CanSaveOnnx(OnnxContext ctx) => true;
+
+    /// <summary>Writes the task's graph (see <see cref="RemBertScoringTask.SaveAsOnnx"/>).</summary>
+    public void SaveAsOnnx(OnnxContext ctx) => _transformer.ScoringTask.SaveAsOnnx(ctx, _onnxOptions);
+
+    /// <summary>Not a saved data transform: the transformer itself is what goes into a model zip.</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+        => throw new NotSupportedException("A RemBERT scored view is not saved as a data transform: save the transformer with mlContext.Model.Save.");
 
     /// <inheritdoc/>
     public bool CanShuffle => _input.CanShuffle;

@@ -31,10 +31,16 @@ internal static class ScoringSchema
     }
 
     /// <summary>The shapes of a task's output columns, annotations included.</summary>
-    public static IEnumerable<SchemaShape.Column> OutputShapes(RemBertScoringTask task)
+    public static IEnumerable<SchemaShape.Column> OutputShapes(RemBertScoringTask task) => OutputShapes(task.OutputColumnInfos);
+
+    /// <summary>The shapes of output columns, annotations included (e.g. of a trainer's columns before its task exists).</summary>
+    public static IEnumerable<SchemaShape.Column> OutputShapes<TResult>(IEnumerable<ScoringOutputColumn<TResult>> columns)
+        => OutputShapes(columns.Select(column => (column.Name, column.Type, column.Annotations)));
+
+    private static IEnumerable<SchemaShape.Column> OutputShapes(IEnumerable<(string Name, DataViewType Type, DataViewSchema.Annotations? Annotations)> columns)
     {
         var builder = new DataViewSchema.Builder();
-        foreach (var (name, type, annotations) in task.OutputColumnInfos)
+        foreach (var (name, type, annotations) in columns)
             builder.AddColumn(name, type, annotations);
         return SchemaShape.Create(builder.ToSchema());
     }

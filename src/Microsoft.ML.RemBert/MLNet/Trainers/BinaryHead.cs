@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
 using static TorchSharp.torch;
 
@@ -58,6 +59,16 @@ internal sealed class BinaryHead : SequenceHead
     public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
 
     public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) => Accuracy(logits, labels);
+
+    /// <summary>Score = logit[true] − logit[false] ([batch, 1]); Probability = its sigmoid; PredictedLabel = Score &gt; 0.</summary>
+    public override void SaveAsOnnx(OnnxGraph graph, string logits)
+    {
+        string Logit(long index) => graph.Op("Slice", logits, graph.Longs(index), graph.Longs(index + 1), graph.Longs(1));
+        var logOdds = graph.Op("Sub", Logit(1), Logit(0));
+        graph.Column(ScoreColumnName, NumberDataViewType.Single, logOdds);
+        graph.Column(ProbabilityColumnName, NumberDataViewType.Single, graph.Op("Sigmoid", logOdds));
+        graph.Column(PredictedLabelColumnName, BooleanDataViewType.Instance, graph.Op("Greater", logOdds, graph.Scalar(0f)));
+    }
 
     // Layout: string ScoreColumnName, string ProbabilityColumnName, string PredictedLabelColumnName.
     public override void Save(BinaryWriter writer)

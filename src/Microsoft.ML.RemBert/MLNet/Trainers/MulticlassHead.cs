@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
 using static TorchSharp.torch;
 
@@ -118,6 +119,18 @@ internal sealed class MulticlassHead : SequenceHead
     public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
 
     public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) => Accuracy(logits, labels);
+
+    /// <summary>PredictedLabel = argmax + 1 (the first on ties, as ONNX ArgMax) as a uint32 key; Score = softmax.</summary>
+    public override void SaveAsOnnx(OnnxGraph graph, string logits)
+    {
+        var best = graph.Op("ArgMax", [logits], node =>
+        {
+            node.AddAttribute("axis", 1L);
+            node.AddAttribute("keepdims", 1L);
+        });
+        graph.Column(PredictedLabelColumnName, KeyType, graph.Cast(graph.Op("Add", best, graph.Longs(1)), OnnxDataType.UInt32));
+        graph.Column(ScoreColumnName, Outputs[1].Type, graph.Softmax(logits));
+    }
 
     // Layout: string PredictedLabelColumnName, string ScoreColumnName, int32 count, count × string label name.
     public override void Save(BinaryWriter writer)

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
 using static TorchSharp.torch;
 
@@ -45,6 +46,9 @@ internal sealed class RegressionHead : SequenceHead
 
     public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
         => Math.Sqrt(Enumerable.Range(0, logits.Count).Average(i => Math.Pow(logits[i][0] - labels[i], 2)));
+
+    /// <summary>Score = the single logit ([batch, 1]).</summary>
+    public override void SaveAsOnnx(OnnxGraph graph, string logits) => graph.Column(ScoreColumnName, NumberDataViewType.Single, logits);
 
     // Layout: string ScoreColumnName.
     public override void Save(BinaryWriter writer) => writer.Write(ScoreColumnName);

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
 using static TorchSharp.torch;
 
@@ -35,6 +36,12 @@ internal abstract class SequenceHead
 
     /// <summary>The output columns, filled from one row's logits.</summary>
     public abstract IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
+
+    /// <summary>
+    /// ONNX export: writes <see cref="Outputs"/> into <paramref name="graph"/> as columns, computed from the
+    /// <c>[batch, NumLabels]</c> float value <paramref name="logits"/> exactly as the output writers compute them.
+    /// </summary>
+    public abstract void SaveAsOnnx(OnnxGraph graph, string logits);
 
     /// <summary>What the label column must be, for error messages.</summary>
     protected abstract string ExpectedLabelType { get; }
@@ -97,7 +104,7 @@ internal abstract class SequenceHead
     };
 
     /// <summary>Annotations marking a column as a scorer output of <paramref name="scoreColumnKind"/>, as ML.NET's scorers do.</summary>
-    protected static DataViewSchema.Annotations.Builder ScoreAnnotations(string scoreColumnKind, string scoreValueKind)
+    internal static DataViewSchema.Annotations.Builder ScoreAnnotations(string scoreColumnKind, string scoreValueKind)
     {
         var builder = new DataViewSchema.Annotations.Builder();
         builder.Add(AnnotationUtils.Kinds.ScoreColumnKind, TextDataViewType.Instance,
@@ -108,7 +115,7 @@ internal abstract class SequenceHead
     }
 
     /// <summary>The index of the largest logit (the first one on ties).</summary>
-    protected static int ArgMax(float[] logits)
+    internal static int ArgMax(float[] logits)
     {
         int best = 0;
         for (int i = 1; i < logits.Length; i++)

@@ -1,4 +1,7 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.Runtime;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
@@ -49,6 +52,28 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
         => RemBertBatchInputs.Pad(rows.Select(row => row.InputIds).ToList(), rows.Select(row => row.TokenTypeIds).ToList(), Encoder.Tokenizer.PadTokenId, _device);
 
     public override float[][] Forward(RemBertBatchInputs inputs, IReadOnlyList<EncodedSequence> rows) => SequenceTrainingTask.Logits(Model, inputs);
+
+    /// <summary>
+    /// ONNX: the ids inputs, RemBertForSequenceClassification's pooled output, the classifier (dropout is the
+    /// identity at inference), then the head's columns.
+    /// </summary>
+    internal override void SaveAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options)
+    {
+        ctx.CheckOpSetVersion(options.QuantizeInt8 ? OnnxGraph.MinimumInt8OpSet : OnnxGraph.MinimumOpSet, nameof(SequenceScoringTask));
+        var graph = new OnnxGraph(ctx);
+        var writer = new RemBertOnnxWriter(graph, Model, options);
+        var (_, pooled) = writer.Encode(OnnxModelInputs.Declare(ctx));
+        Head.SaveAsOnnx(graph, writer.Linear(pooled!, "classifier"));
+    }
+
+    /// <summary>The sentence column(s), encoded as scoring encodes them (longest first to MaxSequenceLength), padded.</summary>
+    internal override RemBertTokenizingTransformer CreateOnnxInputTokenizer(IHostEnvironment env) => new(env, Encoder.Tokenizer, new RemBertTokenizingOptions
+    {
+        InputColumnName = Encoder.Sentence1ColumnName,
+        SecondInputColumnName = Encoder.Sentence2ColumnName,
+        MaxSequenceLength = Encoder.MaxSequenceLength,
+        Truncation = Microsoft.ML.RemBert.Tokenization.TruncationStrategy.LongestFirst,
+    });
 
     /// <summary>
     /// Entries: <see cref="EntryName"/>, then the tokenizer (<see cref="RemBertTokenizerEntry"/>) and the model

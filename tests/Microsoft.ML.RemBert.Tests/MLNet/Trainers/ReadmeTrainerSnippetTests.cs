@@ -17,6 +17,7 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
     [InlineData("multiclass")]
     [InlineData("binary")]
     [InlineData("regression")]
+    [InlineData("multiple-choice")]
     public void SnippetCompilesAndRuns(string name)
     {
         string checkpoint = KeywordData.BaseCheckpoint;
@@ -30,7 +31,7 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
         Assert.Single(Directory.EnumerateFiles(TempDirectory, "*.zip"));
     }
 
-    private static string Snippet(string name)
+    internal static string Snippet(string name)
     {
         string readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "README.md"));
         var match = Regex.Match(readme, $@"<!-- snippet: {name} -->\s*```csharp\n(.*?)```", RegexOptions.Singleline);
@@ -45,6 +46,8 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
             IEnumerable<string> lines = name switch
             {
                 "multiclass" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{row.Label}").Prepend("Text\tLabel"),
+                "multiple-choice" => MultipleChoice.ChoiceData.Rows(48, seed).Select(row => $"{row.Prompt}\t{string.Join('\t', row.Choices)}\t{row.Label}")
+                    .Prepend("Prompt\tChoice0\tChoice1\tChoice2\tChoice3\tLabel"),
                 "binary" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{(row.Label == "weather" ? "true" : "false")}").Prepend("Text\tLabel"),
                 _ => KeywordData.PairRows(48, seed).Select(row => $"{row.Sentence1}\t{row.Sentence2}\t{row.Label.ToString(CultureInfo.InvariantCulture)}")
                     .Prepend("Sentence1\tSentence2\tLabel"),
@@ -53,8 +56,8 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
         }
     }
 
-    private static string Literal(string value) => "@\"" + value.Replace("\"", "\"\"") + "\"";
+    internal static string Literal(string value) => "@\"" + value.Replace("\"", "\"\"") + "\"";
 
     [GeneratedRegex("\"([A-Za-z0-9_-]+\\.(?:tsv|zip))\"")]
-    private static partial Regex FileName();
+    internal static partial Regex FileName();
 }

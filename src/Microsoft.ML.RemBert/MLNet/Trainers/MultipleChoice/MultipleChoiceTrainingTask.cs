@@ -1,0 +1,37 @@
+using Microsoft.ML.RemBert.MLNet.Training;
+using Microsoft.ML.RemBert.Modeling;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.RemBert.MLNet.Trainers.MultipleChoice;
+
+/// <summary>
+/// Multiple choice for the training loop: rows collated to <c>[rows, choices, length]</c>, transformers'
+/// RemBertForMultipleChoice loss (cross entropy over each row's choices), and accuracy on validation.
+/// </summary>
+internal sealed class MultipleChoiceTrainingTask(long padTokenId) : ITrainingTask<MultipleChoiceExample>
+{
+    public string MetricName => "accuracy";
+
+    public bool HigherIsBetter => true;
+
+    public Tensor ComputeLoss(RemBertPreTrainedModel model, IReadOnlyList<MultipleChoiceExample> batch, Device device)
+    {
+        var inputs = MultipleChoiceBatch.Collate(batch.Select(example => example.Choices).ToList(), padTokenId, device);
+        var labels = tensor(batch.Select(example => (long)example.Label).ToArray()).to(device);
+        return ((RemBertForMultipleChoice)model).forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds, labels).Loss!;
+    }
+
+    public double Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<MultipleChoiceExample>> batches, Device device)
+    {
+        int right = 0, total = 0;
+        foreach (var batch in batches)
+        {
+            using var scope = NewDisposeScope();
+            var probabilities = MultipleChoiceBatch.Probabilities((RemBertForMultipleChoice)model,
+                MultipleChoiceBatch.Collate(batch.Select(example => example.Choices).ToList(), padTokenId, device));
+            right += batch.Where((example, i) => SequenceHead.ArgMax(probabilities[i]) == example.Label).Count();
+            total += batch.Count;
+        }
+        return right / (double)Math.Max(1, total);
+    }
+}

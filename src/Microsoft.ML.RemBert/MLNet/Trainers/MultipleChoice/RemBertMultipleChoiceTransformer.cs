@@ -1,0 +1,44 @@
+using Microsoft.ML;
+using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.MLNet.Trainers.MultipleChoice;
+using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.Runtime;
+
+[assembly: LoadableClass(typeof(RemBertMultipleChoiceTransformer), null, typeof(SignatureLoadModel), "RemBERT Multiple Choice", RemBertMultipleChoiceTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.RemBert.Trainers;
+
+/// <summary>
+/// A RemBERT model fine-tuned for multiple choice: adds PredictedLabel (a key of UInt32, one value per choice, whose key
+/// values are the choice indices) and Score (one probability per choice, in the label's key order; slot names are the
+/// choice indices). Scores <see cref="RemBertScoringTransformer.InferenceBatchSize"/> rows (each with all its choices)
+/// per forward pass, padded to the batch's longest choice; saved by <c>mlContext.Model.Save</c> with its configuration,
+/// tokenizer, classes and weights, and loaded back by <c>mlContext.Model.Load</c> with no other file. Safe to use from
+/// several threads at once.
+/// </summary>
+public sealed class RemBertMultipleChoiceTransformer : RemBertScoringTransformer
+{
+    internal const string LoaderSignature = "RemBertMultiChoiceXf";
+
+    private static readonly VersionInfo Version = CreateVersionInfo("RBMCHOIC", LoaderSignature, typeof(RemBertMultipleChoiceTransformer));
+
+    internal RemBertMultipleChoiceTransformer(IHostEnvironment env, MultipleChoiceScoringTask task, int inferenceBatchSize)
+        : base(env, nameof(RemBertMultipleChoiceTransformer), task, inferenceBatchSize, Version)
+    {
+    }
+
+    /// <summary>The fine-tuned model (for example to save it as a transformers checkpoint with <c>SavePretrained</c>).</summary>
+    public RemBertForMultipleChoice Model => Task.Model;
+
+    /// <summary>Choices per row: the training data's count, which every scored row must have.</summary>
+    public int ChoiceCount => Task.Classes.ChoiceCount;
+
+    /// <summary>The choice index of each class: PredictedLabel key k and Score slot k - 1 mean choice <c>ChoiceOfClass[k - 1]</c>.</summary>
+    public IReadOnlyList<int> ChoiceOfClass => Task.Classes.ChoiceOfClass;
+
+    private MultipleChoiceScoringTask Task => (MultipleChoiceScoringTask)ScoringTask;
+
+    private static RemBertMultipleChoiceTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+        => Load(env, ctx, Version, MultipleChoiceScoringTask.Load, (task, batchSize) => new RemBertMultipleChoiceTransformer(env, task, batchSize));
+}

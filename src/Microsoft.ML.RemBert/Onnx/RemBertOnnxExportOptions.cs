@@ -1,0 +1,17 @@
+namespace Microsoft.ML.RemBert.Onnx;
+
+/// <summary>
+/// How <c>mlContext.Model.ConvertToOnnx</c> writes a RemBERT transformer; pass them with
+/// <see cref="MLNet.Scoring.RemBertScoringTransformer.ForOnnxExport"/>. The defaults give float32 weights, equal to the
+/// ML.NET zip's scores within float rounding.
+/// </summary>
+public sealed record RemBertOnnxExportOptions
+{
+    /// <summary>
+    /// Dynamic int8 quantization of the encoder's linear layers: each weight matrix stored as int8 with one float
+    /// scale per output column (symmetric), activations quantized per call by <c>DynamicQuantizeLinear</c> and
+    /// multiplied by <c>MatMulInteger</c> (ONNX Runtime fuses the pair). About a quarter of the encoder's weight
+    /// bytes; embeddings, pooler and task head stay float32. Scores move (see the README's measured cost).
+    /// </summary>
+    public bool QuantizeInt8 { get; init; }
+}

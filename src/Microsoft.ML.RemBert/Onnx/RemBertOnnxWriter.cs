@@ -1,0 +1,153 @@
+using Microsoft.ML.RemBert.Modeling;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.RemBert.Onnx;
+
+/// <summary>
+/// Writes a RemBERT model's forward pass into an <see cref="OnnxGraph"/>: embeddings, the encoder, the pooler and
+/// linear task heads, operator for operator as <see cref="RemBertModel"/> computes them (same order of additions,
+/// same mask value), so an ONNX Runtime run matches ours within float rounding. Weights become float32
+/// initializers named after their state-dict keys; a linear layer's weight is stored transposed ([in, out]) so it
+/// feeds MatMul directly. Task writers (sequence classification, token classification, question answering…) call
+/// <see cref="Encode"/> and then write their head with <see cref="Linear"/>.
+/// </summary>
+internal sealed class RemBertOnnxWriter
+{
+    private readonly OnnxGraph _graph;
+    private readonly Dictionary<string, Tensor> _weights;
+    private readonly RemBertConfig _config;
+    private readonly RemBertOnnxExportOptions _options;
+
+    /// <summary>A writer over <paramref name="model"/>'s weights (its state dict, read, not copied, until written).</summary>
+    public RemBertOnnxWriter(OnnxGraph graph, RemBertPreTrainedModel model, RemBertOnnxExportOptions options)
+    {
+        RemBertOnnxExportCheck.ThrowIfUnsupported(model);
+        _graph = graph;
+        _options = options;
+        _config = model.Config;
+        _weights = model.state_dict();
+    }
+
+    /// <summary>
+    /// The base model's outputs for ids <c>[batch, seq]</c> (int64): the sequence output <c>[batch, seq, hidden]</c>
+    /// and, when the model has a pooler, the pooled output <c>[batch, hidden]</c> (else null).
+    /// </summary>
+    public (string SequenceOutput, string? PooledOutput) Encode(OnnxModelInputs inputs, string prefix = "rembert.")
+    {
+        var embedded = Embeddings(inputs, prefix + "embeddings.");
+        var mask = ExtendedMask(inputs.AttentionMask);
+        var hidden = Linear(embedded, prefix + "encoder.embedding_hidden_mapping_in");
+        for (int i = 0; i < _config.NumHiddenLayers; i++)
+            hidden = Layer(hidden, mask, $"{prefix}encoder.layer.{i}.");
+        string? pooled = null;
+        if (_weights.ContainsKey(prefix + "pooler.dense.weight"))
+        {
+            // The [CLS] position: Gather with a scalar index drops the sequence axis, like select(1, 0).
+            var first = _graph.Op("Gather", [hidden, _graph.LongScalar(0)], node => node.AddAttribute("axis", 1L));
+            pooled = _graph.Op("Tanh", Linear(first, prefix + "pooler.dense"));
+        }
+        return (hidden, pooled);
+    }
+
+    /// <summary><c>x · Wᵀ + b</c> for the nn.Linear whose state-dict keys start with <paramref name="name"/>.</summary>
+    public string Linear(string x, string name)
+    {
+        var weight = _weights[name + ".weight"];
+        var product = _graph.Op("MatMul", x, _graph.Weight(name + ".weight.T", weight.t()));
+        return _weights.TryGetValue(name + ".bias", out var bias) ? _graph.Op("Add", product, _graph.Weight(name + ".bias", bias)) : product;
+    }
+
+    /// <summary>An encoder layer's linear layer: int8 when <see cref="RemBertOnnxExportOptions.QuantizeInt8"/>.</summary>
+    private string EncoderLinear(string x, string name) => _options.QuantizeInt8 ? QuantizedLinear(x, name) : Linear(x, name);
+
+    /// <summary>
+    /// Dynamic quantization: W as int8 [in, out] with a float scale per output column (max |w| / 127, zero point 0);
+    /// x quantized to uint8 per call (DynamicQuantizeLinear: one scale and zero point per tensor);
+    /// y = MatMulInteger(xq, Wq, xz, 0) · (x_scale · w_scale) + b.
+    /// </summary>
+    private string QuantizedLinear(string x, string name)
+    {
+        string weights, scales;
+        using (NewDisposeScope())
+        {
+            var transposed = _weights[name + ".weight"].detach().cpu().to_type(ScalarType.Float32).t();
+            var scale = transposed.abs().amax([0]).clamp_min(1e-12f) / 127f;
+            var quantized = (transposed / scale).round().clamp(-127, 127).to_type(ScalarType.Int32).contiguous();
+            weights = _graph.Context.AddInitializer(quantized.data<int>().ToArray(), typeof(sbyte), transposed.shape, OnnxGraph.NamePrefix + name + ".weight.int8");
+            scales = _graph.Weight(name + ".weight.scale", scale);
+        }
+        var (xq, xScale, xZero) = _graph.DynamicQuantizeLinear(x);
+        var product = _graph.Op("MatMulInteger", xq, weights, xZero, _graph.Context.AddInitializer(0, typeof(sbyte), OnnxGraph.NamePrefix + "int8.zero"));
+        var scaled = _graph.Op("Mul", _graph.ToFloat(product), _graph.Op("Mul", xScale, scales));
+        return _graph.Op("Add", scaled, _graph.Weight(name + ".bias", _weights[name + ".bias"]));
+    }
+
+    private string Embeddings(OnnxModelInputs inputs, string prefix)
+    {
+        var words = _graph.Op("Gather", _graph.Weight(prefix + "word_embeddings.weight", _weights[prefix + "word_embeddings.weight"]), inputs.InputIds);
+        var types = _graph.Op("Gather", _graph.Weight(prefix + "token_type_embeddings.weight", _weights[prefix + "token_type_embeddings.weight"]), inputs.TokenTypeIds);
+        // Positions 0..seq-1: the first seq rows of the position table, broadcast over the batch.
+        var length = _graph.Op("Gather", [_graph.Op("Shape", inputs.InputIds), _graph.Longs(1)], node => node.AddAttribute("axis", 0L));
+        var positions = _graph.Op("Slice", _graph.Weight(prefix + "position_embeddings.weight", _weights[prefix + "position_embeddings.weight"]),
+            _graph.Longs(0), length, _graph.Longs(0));
+        var sum = _graph.Op("Add", _graph.Op("Add", words, types), positions);
+        return LayerNorm(sum, prefix + "LayerNorm");
+    }
+
+    /// <summary>(1 − mask) × float.MinValue, shaped [batch, 1, 1, seq], as RemBertAttentionMask.Extend computes it.</summary>
+    private string ExtendedMask(string attentionMask)
+    {
+        var keep = _graph.Unsqueeze(_graph.ToFloat(attentionMask), 1, 2);
+        return _graph.Scale(_graph.Op("Sub", _graph.Scalar(1f), keep), float.MinValue);
+    }
+
+    private string Layer(string hidden, string mask, string prefix)
+    {
+        var context = SelfAttention(hidden, mask, prefix + "attention.self.");
+        var attended = ResidualOutput(context, hidden, prefix + "attention.output.");
+        var intermediate = Activation(EncoderLinear(attended, prefix + "intermediate.dense"));
+        return ResidualOutput(intermediate, attended, prefix + "output.");
+    }
+
+    private string SelfAttention(string hidden, string mask, string prefix)
+    {
+        long heads = _config.NumAttentionHeads, headSize = _config.AttentionHeadSize;
+        string Heads(string x) => _graph.Reshape(x, 0, 0, heads, headSize);
+        var q = _graph.Transpose(Heads(EncoderLinear(hidden, prefix + "query")), 0, 2, 1, 3);
+        var kT = _graph.Transpose(Heads(EncoderLinear(hidden, prefix + "key")), 0, 2, 3, 1);
+        var v = _graph.Transpose(Heads(EncoderLinear(hidden, prefix + "value")), 0, 2, 1, 3);
+        var scores = _graph.Op("Div", _graph.Op("MatMul", q, kT), _graph.Scalar((float)Math.Sqrt(headSize)));
+        var probabilities = _graph.Softmax(_graph.Op("Add", scores, mask));
+        var context = _graph.Transpose(_graph.Op("MatMul", probabilities, v), 0, 2, 1, 3);
+        return _graph.Reshape(context, 0, 0, heads * headSize);
+    }
+
+    private string ResidualOutput(string x, string residual, string prefix)
+        => LayerNorm(_graph.Op("Add", EncoderLinear(x, prefix + "dense"), residual), prefix + "LayerNorm");
+
+    /// <summary>LayerNorm over the last axis, decomposed (opset ≤ 12 has no LayerNormalization): biased variance, as torch.</summary>
+    private string LayerNorm(string x, string name)
+    {
+        var centered = _graph.Op("Sub", x, _graph.MeanOfLastAxis(x));
+        var variance = _graph.MeanOfLastAxis(_graph.Op("Mul", centered, centered));
+        var deviation = _graph.Op("Sqrt", _graph.Op("Add", variance, _graph.Scalar((float)_config.LayerNormEps)));
+        var normalized = _graph.Op("Div", centered, deviation);
+        var scaled = _graph.Op("Mul", normalized, _graph.Weight(name + ".weight", _weights[name + ".weight"]));
+        return _graph.Op("Add", scaled, _graph.Weight(name + ".bias", _weights[name + ".bias"]));
+    }
+
+    /// <summary>config.hidden_act, decomposed where opset ≤ 12 has no operator for it.</summary>
+    private string Activation(string x) => _config.HiddenAct switch
+    {
+        // Exact GELU: x · ½ · (1 + erf(x / √2)).
+        RemBertActivation.Gelu or RemBertActivation.GeluPython => _graph.Op("Mul", x,
+            _graph.Scale(_graph.Op("Add", _graph.Scalar(1f), _graph.Op("Erf", _graph.Scale(x, (float)(1 / Math.Sqrt(2))))), 0.5f)),
+        // Tanh GELU: ½ · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))).
+        RemBertActivation.GeluNew => _graph.Op("Mul", _graph.Scale(x, 0.5f), _graph.Op("Add", _graph.Scalar(1f), _graph.Op("Tanh",
+            _graph.Scale(_graph.Op("Add", x, _graph.Scale(_graph.Op("Mul", x, _graph.Op("Mul", x, x)), 0.044715f)), (float)Math.Sqrt(2 / Math.PI))))),
+        RemBertActivation.Relu => _graph.Op("Relu", x),
+        RemBertActivation.Silu or RemBertActivation.Swish => _graph.Op("Mul", x, _graph.Op("Sigmoid", x)),
+        RemBertActivation.Tanh => _graph.Op("Tanh", x),
+        _ => throw new NotSupportedException($"ONNX export: hidden_act '{_config.HiddenAct}' has no ONNX form."),
+    };
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Microsoft.ML.RemBert.MLNet.Training;
+using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.RemBert.Pretraining;
+
+/// <summary>
+/// The language-modelling loop: the fine-tuning loop's optimizer (<see cref="DecoupledWeightDecay"/>), schedule
+/// (<see cref="LinearWarmupSchedule"/>) and progress (<see cref="TrainingProgressReporter"/>), over corpus blocks
+/// reshuffled every epoch from the seed and collated (masked) afresh each time they are seen, with step and time limits.
+/// </summary>
+internal static class PretrainingLoop
+{
+    /// <summary>Trains <paramref name="model"/> in place and leaves it in eval mode.</summary>
+    /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
+    public static RemBertPretrainingResult Run(RemBertLanguageModel model, PretrainingCorpus corpus, LanguageModelingCollator collator,
+        RemBertPretrainingOptions options, IChannel channel)
+    {
+        var device = options.Device ?? CPU;
+        var order = new Random(options.Seed);
+        using var generator = new Generator((ulong)options.Seed);
+        int stepsPerEpoch = (corpus.Blocks.Count + options.BatchSize - 1) / options.BatchSize;
+        int totalSteps = (int)Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? int.MaxValue);
+        var schedule = new LinearWarmupSchedule(options.LearningRate, totalSteps, options.WarmupRatio);
+        var reporter = new TrainingProgressReporter(channel, options.Progress, options.Epochs, totalSteps);
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        using var optimizer = DecoupledWeightDecay.CreateOptimizer(model, options.LearningRate, options.WeightDecay);
+        var losses = new List<double>();
+        var clock = Stopwatch.StartNew();
+        long tokens = 0;
+        int step = 0;
+        var stop = PretrainingStop.Completed;
+        try
+        {
+            model.train();
+            for (int epoch = 1; epoch <= options.Epochs && stop == PretrainingStop.Completed; epoch++)
+            {
+                var blocks = Enumerable.Range(0, corpus.Blocks.Count).ToArray();
+                order.Shuffle(blocks);
+                for (int first = 0; first < blocks.Length; first += options.BatchSize)
+                {
+                    options.CancellationToken.ThrowIfCancellationRequested();
+                    if (step >= totalSteps) { stop = PretrainingStop.MaxSteps; break; }
+                    if (options.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = PretrainingStop.TimeLimit; break; }
+                    var batch = blocks.Skip(first).Take(options.BatchSize).Select(i => corpus.Blocks[i]).ToList();
+                    double learningRate = schedule.LearningRate(step);
+                    foreach (var group in optimizer.ParamGroups)
+                        group.LearningRate = learningRate;
+                    using (var scope = NewDisposeScope())
+                    {
+                        var collated = collator.Collate(batch, generator);
+                        var loss = Loss(model, collated, device);
+                        if (loss is null) continue;
+                        loss.backward();
+                        if (options.MaxGradNorm > 0)
+                            nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
+                        optimizer.step();
+                        optimizer.zero_grad();
+                        losses.Add(loss.item<float>());
+                        tokens += collated.RealTokens;
+                    }
+                    step++;
+                    reporter.Step(epoch, step, batch.Count, losses[^1], learningRate);
+                }
+            }
+            if (stop == PretrainingStop.Completed && options.MaxSteps is { } maxSteps && step >= maxSteps)
+                stop = PretrainingStop.MaxSteps;
+            return new RemBertPretrainingResult(model, step, tokens, losses, clock.Elapsed, stop);
+        }
+        finally
+        {
+            model.eval();
+        }
+    }
+
+    /// <summary>
+    /// The batch's mean loss over its scored positions, or null when masking chose no token at all (possible only for
+    /// a tiny batch; the step is skipped rather than taking a NaN).
+    /// </summary>
+    internal static Tensor? Loss(RemBertLanguageModel model, LanguageModelingBatch batch, Device device)
+    {
+        var ids = batch.InputIds.to(device);
+        var mask = batch.AttentionMask.to(device);
+        var labels = batch.Labels.to(device);
+        switch (model)
+        {
+            case RemBertForCausalLM causal:
+                return causal.forward(ids, mask, labels: labels).Loss;
+            case RemBertForMaskedLM:
+                var selected = labels.ne(LanguageModelingCollator.IgnoreIndex);
+                if (!selected.any().item<bool>()) return null;
+                var logits = model.PredictionScoresAt(ids, mask, null, selected);
+                return nn.functional.cross_entropy(logits, labels[selected]);
+            default:
+                throw new ArgumentException($"Pretraining needs RemBertForMaskedLM or RemBertForCausalLM, not {model.GetType().Name}.", nameof(model));
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using Microsoft.ML.RemBert.Checkpoints;
+using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.RemBert.Pretraining;
+
+/// <summary>
+/// Pretrains a RemBERT language model from scratch on a plain-text corpus (the engine of <c>rembert pretrain</c>), and
+/// saves it with its tokenizer as a transformers checkpoint directory.
+/// </summary>
+/// <remarks>Not thread-safe: one pretraining run per model.</remarks>
+public static class RemBertPretrainer
+{
+    /// <summary>
+    /// <paramref name="config"/> made fit for <paramref name="tokenizer"/> and <paramref name="objective"/>: the
+    /// tokenizer's vocabulary size and special ids, <c>is_decoder</c> for causal LM.
+    /// </summary>
+    public static RemBertConfig ConfigureFor(RemBertConfig config, RemBertTokenizer tokenizer, PretrainingObjective objective)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return config with
+        {
+            VocabSize = tokenizer.SentencePiece.VocabularySize,
+            PadTokenId = tokenizer.PadTokenId,
+            BosTokenId = tokenizer.ClsTokenId,
+            EosTokenId = tokenizer.SepTokenId,
+            IsDecoder = objective == PretrainingObjective.CausalLanguageModeling,
+            Architectures = new[] { ArchitectureOf(objective) },
+        };
+    }
+
+    /// <summary>
+    /// Reads <paramref name="corpusPath"/>, builds a freshly initialised model of <paramref name="config"/> (see
+    /// <see cref="ConfigureFor"/>) seeded by <see cref="RemBertPretrainingOptions.Seed"/>, and trains it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The corpus is not UTF-8 text or is empty (the message names the file and line).</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or MaxLength exceeds the config's max_position_embeddings.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing was written.</exception>
+    public static RemBertPretrainingResult Pretrain(RemBertTokenizer tokenizer, string corpusPath, RemBertConfig config, RemBertPretrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentException.ThrowIfNullOrEmpty(corpusPath);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        config = ConfigureFor(config, tokenizer, options.Objective);
+        config.Validate();
+        if (options.MaxLength > config.MaxPositionEmbeddings)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxLength,
+                $"MaxLength {options.MaxLength} exceeds the model's max_position_embeddings {config.MaxPositionEmbeddings}.");
+
+        var corpus = PretrainingCorpus.Read(corpusPath, tokenizer, options.MaxLength, options.CancellationToken);
+        var collator = CollatorFor(tokenizer, options);
+        var model = CreateModel(config, options);
+        IHostEnvironment environment = new MLContext(options.Seed);
+        using var channel = environment.Start(nameof(RemBertPretrainer));
+        channel.Info($"{corpusPath}: {corpus.Lines:N0} lines, {corpus.Tokens:N0} tokens, {corpus.Blocks.Count:N0} blocks of up to {options.MaxLength} tokens.");
+        try
+        {
+            return PretrainingLoop.Run(model, corpus, collator, options, channel);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> and <paramref name="tokenizer"/> to <paramref name="directory"/> as a checkpoint
+    /// transformers' <c>from_pretrained</c> and <c>RemBertTokenizer.from_pretrained</c> read: config.json,
+    /// model.safetensors, sentencepiece.model and tokenizer_config.json. The whole directory appears at once: the files
+    /// are written to a staging directory beside it that then takes its place, so a failure or cancellation leaves the
+    /// directory as it was (absent, or the previous checkpoint).
+    /// </summary>
+    /// <param name="model">The trained language model.</param>
+    /// <param name="tokenizer">Its tokenizer; the .model bytes are copied as they are.</param>
+    /// <param name="directory">The checkpoint directory; its parent must exist.</param>
+    /// <param name="cancellationToken">Stops the save; the directory is then unchanged.</param>
+    /// <param name="dtype">Stores the weights in this floating-point type (e.g. bfloat16 to halve the size); null keeps the model's.</param>
+    public static void SaveCheckpoint(RemBertLanguageModel model, RemBertTokenizer tokenizer, string directory, ScalarType? dtype = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        CheckpointDirectory.Replace(directory, staging =>
+        {
+            if (dtype is { } type && type != model.parameters().First().dtype)
+            {
+                using var copy = (RemBertLanguageModel)RemBertModelFactory.Create(model.Config, model.GetType().Name, initializeWeights: false);
+                copy.load_state_dict(model.state_dict());
+                copy.to(type);
+                copy.SavePretrained(staging, cancellationToken);
+            }
+            else
+            {
+                model.SavePretrained(staging, cancellationToken);
+            }
+            tokenizer.SaveVocabulary(staging);
+            // The tokenizer truncates where the model's positions end, as save_pretrained records model_max_length.
+            TokenizerConfigFile.Write(Path.Combine(staging, TokenizerConfigReader.FileName),
+                tokenizer.Options with { ModelMaxLength = model.Config.MaxPositionEmbeddings });
+        }, cancellationToken);
+    }
+
+    internal static string ArchitectureOf(PretrainingObjective objective) => objective == PretrainingObjective.CausalLanguageModeling
+        ? nameof(RemBertForCausalLM)
+        : nameof(RemBertForMaskedLM);
+
+    internal static LanguageModelingCollator CollatorFor(RemBertTokenizer tokenizer, RemBertPretrainingOptions options)
+    {
+        // transformers' all_special_ids: the unknown token is never chosen for prediction either.
+        var specials = new HashSet<int> { tokenizer.ClsTokenId, tokenizer.SepTokenId, tokenizer.PadTokenId, tokenizer.MaskTokenId, tokenizer.UnkTokenId };
+        return new LanguageModelingCollator(options.Objective, tokenizer.PadTokenId, tokenizer.MaskTokenId,
+            tokenizer.SentencePiece.VocabularySize, specials, options.MaskProbability);
+    }
+
+    private static RemBertLanguageModel CreateModel(RemBertConfig config, RemBertPretrainingOptions options)
+    {
+        var model = (RemBertLanguageModel)RemBertModelFactory.Create(config, ArchitectureOf(options.Objective), initializeWeights: false);
+        using var generator = new Generator((ulong)options.Seed);
+        model.InitializeWeights(generator);
+        if (options.Device is { } device) model.to(device);
+        return model;
+    }
+}

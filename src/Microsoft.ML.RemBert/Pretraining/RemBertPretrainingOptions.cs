@@ -1,0 +1,68 @@
+using Microsoft.ML.RemBert.Trainers;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.RemBert.Pretraining;
+
+/// <summary>How <see cref="RemBertPretrainer"/> trains: the objective, the optimisation and when to stop.</summary>
+public sealed record RemBertPretrainingOptions
+{
+    /// <summary>Masked (the default) or causal language modelling.</summary>
+    public PretrainingObjective Objective { get; init; } = PretrainingObjective.MaskedLanguageModeling;
+
+    /// <summary>Passes over the corpus (unless <see cref="MaxSteps"/> or <see cref="TimeLimit"/> stops earlier).</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Blocks of <see cref="MaxLength"/> tokens per optimizer step.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Peak learning rate of AdamW (linear warm-up, then linear decay to 0 at the last step).</summary>
+    public double LearningRate { get; init; } = 5e-4;
+
+    /// <summary>Share of the steps spent warming the learning rate up.</summary>
+    public double WarmupRatio { get; init; } = 0.06;
+
+    /// <summary>Decoupled weight decay on weight matrices and embeddings (none on biases and LayerNorm).</summary>
+    public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>Gradients are clipped to this global norm; 0 turns clipping off.</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>Tokens per block, <c>[CLS]</c> and <c>[SEP]</c> included: the corpus is concatenated and cut into blocks of this length.</summary>
+    public int MaxLength { get; init; } = 128;
+
+    /// <summary>Share of non-special tokens chosen for masked-LM prediction.</summary>
+    public double MaskProbability { get; init; } = 0.15;
+
+    /// <summary>Seeds the weights, the block order and the masking: the same seed, corpus and options give the same model.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Stop after this many optimizer steps (the learning-rate schedule then ends there); null: run every epoch.</summary>
+    public int? MaxSteps { get; init; }
+
+    /// <summary>Stop at the first step that starts after this much training time; the schedule is not shortened for it.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>Where to train; null: the CPU.</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Receives a report after every optimizer step.</summary>
+    public IProgress<RemBertTrainingProgress>? Progress { get; init; }
+
+    /// <summary>Stops training between steps (<see cref="OperationCanceledException"/>).</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1, nameof(Epochs));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LearningRate, nameof(LearningRate));
+        if (WarmupRatio is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(WarmupRatio), WarmupRatio, "WarmupRatio must be in [0, 1].");
+        ArgumentOutOfRangeException.ThrowIfNegative(WeightDecay, nameof(WeightDecay));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxGradNorm, nameof(MaxGradNorm));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxLength, 3, nameof(MaxLength));
+        if (MaskProbability is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(MaskProbability), MaskProbability, "MaskProbability must be in (0, 1).");
+        if (MaxSteps is { } steps) ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1, nameof(MaxSteps));
+        if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, "TimeLimit must be positive.");
+    }
+}

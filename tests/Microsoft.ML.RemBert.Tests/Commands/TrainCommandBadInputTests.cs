@@ -1,0 +1,120 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.RemBert.Cli;
+using Microsoft.ML.RemBert.Tests.Hostile;
+using Microsoft.ML.RemBert.Tests.Infrastructure;
+using Microsoft.ML.RemBert.Tests.MLNet;
+using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
+using Xunit;
+
+namespace Microsoft.ML.RemBert.Tests.Commands;
+
+/// <summary>
+/// Bad input to <c>rembert train</c> and <c>evaluate</c>: one line naming the file (and line) at fault, exit 1 (2 for a
+/// wrong argument), and no model zip or report written; SIGINT during training exits 130 and leaves no file.
+/// </summary>
+[Collection(TrainingCollection.Name)]
+public sealed class TrainCommandBadInputTests : IDisposable
+{
+    private readonly TemporaryDirectory directory = new();
+
+    public void Dispose() => directory.Dispose();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    private void AssertNothingWritten() =>
+        Assert.DoesNotContain(Directory.GetFiles(directory.Path), path => path.Contains(".zip") || path.Contains(".html"));
+
+    private DotnetProcess.Result Train(string task, string trainFile, params string[] extra) =>
+        RembertCli.Run(["train", task, "--model", directory.File("no-checkpoint-needed"), "--train", trainFile, "--output", directory.File("model.zip"), .. extra]);
+
+    [Fact]
+    public void AMissingTrainingFileIsNamed()
+    {
+        var result = Train("text-classification", directory.File("absent.tsv"));
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains($"rembert train: Data file '{directory.File("absent.tsv")}' does not exist.", result.StandardError);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public void AMalformedTrainingOrValidationFileNamesItsLineBeforeAnyTraining()
+    {
+        string ragged = directory.File("ragged.tsv");
+        File.WriteAllText(ragged, "Label\tSentence1\nweather\tpogoda\nmusic\n");
+        var result = Train("text-classification", ragged);
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains($"{ragged}: line 3 has 1 fields; the header has 2.", result.StandardError);
+
+        string good = CliTaskData.Overlaps(directory.File("good.tsv"), 4, seed: 1);
+        string badLabel = directory.File("valid.tsv");
+        File.WriteAllText(badLabel, "Label\tSentence1\tSentence2\n0.5\ta\tb\nhigh\tc\td\n");
+        result = Train("regression", good, "--valid", badLabel);
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains($"{badLabel}: line 3, column 'Label': 'high' is not a finite number.", result.StandardError);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public void WrongArgumentsAreUsageErrors()
+    {
+        string good = CliTaskData.Intents(directory.File("good.tsv"), 4, seed: 1);
+        Assert.Equal(ExitCodes.UsageError, Train("summarization", good).ExitCode);
+        Assert.Equal(ExitCodes.UsageError, Train("binary", good, "--epochs", "0").ExitCode);
+        Assert.Equal(ExitCodes.UsageError, Train("binary", good, "--device", "tpu").ExitCode);
+        AssertNothingWritten();
+    }
+
+    [SkippableFact]
+    public void ModelDefaultWithoutEmbeddedWeightsIsABadInputNotABug()
+    {
+        bool hasWeights = true;
+        try { _ = RemBertDefaultModel.Directory; }
+        catch (InvalidOperationException) { hasWeights = false; }
+        Skip.If(hasWeights, "this build embeds the default model's weights");
+
+        string good = CliTaskData.Intents(directory.File("good.tsv"), 4, seed: 1);
+        var result = RembertCli.Run("train", "text-classification", "--model", "default", "--train", good, "--output", directory.File("model.zip"));
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.StartsWith("rembert train: --model default: ", result.StandardError);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public void EvaluateRefusesAModelWithoutATaskTransformer()
+    {
+        string zip = PredictFixture.SaveTokenizerZip(directory.File("tokenizer.zip"));
+        string data = CliTaskData.Intents(directory.File("data.tsv"), 4, seed: 1);
+
+        var result = RembertCli.Run("evaluate", "--model", zip, "--data", data);
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains($"rembert evaluate: {zip}: the model holds no RemBERT task transformer", result.StandardError);
+    }
+
+    [SkippableFact]
+    public void SigintDuringTrainingExits130AndLeavesNoFile()
+    {
+        string checkpoint = KeywordData.BaseCheckpoint;
+        string train = CliTaskData.Intents(directory.File("train.tsv"), 400, seed: 1);
+        var process = DotnetProcess.Start([RembertCli.FindAssembly(), "train", "text-classification", "--model", checkpoint, "--train", train,
+            "--output", directory.File("model.zip"), "--epochs", "50", "--batch-size", "4", "--max-length", "24", "--device", "cpu"]);
+
+        // Plain progress (stdout is a pipe) prints the first optimizer step: training is under way.
+        var firstStep = Task.Run(() =>
+        {
+            for (string? line = process.StandardOutput.ReadLine(); line is not null; line = process.StandardOutput.ReadLine())
+                if (line.Contains(" step 1/", StringComparison.Ordinal)) return true;
+            return false;
+        });
+        Assert.True(firstStep.Wait(TimeSpan.FromMinutes(3)) && firstStep.Result, "training never reported its first step");
+        Assert.Equal(0, kill(process.Id, 2));
+        var result = DotnetProcess.Wait(process, TimeSpan.FromMinutes(2));
+
+        Assert.True(result.ExitCode == ExitCodes.Interrupted, $"exit {result.ExitCode}: {result.StandardError}");
+        Assert.Contains("rembert train: interrupted by SIGINT; no partial output file is left.", result.StandardError);
+        Assert.Equal(["train.tsv"], Directory.GetFiles(directory.Path).Select(Path.GetFileName));
+    }
+}

@@ -1,0 +1,187 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Tests.MLNet;
+using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
+using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.RemBert.Onnx;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Microsoft.ML.RemBert.Tests.Onnx;
+
+/// <summary>
+/// Each sentence trainer's transformer exported with mlContext.Model.ConvertToOnnx and scored two ways, ML.NET's
+/// ApplyOnnxModel after the transformer's ONNX input tokenizer and ONNX Runtime directly, gives the zip's scores
+/// within 1e-4 and the same predicted labels.
+/// </summary>
+[Collection(TrainingCollection.Name)]
+public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBase
+{
+    private const float Tolerance = 1e-4f;
+
+    [Fact]
+    public void MulticlassExportScoresAsTheZip()
+    {
+        var data = TinyTraining.KeyedIntents(MLContext, 24, seed: 1);
+        var options = TinyTraining.Multiclass();
+        options.MaxEpochs = 1;
+        using var model = MLContext.MulticlassClassification.Trainers.RemBert(options).Fit(data);
+        var zip = ReloadedFromZip(model, data);
+
+        var expectedScores = zip.Transform(data).GetColumn<float[]>("Score").ToArray();
+        var expectedLabels = zip.Transform(data).GetColumn<uint>("PredictedLabel").ToArray();
+        var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }));
+
+        var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
+        AssertClose(expectedScores, mlnet.GetColumn<float[]>("Score").ToArray());
+        Assert.Equal(expectedLabels, mlnet.GetColumn<uint[]>("PredictedLabel").Select(label => Assert.Single(label)).ToArray());
+
+        var ort = ScoreWithOnnxRuntime(model, onnx, data);
+        AssertClose(expectedScores, Rows(ort["Score.output"]));
+        Assert.Equal(expectedLabels, ort["PredictedLabel.output"].Values<uint>());
+    }
+
+    [Fact]
+    public void BinaryExportScoresAsTheZip()
+    {
+        var rows = KeywordData.IntentRows(24, seed: 2).Select(row => new BinaryRow(row.Sentence1, row.Label == "weather")).ToArray();
+        var data = MLContext.Data.LoadFromEnumerable(rows);
+        var options = TinyTraining.Options(new RemBertBinaryClassificationOptions());
+        options.MaxEpochs = 1;
+        using var model = MLContext.BinaryClassification.Trainers.RemBert(options).Fit(data);
+        var scored = ReloadedFromZip(model, data).Transform(data);
+        var expectedScores = scored.GetColumn<float>("Score").ToArray();
+        var expectedProbabilities = scored.GetColumn<float>("Probability").ToArray();
+        var expectedLabels = scored.GetColumn<bool>("PredictedLabel").ToArray();
+        var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }));
+
+        var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
+        AssertClose(expectedScores, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
+        AssertClose(expectedProbabilities, mlnet.GetColumn<float[]>("Probability").Select(Assert.Single).ToArray());
+        Assert.Equal(expectedLabels, mlnet.GetColumn<bool[]>("PredictedLabel").Select(Assert.Single).ToArray());
+
+        var ort = ScoreWithOnnxRuntime(model, onnx, data);
+        AssertClose(expectedScores, ort["Score.output"].Values<float>());
+        AssertClose(expectedProbabilities, ort["Probability.output"].Values<float>());
+        Assert.Equal(expectedLabels, ort["PredictedLabel.output"].Values<bool>());
+    }
+
+    [Fact]
+    public void RegressionOfSentencePairsExportScoresAsTheZip()
+    {
+        var data = MLContext.Data.LoadFromEnumerable(KeywordData.PairRows(24, seed: 3));
+        var options = TinyTraining.Options(new RemBertRegressionOptions { Sentence2ColumnName = "Sentence2" });
+        options.MaxEpochs = 1;
+        using var model = MLContext.Regression.Trainers.RemBert(options).Fit(data);
+        var expected = ReloadedFromZip(model, data).Transform(data).GetColumn<float>("Score").ToArray();
+        var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new PairRow("", "") }));
+
+        var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
+        AssertClose(expected, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
+        AssertClose(expected, ScoreWithOnnxRuntime(model, onnx, data)["Score.output"].Values<float>());
+    }
+
+    [Fact]
+    public void Int8ExportStaysCloseToTheZipAndItsCostIsMeasured()
+    {
+        var train = TinyTraining.KeyedIntents(MLContext, 120, seed: 5);
+        var test = TinyTraining.KeyedIntents(MLContext, 60, seed: 6);
+        var options = TinyTraining.Multiclass();
+        options.MaxEpochs = 4;
+        using var model = MLContext.MulticlassClassification.Trainers.RemBert(options).Fit(train);
+        var scored = model.Transform(test);
+        var expectedScores = scored.GetColumn<float[]>("Score").ToArray();
+        var expectedLabels = scored.GetColumn<uint>("PredictedLabel").ToArray();
+        var truth = test.GetColumn<uint>("Label").ToArray();
+
+        var schema = MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") });
+        string fp32 = Export(model, schema);
+        string int8 = Path.Combine(TempDirectory, "model.int8.onnx");
+        using (var stream = File.Create(int8))
+            MLContext.Model.ConvertToOnnx(model.ForOnnxExport(new RemBertOnnxExportOptions { QuantizeInt8 = true }), schema, stream);
+        Assert.Contains("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(int8)));
+        Assert.DoesNotContain("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(fp32)));
+
+        var ort = ScoreWithOnnxRuntime(model, int8, test);
+        var scores = Rows(ort["Score.output"]);
+        var labels = ort["PredictedLabel.output"].Values<uint>();
+        double maxDifference = expectedScores.Zip(scores, (e, a) => e.Zip(a, (x, y) => Math.Abs(x - y)).Max()).Max();
+        double agreement = expectedLabels.Zip(labels, (e, a) => e == a ? 1.0 : 0.0).Average();
+        double accuracyFp32 = expectedLabels.Zip(truth, (p, t) => p == t ? 1.0 : 0.0).Average();
+        double accuracyInt8 = labels.Zip(truth, (p, t) => p == t ? 1.0 : 0.0).Average();
+        output.WriteLine($"int8 vs zip on {truth.Length} test rows: max |Δscore| {maxDifference:F4}, labels agree {agreement:P1}, accuracy {accuracyFp32:P1} (zip) vs {accuracyInt8:P1} (int8)");
+        Assert.True(maxDifference < 0.05, $"int8 moved a probability by {maxDifference}");
+        Assert.True(agreement >= 0.9, $"int8 agrees with the zip on {agreement:P1} of labels");
+        Assert.True(maxDifference > 0, "an int8 graph that matches float32 exactly was not quantized");
+    }
+
+    private ITransformer ReloadedFromZip(ITransformer model, IDataView data)
+    {
+        string path = Path.Combine(TempDirectory, "model.zip");
+        MLContext.Model.Save(model, data.Schema, path);
+        return MLContext.Model.Load(path, out _);
+    }
+
+    /// <summary>
+    /// ConvertToOnnx makes every column of <paramref name="schemaData"/> a graph input (and passes it through), so the
+    /// export is given a view with the model's text columns only: no Label input for scoring callers to feed.
+    /// </summary>
+    private string Export(ITransformer model, IDataView schemaData)
+    {
+        string path = Path.Combine(TempDirectory, "model.onnx");
+        using (var stream = File.Create(path))
+            MLContext.Model.ConvertToOnnx(model, schemaData, stream);
+        return path;
+    }
+
+    /// <summary>The documented ML.NET path: the transformer's ONNX input tokenizer, then ApplyOnnxModel.</summary>
+    private IDataView ScoreWithApplyOnnxModel(RemBertScoringTransformer model, string onnx, IDataView data, int maxSequenceLength)
+    {
+        // ML.NET feeds one row at a time and needs every axis but one known: the tokenizer's vectors are fixed-length.
+        var shapes = new[] { "InputIds", "AttentionMask", "TokenTypeIds" }.ToDictionary(name => name, _ => new[] { 1, maxSequenceLength });
+        var tokenized = model.CreateOnnxInputTokenizer().Transform(data);
+        var onnxModel = MLContext.Transforms.ApplyOnnxModel(onnx, shapeDictionary: shapes).Fit(tokenized);
+        return onnxModel.Transform(tokenized);
+    }
+
+    /// <summary>ONNX Runtime on the whole data as one batch: ids from the input tokenizer, text inputs as given.</summary>
+    private static Dictionary<string, OrtOutput> ScoreWithOnnxRuntime(RemBertScoringTransformer model, string onnx, IDataView data)
+    {
+        var tokenized = model.CreateOnnxInputTokenizer().Transform(data);
+        return OrtOutput.Run(onnx, (name, type) =>
+        {
+            if (type == TensorElementType.String)
+                return OrtOutput.Texts(name, data.GetColumn<string>(name).ToArray());
+            return OrtOutput.Ids(name, tokenized.GetColumn<long[]>(name).ToArray());
+        });
+    }
+
+    private static float[][] Rows(OrtOutput output)
+    {
+        int width = output.Dimensions[1];
+        var flat = output.Values<float>();
+        return Enumerable.Range(0, output.Dimensions[0]).Select(row => flat.Skip(row * width).Take(width).ToArray()).ToArray();
+    }
+
+    private static void AssertClose(float[][] expected, float[][] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            AssertClose(expected[i], actual[i]);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= Tolerance, $"value {i}: expected {expected[i]}, ONNX gave {actual[i]}");
+    }
+
+    private sealed record SentenceRow(string Sentence1);
+
+    private sealed record PairRow(string Sentence1, string Sentence2);
+
+    private sealed record BinaryRow(string Sentence1, bool Label);
+}
