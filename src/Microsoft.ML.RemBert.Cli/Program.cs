@@ -11,13 +11,12 @@ public static class Program
         using var interruption = Interruption.Register();
         var root = new RootCommand("rembert: RemBERT for .NET. Run a transformers RemBERT checkpoint on token ids (forward), tokenize text with " +
             "its SentencePiece tokenizer (tokenize), fine-tune it on a data file (train), score a saved model (evaluate), apply a saved " +
-            "ML.NET model zip to a data file (predict), and see it all end to end (demo).");
+            "ML.NET model zip to a data file (predict), and pretrain one (pretrain).");
         root.Subcommands.Add(Commands.ForwardCommand.Create(interruption));
         root.Subcommands.Add(Commands.TokenizeCommand.Create(interruption));
         root.Subcommands.Add(Commands.TrainCommand.Create(interruption));
         root.Subcommands.Add(Commands.EvaluateCommand.Create(interruption));
         root.Subcommands.Add(Commands.PredictCommand.Create(interruption));
-        root.Subcommands.Add(Commands.DemoCommand.Create(interruption));
         root.Subcommands.Add(Commands.PretrainCommand.Create(interruption));
 
         var parsed = root.Parse(args);

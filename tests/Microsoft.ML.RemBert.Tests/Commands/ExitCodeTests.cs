@@ -12,7 +12,7 @@ public class ExitCodeTests
     [InlineData("forward")]
     [InlineData("forward", "--model", "x", "--inputs", "y")]
     [InlineData("no-such-command")]
-    [InlineData("demo", "--no-such-option")]
+    [InlineData("tokenize", "--no-such-option")]
     [InlineData("forward", "--model", "x", "--inputs", "y", "--output", "z", "--device", "tpu")]
     [InlineData("forward", "--model", "x", "--inputs", "y", "--output", "z", "--device", "cuda")]
     [InlineData("predict", "--model", "x", "--input", "y", "--output", "z", "--columns", "A", "B", "A")]

@@ -17,7 +17,7 @@ public class HubCheckpointLoadTests
         using var saved = new TemporaryDirectory();
         using var original = TinyModels.Build<RemBertModel>(TinyModels.Config(), RemBertArchitectures.Model);
         original.SavePretrained(saved.Path);
-        string vocabulary = Path.Combine(TestPaths.RepoRoot, "src", "Microsoft.ML.RemBert.Cli", "Resources", "demo-sentencepiece.model");
+        string vocabulary = TestPaths.TestData("MLNet", "tiny-unigram.model");
         using var hub = new FakeHub();
         hub.Files["config.json"] = File.ReadAllBytes(saved.File("config.json"));
         hub.Files["model.safetensors"] = File.ReadAllBytes(saved.File("model.safetensors"));
