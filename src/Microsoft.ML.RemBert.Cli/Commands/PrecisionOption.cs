@@ -15,9 +15,10 @@ public static class PrecisionOption
     /// <summary>Builds the option, described for <paramref name="purpose"/> (e.g. "the model's weights and compute").</summary>
     /// <param name="purpose">What the precision applies to, for the help text.</param>
     /// <param name="defaultValue">The value when the option is absent; null leaves it absent (<see cref="ValueOrNull"/> gives null).</param>
-    public static Option<string> Create(string purpose, string? defaultValue = "float32")
+    /// <param name="name">The option's name: <see cref="Name"/>, or another for a second precision of the same command.</param>
+    public static Option<string> Create(string purpose, string? defaultValue = "float32", string name = Name)
     {
-        var option = new Option<string>(Name)
+        var option = new Option<string>(name)
         {
             Description = $"Precision of {purpose}: {RemBertPrecisions.AcceptedNames}. bfloat16 halves memory and is about twice as fast " +
                 "on CPUs with AVX512-BF16/AMX, at a small accuracy cost (see README).",
@@ -32,7 +33,7 @@ public static class PrecisionOption
             }
             catch (ArgumentException e)
             {
-                result.AddError($"{Name}: {e.Message}");
+                result.AddError($"{name}: {e.Message}");
             }
         });
         return option;

@@ -33,11 +33,14 @@ public static class TrainCommand
         var inferenceBatchSize = Positive<int>("--inference-batch-size", "Rows per forward pass when scoring (default 32).");
         var warmupRatio = new Option<double?>("--warmup-ratio") { Description = "Share of steps of linear learning-rate warm-up (default 0)." };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "AdamW's decoupled weight decay (default 0)." };
+        var precision = PrecisionOption.Create("training's compute (bfloat16: mixed precision over float32 master weights)");
+        var inferencePrecision = PrecisionOption.Create("the trained model as it is scored and saved in the zip", "float32", "--inference-precision");
         var patience = new Option<int?>("--early-stopping-patience") { Description = "With --valid: stop after this many epochs without improvement (default 0: never)." };
 
         var command = new System.CommandLine.Command("train", "Fine-tune RemBERT on a data file and save an ML.NET model zip with a training report.")
         {
             task, model, train, valid, output, epochs, batchSize, learningRate, maxLength, seed, device, inferenceBatchSize, warmupRatio, weightDecay, patience,
+            precision, inferencePrecision,
         };
         command.SetAction(parse => CliErrors.Run("train", parse.InvocationConfiguration.Error, interruption, () => Run(
             TaskTable.Named(parse.GetValue(task)!), parse.GetValue(train)!.FullName, parse.GetValue(valid)?.FullName, parse.GetValue(output)!.FullName,
@@ -54,6 +57,8 @@ public static class TrainCommand
                 WarmupRatio = parse.GetValue(warmupRatio),
                 WeightDecay = parse.GetValue(weightDecay),
                 EarlyStoppingPatience = parse.GetValue(patience),
+                TrainingPrecision = PrecisionOption.Value(parse, precision),
+                InferencePrecision = PrecisionOption.Value(parse, inferencePrecision),
                 CancellationToken = interruption.Token,
             })));
         return command;
@@ -109,6 +114,7 @@ public static class TrainCommand
         ("max length", Text(arguments.MaxLength)),
         ("seed", Text(arguments.Seed)),
         ("device", arguments.Device ?? "default"),
+        ("precision", $"{arguments.TrainingPrecision} training, {arguments.InferencePrecision} model"),
     ];
 
     private static string Text<T>(T? value) where T : struct, IFormattable =>

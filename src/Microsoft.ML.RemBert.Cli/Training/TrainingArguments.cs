@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML.RemBert.Cli.Training;
@@ -20,6 +21,8 @@ internal sealed record TrainingArguments
     public double? WarmupRatio { get; init; }
     public double? WeightDecay { get; init; }
     public int? EarlyStoppingPatience { get; init; }
+    public RemBertPrecision TrainingPrecision { get; init; }
+    public RemBertPrecision InferencePrecision { get; init; }
     public IProgress<RemBertTrainingProgress>? Progress { get; init; }
     public CancellationToken CancellationToken { get; init; }
 
@@ -37,6 +40,8 @@ internal sealed record TrainingArguments
         if (WarmupRatio is { } warmupRatio) options.WarmupRatio = warmupRatio;
         if (WeightDecay is { } weightDecay) options.WeightDecay = weightDecay;
         if (EarlyStoppingPatience is { } patience) options.EarlyStoppingPatience = patience;
+        options.TrainingPrecision = TrainingPrecision;
+        options.InferencePrecision = InferencePrecision;
         options.Progress = Progress;
         options.CancellationToken = CancellationToken;
         return options;

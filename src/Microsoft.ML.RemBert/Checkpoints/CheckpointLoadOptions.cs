@@ -31,6 +31,13 @@ public sealed record CheckpointLoadOptions
     public bool AllowMissingBaseWeights { get; init; }
 
     /// <summary>
+    /// When true, a missing pooler (<c>pooler.dense</c>) keeps its fresh initialisation and is only named in the warning,
+    /// as transformers does when a masked-LM checkpoint (which has no pooler) starts a classifier. For fine-tuning, which
+    /// trains the pooler (the trainers set it); the embeddings and the encoder must still be in the checkpoint.
+    /// </summary>
+    public bool AllowMissingPooler { get; init; }
+
+    /// <summary>
     /// The precision the model's weights are stored and run in. <see cref="RemBertPrecision.BFloat16"/> halves the
     /// memory and, on CPUs with AVX512-BF16/AMX and recent GPUs, about doubles the speed, computing LayerNorm, softmax
     /// and the final scores in float32; a device without native bfloat16 gets one warning through <see cref="Log"/>.

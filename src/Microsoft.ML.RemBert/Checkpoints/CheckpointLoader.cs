@@ -38,7 +38,8 @@ public static class CheckpointLoader
 
         string? warning = MissingKeysWarning(keyMap.Missing, reader.Source);
         if (warning is not null && options.RequireAllModelKeys) throw new KeyNotFoundException(warning);
-        var missingBase = keyMap.Missing.Where(key => IsBaseModelKey(key, options.BasePrefix)).ToList();
+        var missingBase = keyMap.Missing.Where(key => IsBaseModelKey(key, options.BasePrefix)
+            && !(options.AllowMissingPooler && IsPoolerKey(key, options.BasePrefix))).ToList();
         if (missingBase.Count > 0 && !options.AllowMissingBaseWeights) throw new MissingCheckpointWeightsException(reader.Source, missingBase);
 
         using (torch.no_grad())
@@ -55,9 +56,14 @@ public static class CheckpointLoader
     /// <summary>True for the base model's keys (<c>embeddings.</c>, <c>encoder.</c>, <c>pooler.</c>, with or without the prefix): without them the model answers from random weights.</summary>
     private static bool IsBaseModelKey(string modelKey, string basePrefix)
     {
-        var key = modelKey.StartsWith(basePrefix, StringComparison.Ordinal) ? modelKey[basePrefix.Length..] : modelKey;
+        var key = WithoutPrefix(modelKey, basePrefix);
         return BaseModelKeyPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal));
     }
+
+    private static bool IsPoolerKey(string modelKey, string basePrefix) => WithoutPrefix(modelKey, basePrefix).StartsWith("pooler.", StringComparison.Ordinal);
+
+    private static string WithoutPrefix(string modelKey, string basePrefix) =>
+        modelKey.StartsWith(basePrefix, StringComparison.Ordinal) ? modelKey[basePrefix.Length..] : modelKey;
 
     private static readonly string[] BaseModelKeyPrefixes = { "embeddings.", "encoder.", "pooler." };
 

@@ -51,6 +51,28 @@ public class MissingBaseWeightsTests
     }
 
     [SkippableFact]
+    public void AMissingPoolerIsAnErrorUnlessAllowedForFineTuningButTheEncoderStillIsNot()
+    {
+        // A masked-LM checkpoint has no pooler: fine-tuning a classifier from it initialises the pooler, as transformers does.
+        const string pooler = "rembert.pooler.dense.weight";
+        using var withoutPooler = WithoutKey(pooler);
+        Assert.Equal(new[] { pooler }, Assert.Throws<MissingCheckpointWeightsException>(() => RemBertCheckpoint.FromPretrained(withoutPooler.Path).Dispose()).MissingKeys);
+
+        var messages = new List<string>();
+        var (model, report) = RemBertCheckpoint.LoadWithReport<RemBertPreTrainedModel>(withoutPooler.Path,
+            options: new CheckpointLoadOptions { AllowMissingPooler = true, Log = messages.Add });
+        using (model)
+        {
+            Assert.Equal(new[] { pooler }, report.MissingKeys);
+            Assert.Contains(pooler, Assert.Single(messages));
+        }
+
+        using var withoutEncoderWeight = WithoutKey(DroppedKey);
+        Assert.Throws<MissingCheckpointWeightsException>(() => RemBertCheckpoint.LoadWithReport<RemBertPreTrainedModel>(withoutEncoderWeight.Path,
+            options: new CheckpointLoadOptions { AllowMissingPooler = true }).Model.Dispose());
+    }
+
+    [SkippableFact]
     public void ForwardExitsWith1NamingTheKeyAndWritesNothingUnlessAllowed()
     {
         using var dir = WithoutKey(DroppedKey);

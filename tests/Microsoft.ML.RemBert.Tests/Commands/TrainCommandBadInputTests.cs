@@ -63,6 +63,9 @@ public sealed class TrainCommandBadInputTests : IDisposable
         Assert.Equal(ExitCodes.UsageError, Train("summarization", good).ExitCode);
         Assert.Equal(ExitCodes.UsageError, Train("binary", good, "--epochs", "0").ExitCode);
         Assert.Equal(ExitCodes.UsageError, Train("binary", good, "--device", "tpu").ExitCode);
+        var precision = Train("binary", good, "--inference-precision", "float16");
+        Assert.Equal(ExitCodes.UsageError, precision.ExitCode);
+        Assert.Contains("--inference-precision", precision.StandardError);
         AssertNothingWritten();
     }
 

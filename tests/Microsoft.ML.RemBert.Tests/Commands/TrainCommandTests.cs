@@ -1,3 +1,5 @@
+using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML;
 using System.Text.Json;
 using Microsoft.ML.RemBert.Cli;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
@@ -96,5 +98,21 @@ public sealed class TrainCommandTests : IDisposable
         string report = File.ReadAllText(directory.File("regression.report.html"));
         Assert.Contains("Training loss", report);
         Assert.DoesNotContain("Confusion matrix", report); // regression has none
+    }
+
+    [SkippableFact]
+    public void PrecisionOptionsTrainInMixedPrecisionAndSaveABFloat16Model()
+    {
+        string flags = CliTaskData.WeatherOrNot(directory.File("weather.tsv"), 16, seed: 5);
+        string zip = directory.File("bf16.zip");
+        var trained = RembertCli.Run(["train", "binary", "--model", KeywordData.BaseCheckpoint, "--train", flags, "--output", zip,
+            "--precision", "bfloat16", "--inference-precision", "bfloat16", .. Small]);
+        AssertSucceeded(trained);
+        Assert.Contains("BFloat16 training, BFloat16 model", File.ReadAllText(directory.File("bf16.report.html")));
+
+        var loaded = (IEnumerable<ITransformer>)new MLContext().Model.Load(zip, out _);
+        var scoring = Assert.Single(loaded.OfType<RemBertScoringTransformer>());
+        Assert.All(scoring.ScoringTask.ScoredModel!.parameters(), parameter => Assert.Equal(TorchSharp.torch.ScalarType.BFloat16, parameter.dtype));
+        scoring.Dispose();
     }
 }

@@ -84,7 +84,8 @@ internal sealed class TrainingRun : IDisposable
         else
         {
             modelSource = ModelDirectory!;
-            var loadOptions = new CheckpointLoadOptions { Log = message => Channel.Warning(message) };
+            // Fine-tuning trains the pooler, so a masked-LM checkpoint (no pooler) may start a classifier, as in transformers.
+            var loadOptions = new CheckpointLoadOptions { Log = message => Channel.Warning(message), AllowMissingPooler = true };
             model = RemBertCheckpoint.LoadWithReport<TModel>(modelSource, configure, null, loadOptions, generator).Model;
         }
         try
