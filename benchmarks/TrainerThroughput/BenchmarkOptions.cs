@@ -3,11 +3,18 @@ using Microsoft.ML.RemBert.Modeling;
 namespace TrainerThroughput;
 
 /// <summary>Sizes of one run: the measured ones, or tiny ones with --quick.</summary>
-internal sealed record BenchmarkOptions(bool Quick, string TokenizerPath, int? Rows = null)
+internal sealed record BenchmarkOptions(bool Quick, string TokenizerPath, int? Rows = null, string? Only = null)
 {
+    /// <summary>The measurements <c>--only</c> accepts: one of them runs alone (a full run takes over 25 minutes).</summary>
+    public static readonly string[] Parts = { "training", "transform", "ner", "qa", "zip" };
+
+    /// <summary>Whether this run measures <paramref name="part"/> (every part unless --only names another one).</summary>
+    public bool Measures(string part) => Only is null || Only == part;
+
     public const string QuickArgument = "--quick";
     public const string TokenizerArgument = "--tokenizer";
     public const string RowsArgument = "--rows";
+    public const string OnlyArgument = "--only";
     private const string DefaultTokenizer = "../shared/fixtures/sentencepiece/unigram-8k.model";
 
     /// <summary>Training steps timed after <see cref="WarmUpSteps"/> untimed ones.</summary>
@@ -35,6 +42,7 @@ internal sealed record BenchmarkOptions(bool Quick, string TokenizerPath, int? R
         bool quick = false;
         string tokenizer = DefaultTokenizer;
         int? rows = null;
+        string? only = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -42,12 +50,13 @@ internal sealed record BenchmarkOptions(bool Quick, string TokenizerPath, int? R
                 case QuickArgument: quick = true; break;
                 case TokenizerArgument when i + 1 < args.Length: tokenizer = args[++i]; break;
                 case RowsArgument when i + 1 < args.Length && int.TryParse(args[i + 1], out int n) && n > 0: rows = n; i++; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: TrainerThroughput [--quick] [--tokenizer PATH] [--rows N]");
+                case OnlyArgument when i + 1 < args.Length && Parts.Contains(args[i + 1]): only = args[++i]; break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: TrainerThroughput [--quick] [--tokenizer PATH] [--rows N] [--only {string.Join('|', Parts)}]");
             }
         }
         if (!File.Exists(tokenizer) && !Directory.Exists(tokenizer))
             throw new FileNotFoundException($"Tokenizer '{tokenizer}' not found: run from the repository root (next to ../shared) or pass --tokenizer PATH.");
-        return new BenchmarkOptions(quick, tokenizer, rows);
+        return new BenchmarkOptions(quick, tokenizer, rows, only);
     }
 
     private static RemBertConfig Tiny(int vocabularySize) => new()

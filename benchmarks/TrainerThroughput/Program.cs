@@ -9,7 +9,8 @@ using TrainerThroughput;
 //     batched forward throughput on the same windows (target >= 0.9);
 //  4. Model.Save / Model.Load of a full-size (google/rembert configuration, random weights) trained transformer
 //     through an ML.NET zip: time and peak RSS (the load in a fresh process).
-// Usage: TrainerThroughput [--quick] [--tokenizer PATH] [--rows N]   --quick: tiny sizes, to check that it runs
+// Usage: TrainerThroughput [--quick] [--tokenizer PATH] [--rows N] [--only training|transform|ner|qa|zip]
+//        --quick: tiny sizes, to check that it runs; --only: one measurement alone
 //        TrainerThroughput --zip-load PATH                    child mode: Model.Load of PATH, prints peak RSS
 return args is [ZipSaveLoad.LoadArgument, var path]
     ? ZipSaveLoad.RunLoadProbe(path)
