@@ -123,6 +123,13 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
         return new OnnxExportingTransformer(this, options);
     }
 
+    /// <summary>Logs an ONNX export warning (e.g. a fallback from text to ids input) on this transformer's channel: <c>mlContext.Log</c>.</summary>
+    internal void WarnOnnxExport(string message)
+    {
+        using var channel = Host.Start("ONNX export");
+        channel.Warning(message);
+    }
+
     /// <summary>A view with Transform's outputs whose ONNX export follows <paramref name="options"/>.</summary>
     internal IDataView TransformForOnnxExport(IDataView input, RemBertOnnxExportOptions options)
     {
