@@ -12,9 +12,10 @@ using Xunit.Abstractions;
 namespace Microsoft.ML.RemBert.Tests.Onnx;
 
 /// <summary>
-/// Each sentence trainer's transformer exported with mlContext.Model.ConvertToOnnx and scored two ways, ML.NET's
-/// ApplyOnnxModel after the transformer's ONNX input tokenizer and ONNX Runtime directly, gives the zip's scores
-/// within 1e-4 and the same predicted labels.
+/// Each sentence trainer's transformer exported ids-in (<see cref="RemBertOnnxExportOptions.TokenIdsInput"/>) with
+/// mlContext.Model.ConvertToOnnx and scored two ways, ML.NET's ApplyOnnxModel after the transformer's ONNX input
+/// tokenizer and ONNX Runtime directly, gives the zip's scores within 1e-4 and the same predicted labels. The default,
+/// text-in export: <see cref="TextInputTrainerExportTests"/>.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBase
@@ -100,7 +101,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         string fp32 = Export(model, schema);
         string int8 = Path.Combine(TempDirectory, "model.int8.onnx");
         using (var stream = File.Create(int8))
-            MLContext.Model.ConvertToOnnx(model.ForOnnxExport(new RemBertOnnxExportOptions { QuantizeInt8 = true }), schema, stream);
+            MLContext.Model.ConvertToOnnx(model.ForOnnxExport(new RemBertOnnxExportOptions { QuantizeInt8 = true, TokenIdsInput = true }), schema, stream);
         Assert.Contains("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(int8)));
         Assert.DoesNotContain("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(fp32)));
 
@@ -125,14 +126,15 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
     }
 
     /// <summary>
-    /// ConvertToOnnx makes every column of <paramref name="schemaData"/> a graph input (and passes it through), so the
-    /// export is given a view with the model's text columns only: no Label input for scoring callers to feed.
+    /// The ids-in export. ConvertToOnnx makes every column of <paramref name="schemaData"/> a graph input (and passes
+    /// it through), so the export is given a view with the model's text columns only: no Label input for scoring
+    /// callers to feed.
     /// </summary>
-    private string Export(ITransformer model, IDataView schemaData)
+    private string Export(RemBertScoringTransformer model, IDataView schemaData)
     {
         string path = Path.Combine(TempDirectory, "model.onnx");
         using (var stream = File.Create(path))
-            MLContext.Model.ConvertToOnnx(model, schemaData, stream);
+            MLContext.Model.ConvertToOnnx(model.ForOnnxExport(new RemBertOnnxExportOptions { TokenIdsInput = true }), schemaData, stream);
         return path;
     }
 
