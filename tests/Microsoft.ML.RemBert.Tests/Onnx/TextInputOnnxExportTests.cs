@@ -109,13 +109,7 @@ public sealed class TextInputOnnxExportTests(ITestOutputHelper output) : MLNetFi
         using var options = new SessionOptions();
         options.RegisterOrtExtensions();
         var outputs = OrtOutput.Run(onnx, (name, _) => OrtOutput.Texts(name, rows.Select(row => name == "Pair" ? row.Pair : row.Text).ToArray()), options);
-        long[][] Rows(string column)
-        {
-            var result = outputs[column + ".output"];
-            int width = result.Dimensions[1];
-            var flat = result.Values<long>();
-            return Enumerable.Range(0, result.Dimensions[0]).Select(i => flat.Skip(i * width).Take(width).ToArray()).ToArray();
-        }
+        long[][] Rows(string column) => outputs[column + ".output"].Rows<long>();
         return new Encoded(Rows("InputIds"), Rows("AttentionMask"), Rows("TokenTypeIds"));
     }
 

@@ -26,7 +26,6 @@ namespace Microsoft.ML.RemBert.Tests.Onnx;
 [Collection(TrainingCollection.Name)]
 public sealed class TextInputTrainerExportTests(ITestOutputHelper output) : MLNetFileTestBase
 {
-    private const float Tolerance = 1e-4f;
     private const int MaxSequenceLength = 24;
 
     private static readonly string[] Lines = SentencePieceFixtures.ReadLines(TestPaths.SharedFixture("sentencepiece", "lines.txt"));
@@ -36,8 +35,8 @@ public sealed class TextInputTrainerExportTests(ITestOutputHelper output) : MLNe
     [Fact]
     public void MulticlassTextInExportScoresAsTheZip()
     {
-        var train = Keyed(Rows(24, stride: 97, offset: 5).Select((text, i) => new LabeledText(text, $"c{i % 3}")).ToArray());
-        var test = Keyed(Rows(48, stride: 61, offset: 11).Select((text, i) => new LabeledText(text, $"c{i % 3}")).ToArray());
+        var train = Keyed(SpreadLines(24, stride: 97, offset: 5).Select((text, i) => new LabeledText(text, $"c{i % 3}")).ToArray());
+        var test = Keyed(SpreadLines(48, stride: 61, offset: 11).Select((text, i) => new LabeledText(text, $"c{i % 3}")).ToArray());
         ReportTruncation(test.GetColumn<string>("Sentence1").ToArray());
         using var model = MLContext.MulticlassClassification.Trainers.RemBert(Options(new RemBertTextClassificationOptions())).Fit(train);
         var zip = ReloadedFromZip(model, test).Transform(test);
@@ -47,19 +46,19 @@ public sealed class TextInputTrainerExportTests(ITestOutputHelper output) : MLNe
         var texts = test.GetColumn<string>("Sentence1").ToArray();
 
         var batch = Run(onnx, texts, null);
-        AssertClose(expectedScores, Rows(batch["Score.output"]));
+        ScoreAssert.Close(expectedScores, batch["Score.output"].Rows<float>());
         Assert.Equal(expectedLabels, batch["PredictedLabel.output"].Values<uint>());
 
         // One row at a time: padded to its own length, so equal to the batch within float rounding.
         foreach (int i in new[] { 0, 7, 23, 47 })
         {
             var alone = Run(onnx, [texts[i]], null);
-            AssertClose(expectedScores[i], alone["Score.output"].Values<float>());
+            ScoreAssert.Close(expectedScores[i], alone["Score.output"].Values<float>());
         }
 
         MLContext.SetOnnxSessionOption(TextInputOnnxExportTests.ExtensionsSessionOptions());
         var applied = MLContext.Transforms.ApplyOnnxModel(onnx).Fit(test).Transform(test);
-        AssertClose(expectedScores, applied.GetColumn<float[]>("Score").ToArray());
+        ScoreAssert.Close(expectedScores, applied.GetColumn<float[]>("Score").ToArray());
         Assert.Equal(expectedLabels, applied.GetColumn<uint[]>("PredictedLabel").Select(label => Assert.Single(label)).ToArray());
     }
 
@@ -75,21 +74,21 @@ public sealed class TextInputTrainerExportTests(ITestOutputHelper output) : MLNe
         string onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new Pair("", "") }));
 
         var scores = Run(onnx, test.GetColumn<string>("Sentence1").ToArray(), test.GetColumn<string>("Sentence2").ToArray());
-        AssertClose(expected, scores["Score.output"].Values<float>());
+        ScoreAssert.Close(expected, scores["Score.output"].Values<float>());
     }
 
     [Fact]
     public void BinaryTextInExportScoresAsTheZip()
     {
-        var rows = Rows(32, stride: 83, offset: 2).Select((text, i) => new BinaryText(text, i % 2 == 0)).ToArray();
+        var rows = SpreadLines(32, stride: 83, offset: 2).Select((text, i) => new BinaryText(text, i % 2 == 0)).ToArray();
         var data = MLContext.Data.LoadFromEnumerable(rows);
         using var model = MLContext.BinaryClassification.Trainers.RemBert(Options(new RemBertBinaryClassificationOptions())).Fit(data);
         var zip = ReloadedFromZip(model, data).Transform(data);
         string onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new Sentence("") }));
 
         var scored = Run(onnx, rows.Select(row => row.Sentence1).ToArray(), null);
-        AssertClose(zip.GetColumn<float>("Score").ToArray(), scored["Score.output"].Values<float>());
-        AssertClose(zip.GetColumn<float>("Probability").ToArray(), scored["Probability.output"].Values<float>());
+        ScoreAssert.Close(zip.GetColumn<float>("Score").ToArray(), scored["Score.output"].Values<float>());
+        ScoreAssert.Close(zip.GetColumn<float>("Probability").ToArray(), scored["Probability.output"].Values<float>());
         Assert.Equal(zip.GetColumn<bool>("PredictedLabel").ToArray(), scored["PredictedLabel.output"].Values<bool>());
     }
 
@@ -122,7 +121,7 @@ public sealed class TextInputTrainerExportTests(ITestOutputHelper output) : MLNe
     }
 
     /// <summary><paramref name="count"/> of ../shared's lines spread over the file (its scripts come in blocks).</summary>
-    private static string[] Rows(int count, int stride, int offset)
+    private static string[] SpreadLines(int count, int stride, int offset)
         => Enumerable.Range(0, count).Select(i => Lines[(offset + i * stride) % Lines.Length]).ToArray();
 
     private IDataView Keyed(LabeledText[] rows)
@@ -162,27 +161,6 @@ public sealed class TextInputTrainerExportTests(ITestOutputHelper output) : MLNe
         using var options = new SessionOptions();
         options.RegisterOrtExtensions();
         return OrtOutput.Run(onnx, (name, _) => OrtOutput.Texts(name, name == "Sentence2" ? pairs! : texts), options);
-    }
-
-    private static float[][] Rows(OrtOutput result)
-    {
-        int width = result.Dimensions[1];
-        var flat = result.Values<float>();
-        return Enumerable.Range(0, result.Dimensions[0]).Select(row => flat.Skip(row * width).Take(width).ToArray()).ToArray();
-    }
-
-    private static void AssertClose(float[][] expected, float[][] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            AssertClose(expected[i], actual[i]);
-    }
-
-    private static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= Tolerance, $"value {i}: expected {expected[i]}, ONNX gave {actual[i]}");
     }
 
     private sealed record Sentence(string Sentence1);
