@@ -2,7 +2,6 @@ using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Trainers.MultipleChoice;
 using Microsoft.ML.RemBert.MLNet.Training;
-using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.Trainers;

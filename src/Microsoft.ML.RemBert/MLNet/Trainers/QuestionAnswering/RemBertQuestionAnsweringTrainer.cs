@@ -1,9 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
-using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.RemBert.MLNet.Trainers.QuestionAnswering;
 using Microsoft.ML.RemBert.MLNet.Training;
-using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.Trainers;
