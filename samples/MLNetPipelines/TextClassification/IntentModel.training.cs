@@ -29,7 +29,7 @@ public sealed partial class IntentModel
         {
             LabelColumnName = "Label",
             Sentence1ColumnName = "Sentence1",
-            MaxEpochs = arguments.Epochs ?? (arguments.Quick ? 2 : 6),
+            MaxEpochs = arguments.Epochs ?? (arguments.Quick ? 2 : 12),
             BatchSize = 16,
             LearningRate = 2e-4,
             WarmupRatio = 0.1,

@@ -10,9 +10,8 @@ namespace Microsoft.ML.RemBert.Onnx;
 /// <c>TokenizeForRemBert</c> followed by <c>ApplyOnnxModel</c> feeds them by name.
 /// </summary>
 /// <remarks>
-/// The ids are graph inputs rather than computed from the text inside the graph: ONNX Runtime Extensions'
-/// SentencePiece operator reproduces our ids (the README's measurement), but truncation, pair encoding and padding
-/// a ragged batch are not written as ONNX operators yet.
+/// Declared as graph inputs for the ids-in export; the text-in export computes the same three values inside the
+/// graph (RemBertOnnxTokenizerWriter) and returns them as a record of this type.
 /// </remarks>
 internal sealed record OnnxModelInputs(string InputIds, string AttentionMask, string TokenTypeIds)
 {

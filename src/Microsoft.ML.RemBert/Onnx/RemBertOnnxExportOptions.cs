@@ -14,4 +14,16 @@ public sealed record RemBertOnnxExportOptions
     /// bytes; embeddings, pooler and task head stay float32. Scores move (see the README's measured cost).
     /// </summary>
     public bool QuantizeInt8 { get; init; }
+
+    /// <summary>
+    /// The graph reads token ids (<c>InputIds</c>, <c>AttentionMask</c>, <c>TokenTypeIds</c>, int64 <c>[batch, seq]</c>)
+    /// instead of the text columns, for callers who tokenize elsewhere. Default false: a sentence model's graph reads
+    /// its text column(s) and tokenizes them itself (ONNX Runtime Extensions' SentencePiece operator, which the
+    /// session must register); a tokenizer the graph cannot reproduce falls back to ids with a warning in
+    /// <c>mlContext.Log</c> saying why.
+    /// </summary>
+    public bool TokenIdsInput { get; init; }
+
+    /// <summary>Where an export that falls back (e.g. from text to ids) says so: the transformer's ML.NET channel.</summary>
+    internal Action<string>? Warning { get; init; }
 }

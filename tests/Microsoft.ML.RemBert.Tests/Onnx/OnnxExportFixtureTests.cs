@@ -7,6 +7,7 @@ using Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 using Microsoft.ML.RemBert.Tests.Modeling;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.RemBert.Onnx;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -31,7 +32,8 @@ public sealed class OnnxExportFixtureTests : MLNetFileTestBase
         using var transformer = new RemBertTextClassificationTransformer(MLContext, task, inferenceBatchSize: 8);
         string onnx = Path.Combine(TempDirectory, "seqcls.onnx");
         using (var stream = File.Create(onnx))
-            MLContext.Model.ConvertToOnnx(transformer, MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }), stream);
+            MLContext.Model.ConvertToOnnx(transformer.ForOnnxExport(new RemBertOnnxExportOptions { TokenIdsInput = true }),
+                MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }), stream);
 
         var ids = new Dictionary<string, TorchSharp.torch.Tensor> { ["InputIds"] = fixture.InputIds(), ["AttentionMask"] = fixture.AttentionMask(), ["TokenTypeIds"] = fixture.TokenTypeIds() };
         int rows = (int)ids["InputIds"].shape[0];

@@ -12,15 +12,14 @@ using Xunit.Abstractions;
 namespace Microsoft.ML.RemBert.Tests.Onnx;
 
 /// <summary>
-/// Each sentence trainer's transformer exported with mlContext.Model.ConvertToOnnx and scored two ways, ML.NET's
-/// ApplyOnnxModel after the transformer's ONNX input tokenizer and ONNX Runtime directly, gives the zip's scores
-/// within 1e-4 and the same predicted labels.
+/// Each sentence trainer's transformer exported ids-in (<see cref="RemBertOnnxExportOptions.TokenIdsInput"/>) with
+/// mlContext.Model.ConvertToOnnx and scored two ways, ML.NET's ApplyOnnxModel after the transformer's ONNX input
+/// tokenizer and ONNX Runtime directly, gives the zip's scores within 1e-4 and the same predicted labels. The default,
+/// text-in export: <see cref="TextInputTrainerExportTests"/>.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBase
 {
-    private const float Tolerance = 1e-4f;
-
     [Fact]
     public void MulticlassExportScoresAsTheZip()
     {
@@ -35,11 +34,11 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }));
 
         var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
-        AssertClose(expectedScores, mlnet.GetColumn<float[]>("Score").ToArray());
+        ScoreAssert.Close(expectedScores, mlnet.GetColumn<float[]>("Score").ToArray());
         Assert.Equal(expectedLabels, mlnet.GetColumn<uint[]>("PredictedLabel").Select(label => Assert.Single(label)).ToArray());
 
         var ort = ScoreWithOnnxRuntime(model, onnx, data);
-        AssertClose(expectedScores, Rows(ort["Score.output"]));
+        ScoreAssert.Close(expectedScores, ort["Score.output"].Rows<float>());
         Assert.Equal(expectedLabels, ort["PredictedLabel.output"].Values<uint>());
     }
 
@@ -58,13 +57,13 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }));
 
         var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
-        AssertClose(expectedScores, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
-        AssertClose(expectedProbabilities, mlnet.GetColumn<float[]>("Probability").Select(Assert.Single).ToArray());
+        ScoreAssert.Close(expectedScores, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
+        ScoreAssert.Close(expectedProbabilities, mlnet.GetColumn<float[]>("Probability").Select(Assert.Single).ToArray());
         Assert.Equal(expectedLabels, mlnet.GetColumn<bool[]>("PredictedLabel").Select(Assert.Single).ToArray());
 
         var ort = ScoreWithOnnxRuntime(model, onnx, data);
-        AssertClose(expectedScores, ort["Score.output"].Values<float>());
-        AssertClose(expectedProbabilities, ort["Probability.output"].Values<float>());
+        ScoreAssert.Close(expectedScores, ort["Score.output"].Values<float>());
+        ScoreAssert.Close(expectedProbabilities, ort["Probability.output"].Values<float>());
         Assert.Equal(expectedLabels, ort["PredictedLabel.output"].Values<bool>());
     }
 
@@ -79,8 +78,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new PairRow("", "") }));
 
         var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
-        AssertClose(expected, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
-        AssertClose(expected, ScoreWithOnnxRuntime(model, onnx, data)["Score.output"].Values<float>());
+        ScoreAssert.Close(expected, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
+        ScoreAssert.Close(expected, ScoreWithOnnxRuntime(model, onnx, data)["Score.output"].Values<float>());
     }
 
     [Fact]
@@ -100,12 +99,12 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         string fp32 = Export(model, schema);
         string int8 = Path.Combine(TempDirectory, "model.int8.onnx");
         using (var stream = File.Create(int8))
-            MLContext.Model.ConvertToOnnx(model.ForOnnxExport(new RemBertOnnxExportOptions { QuantizeInt8 = true }), schema, stream);
+            MLContext.Model.ConvertToOnnx(model.ForOnnxExport(new RemBertOnnxExportOptions { QuantizeInt8 = true, TokenIdsInput = true }), schema, stream);
         Assert.Contains("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(int8)));
         Assert.DoesNotContain("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(fp32)));
 
         var ort = ScoreWithOnnxRuntime(model, int8, test);
-        var scores = Rows(ort["Score.output"]);
+        var scores = ort["Score.output"].Rows<float>();
         var labels = ort["PredictedLabel.output"].Values<uint>();
         double maxDifference = expectedScores.Zip(scores, (e, a) => e.Zip(a, (x, y) => Math.Abs(x - y)).Max()).Max();
         double agreement = expectedLabels.Zip(labels, (e, a) => e == a ? 1.0 : 0.0).Average();
@@ -125,14 +124,15 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
     }
 
     /// <summary>
-    /// ConvertToOnnx makes every column of <paramref name="schemaData"/> a graph input (and passes it through), so the
-    /// export is given a view with the model's text columns only: no Label input for scoring callers to feed.
+    /// The ids-in export. ConvertToOnnx makes every column of <paramref name="schemaData"/> a graph input (and passes
+    /// it through), so the export is given a view with the model's text columns only: no Label input for scoring
+    /// callers to feed.
     /// </summary>
-    private string Export(ITransformer model, IDataView schemaData)
+    private string Export(RemBertScoringTransformer model, IDataView schemaData)
     {
         string path = Path.Combine(TempDirectory, "model.onnx");
         using (var stream = File.Create(path))
-            MLContext.Model.ConvertToOnnx(model, schemaData, stream);
+            MLContext.Model.ConvertToOnnx(model.ForOnnxExport(new RemBertOnnxExportOptions { TokenIdsInput = true }), schemaData, stream);
         return path;
     }
 
@@ -156,27 +156,6 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
                 return OrtOutput.Texts(name, data.GetColumn<string>(name).ToArray());
             return OrtOutput.Ids(name, tokenized.GetColumn<long[]>(name).ToArray());
         });
-    }
-
-    private static float[][] Rows(OrtOutput output)
-    {
-        int width = output.Dimensions[1];
-        var flat = output.Values<float>();
-        return Enumerable.Range(0, output.Dimensions[0]).Select(row => flat.Skip(row * width).Take(width).ToArray()).ToArray();
-    }
-
-    private static void AssertClose(float[][] expected, float[][] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            AssertClose(expected[i], actual[i]);
-    }
-
-    private static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= Tolerance, $"value {i}: expected {expected[i]}, ONNX gave {actual[i]}");
     }
 
     private sealed record SentenceRow(string Sentence1);

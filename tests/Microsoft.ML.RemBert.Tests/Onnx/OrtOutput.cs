@@ -24,6 +24,14 @@ internal sealed record OrtOutput(int[] Dimensions, Array Flat)
 
     public T[] Values<T>() => (T[])Flat;
 
+    /// <summary>A [rows, width] output as one array per row.</summary>
+    public T[][] Rows<T>()
+    {
+        int width = Dimensions[1];
+        var flat = Values<T>();
+        return Enumerable.Range(0, Dimensions[0]).Select(row => flat.Skip(row * width).Take(width).ToArray()).ToArray();
+    }
+
     private static OrtOutput Copy(DisposableNamedOnnxValue value) => value.ElementType switch
     {
         TensorElementType.Float => Of(value.AsTensor<float>()),

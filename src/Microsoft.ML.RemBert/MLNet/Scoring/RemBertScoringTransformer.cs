@@ -107,8 +107,9 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
         => new ScoringRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
 
     /// <summary>
-    /// The tokenizer transform to put before <c>ApplyOnnxModel</c> when scoring this model's ONNX export
-    /// (<c>mlContext.Model.ConvertToOnnx</c>): it writes the graph's inputs InputIds, AttentionMask and TokenTypeIds
+    /// The tokenizer transform to put before <c>ApplyOnnxModel</c> when scoring this model's ids-in ONNX export
+    /// (<c>ConvertToOnnx</c> of <c>ForOnnxExport</c> with <c>TokenIdsInput</c>; the default export reads text and
+    /// tokenizes in the graph): it writes the graph's inputs InputIds, AttentionMask and TokenTypeIds
     /// from this transformer's input columns exactly as <see cref="Transform"/> encodes them.
     /// </summary>
     /// <exception cref="NotSupportedException">This task has no ONNX export.</exception>
@@ -123,6 +124,13 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     {
         Host.CheckValue(options, nameof(options));
         return new OnnxExportingTransformer(this, options);
+    }
+
+    /// <summary>Logs an ONNX export warning (e.g. a fallback from text to ids input) on this transformer's channel: <c>mlContext.Log</c>.</summary>
+    internal void WarnOnnxExport(string message)
+    {
+        using var channel = Host.Start("ONNX export");
+        channel.Warning(message);
     }
 
     /// <summary>A view with Transform's outputs whose ONNX export follows <paramref name="options"/>.</summary>

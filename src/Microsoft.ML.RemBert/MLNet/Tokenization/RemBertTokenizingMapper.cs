@@ -1,4 +1,6 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.Runtime;
 
@@ -8,8 +10,9 @@ namespace Microsoft.ML.RemBert.MLNet.Tokenization;
 /// Row mapper of <see cref="RemBertTokenizingTransformer"/>. ML.NET may run several cursors in parallel; each
 /// cursor gets its own getters (sharing one <see cref="RowEncodingCache"/>), and the tokenizer is thread-safe,
 /// so no state is shared between threads. The three getters of one row share a single encoding.
+/// It also writes itself into <c>mlContext.Model.ConvertToOnnx</c>'s graph (<see cref="SaveAsOnnx"/>).
 /// </summary>
-internal sealed class RemBertTokenizingMapper : RowToRowTransformerBase.MapperBase
+internal sealed class RemBertTokenizingMapper : RowToRowTransformerBase.MapperBase, ISaveAsOnnx
 {
     // Positions of the outputs in GetOutputColumnsCore.
     private const int InputIdsIndex = 0;
@@ -151,6 +154,31 @@ internal sealed class RemBertTokenizingMapper : RowToRowTransformerBase.MapperBa
 
     internal ValueGetter<ReadOnlyMemory<char>>? SecondGetter(DataViewRow input)
         => _secondColumn is int column ? input.GetGetter<ReadOnlyMemory<char>>(input.Schema[column]) : null;
+
+    /// <summary>
+    /// Always true, even for a tokenizer the graph cannot reproduce: false would make ML.NET drop this step with a
+    /// warning and fail later without saying why; <see cref="SaveAsOnnx"/> throws the reason instead.
+    /// </summary>
+    public bool CanSaveOnnx(OnnxContext ctx) => true;
+
+    /// <summary>
+    /// Text column(s) in, the three columns out, equal to this mapper's (ids, longest-first truncation, padding to
+    /// MaxSequenceLength), through ONNX Runtime Extensions' SentencePiece operator: see RemBertOnnxTokenizerWriter.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The tokenizer's options cannot be written as a graph; the message says which.</exception>
+    public void SaveAsOnnx(OnnxContext ctx)
+    {
+        var options = _parent.Options;
+        ctx.CheckOpSetVersion(OnnxGraph.MinimumOpSet, nameof(RemBertTokenizingTransformer));
+        var graph = new OnnxGraph(ctx);
+        var encoded = RemBertOnnxTokenizerWriter.Write(graph, _parent.Tokenizer, ctx.GetVariableName(options.InputColumnName),
+            options.SecondInputColumnName is null ? null : ctx.GetVariableName(options.SecondInputColumnName),
+            options.MaxSequenceLength, options.Truncation, padToLongest: false);
+        var type = OutputType(options);
+        graph.Column(options.InputIdsColumnName, type, encoded.InputIds);
+        graph.Column(options.AttentionMaskColumnName, type, encoded.AttentionMask);
+        graph.Column(options.TokenTypeIdsColumnName, type, encoded.TokenTypeIds);
+    }
 
     // A mapper saved on its own (legacy IDataView pipelines) is saved as its transformer, which is what the
     // SignatureLoadRowMapper factory reads back.

@@ -56,15 +56,18 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
     public override float[][] Forward(RemBertBatchInputs inputs, IReadOnlyList<EncodedSequence> rows) => SequenceTrainingTask.Logits(Model, inputs);
 
     /// <summary>
-    /// ONNX: the ids inputs, RemBertForSequenceClassification's pooled output, the classifier (dropout is the
-    /// identity at inference), then the head's columns.
+    /// ONNX: the text column(s) tokenized in the graph (or the ids inputs, see
+    /// <see cref="RemBertOnnxExportOptions.TokenIdsInput"/>), RemBertForSequenceClassification's pooled output, the
+    /// classifier (dropout is the identity at inference), then the head's columns.
     /// </summary>
     internal override void SaveAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options)
     {
         ctx.CheckOpSetVersion(options.QuantizeInt8 ? OnnxGraph.MinimumInt8OpSet : OnnxGraph.MinimumOpSet, nameof(SequenceScoringTask));
         var graph = new OnnxGraph(ctx);
         var writer = new RemBertOnnxWriter(graph, Model, options);
-        var (_, pooled) = writer.Encode(OnnxModelInputs.Declare(ctx));
+        var inputs = RemBertOnnxTokenizerWriter.TextOrIds(graph, Encoder.Tokenizer, Encoder.Sentence1ColumnName, Encoder.Sentence2ColumnName,
+            Encoder.MaxSequenceLength, options);
+        var (_, pooled) = writer.Encode(inputs);
         Head.SaveAsOnnx(graph, writer.Linear(pooled!, "classifier"));
     }
 
