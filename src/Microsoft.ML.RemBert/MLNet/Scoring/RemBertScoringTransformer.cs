@@ -25,7 +25,9 @@ namespace Microsoft.ML.RemBert.MLNet.Scoring;
 /// cursor or PredictionEngine still uses it.</para>
 /// <para>A derived transformer declares only its <c>LoadableClass</c> attribute (<c>SignatureLoadModel</c>, one per
 /// type), its <c>VersionInfo</c> (<see cref="CreateVersionInfo"/>), a constructor and a static
-/// <c>Create(IHostEnvironment, ModelLoadContext)</c> that calls <see cref="Load{TTask, TTransformer}"/>.</para>
+/// <c>Create(IHostEnvironment, ModelLoadContext)</c> that calls <see cref="Load{TTask, TTransformer}"/>: ML.NET's
+/// catalog accepts a <c>Create</c> only when declared on the registered type and returning exactly it. A trainer's
+/// transformer derives from <see cref="RemBertScoringTransformer{TModel}"/>, which adds its <c>Model</c>.</para>
 /// </remarks>
 public abstract class RemBertScoringTransformer : ITransformer, IDisposable
 {

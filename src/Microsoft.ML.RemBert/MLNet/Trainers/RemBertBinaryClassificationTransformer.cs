@@ -14,7 +14,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// with dynamic padding; saved by <c>mlContext.Model.Save</c> with its configuration, tokenizer, labels and weights,
 /// and loaded back by <c>mlContext.Model.Load</c> with no other file. Safe to use from several threads at once.
 /// </summary>
-public sealed class RemBertBinaryClassificationTransformer : RemBertScoringTransformer
+public sealed class RemBertBinaryClassificationTransformer : RemBertScoringTransformer<RemBertForSequenceClassification>
 {
     internal const string LoaderSignature = "RemBertBinaryClassXf";
 
@@ -24,11 +24,6 @@ public sealed class RemBertBinaryClassificationTransformer : RemBertScoringTrans
         : base(env, nameof(RemBertBinaryClassificationTransformer), task, inferenceBatchSize, Version)
     {
     }
-
-    /// <summary>The fine-tuned model (for example to save it as a transformers checkpoint with <c>SavePretrained</c>).</summary>
-    public RemBertForSequenceClassification Model => Task.Model;
-
-    private SequenceScoringTask Task => (SequenceScoringTask)ScoringTask;
 
     private static RemBertBinaryClassificationTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
         => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceHeadKind.Binary), (task, batchSize) => new RemBertBinaryClassificationTransformer(env, task, batchSize));

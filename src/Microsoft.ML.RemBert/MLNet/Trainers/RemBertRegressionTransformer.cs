@@ -14,7 +14,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// with dynamic padding; saved by <c>mlContext.Model.Save</c> with its configuration, tokenizer, labels and weights,
 /// and loaded back by <c>mlContext.Model.Load</c> with no other file. Safe to use from several threads at once.
 /// </summary>
-public sealed class RemBertRegressionTransformer : RemBertScoringTransformer
+public sealed class RemBertRegressionTransformer : RemBertScoringTransformer<RemBertForSequenceClassification>
 {
     internal const string LoaderSignature = "RemBertRegressionXf";
 
@@ -24,11 +24,6 @@ public sealed class RemBertRegressionTransformer : RemBertScoringTransformer
         : base(env, nameof(RemBertRegressionTransformer), task, inferenceBatchSize, Version)
     {
     }
-
-    /// <summary>The fine-tuned model (for example to save it as a transformers checkpoint with <c>SavePretrained</c>).</summary>
-    public RemBertForSequenceClassification Model => Task.Model;
-
-    private SequenceScoringTask Task => (SequenceScoringTask)ScoringTask;
 
     private static RemBertRegressionTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
         => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceHeadKind.Regression), (task, batchSize) => new RemBertRegressionTransformer(env, task, batchSize));

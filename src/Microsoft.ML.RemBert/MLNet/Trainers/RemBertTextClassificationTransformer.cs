@@ -14,7 +14,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// with dynamic padding; saved by <c>mlContext.Model.Save</c> with its configuration, tokenizer, labels and weights,
 /// and loaded back by <c>mlContext.Model.Load</c> with no other file. Safe to use from several threads at once.
 /// </summary>
-public sealed class RemBertTextClassificationTransformer : RemBertScoringTransformer
+public sealed class RemBertTextClassificationTransformer : RemBertScoringTransformer<RemBertForSequenceClassification>
 {
     internal const string LoaderSignature = "RemBertTextClassXf";
 
@@ -24,9 +24,6 @@ public sealed class RemBertTextClassificationTransformer : RemBertScoringTransfo
         : base(env, nameof(RemBertTextClassificationTransformer), task, inferenceBatchSize, Version)
     {
     }
-
-    /// <summary>The fine-tuned model (for example to save it as a transformers checkpoint with <c>SavePretrained</c>).</summary>
-    public RemBertForSequenceClassification Model => Task.Model;
 
     private SequenceScoringTask Task => (SequenceScoringTask)ScoringTask;
 

@@ -16,6 +16,12 @@ namespace Microsoft.ML.RemBert.MLNet.Training;
 /// </summary>
 internal sealed class TrainingRun : IDisposable
 {
+    /// <summary>How errors and logs name the data given to <c>Fit</c>.</summary>
+    public const string TrainingDataName = "training data";
+
+    /// <summary>How errors and logs name the options' ValidationSet.</summary>
+    public const string ValidationDataName = "validation set";
+
     private TrainingRun(IChannel channel, TrainingSettings settings, RemBertTokenizer tokenizer, string tokenizerSource, string? modelDirectory)
     {
         Channel = channel;

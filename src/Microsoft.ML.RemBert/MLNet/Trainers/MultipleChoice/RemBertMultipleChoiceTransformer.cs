@@ -17,7 +17,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// tokenizer, classes and weights, and loaded back by <c>mlContext.Model.Load</c> with no other file. Safe to use from
 /// several threads at once.
 /// </summary>
-public sealed class RemBertMultipleChoiceTransformer : RemBertScoringTransformer
+public sealed class RemBertMultipleChoiceTransformer : RemBertScoringTransformer<RemBertForMultipleChoice>
 {
     internal const string LoaderSignature = "RemBertMultiChoiceXf";
 
@@ -27,9 +27,6 @@ public sealed class RemBertMultipleChoiceTransformer : RemBertScoringTransformer
         : base(env, nameof(RemBertMultipleChoiceTransformer), task, inferenceBatchSize, Version)
     {
     }
-
-    /// <summary>The fine-tuned model (for example to save it as a transformers checkpoint with <c>SavePretrained</c>).</summary>
-    public RemBertForMultipleChoice Model => Task.Model;
 
     /// <summary>Choices per row: the training data's count, which every scored row must have.</summary>
     public int ChoiceCount => Task.Classes.ChoiceCount;

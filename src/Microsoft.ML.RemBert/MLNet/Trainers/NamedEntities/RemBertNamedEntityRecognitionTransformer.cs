@@ -17,7 +17,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// runs in one forward pass. Saved by <c>mlContext.Model.Save</c> with its settings, tokenizer, tags and weights, and
 /// loaded back by <c>mlContext.Model.Load</c> with no other file. Safe to use from several threads at once.
 /// </summary>
-public sealed class RemBertNamedEntityRecognitionTransformer : RemBertScoringTransformer
+public sealed class RemBertNamedEntityRecognitionTransformer : RemBertScoringTransformer<RemBertForTokenClassification>
 {
     internal const string LoaderSignature = "RemBertNerXf";
 
@@ -27,9 +27,6 @@ public sealed class RemBertNamedEntityRecognitionTransformer : RemBertScoringTra
         : base(env, nameof(RemBertNamedEntityRecognitionTransformer), task, inferenceBatchSize, Version)
     {
     }
-
-    /// <summary>The fine-tuned model (for example to save it as a transformers checkpoint with <c>SavePretrained</c>).</summary>
-    public RemBertForTokenClassification Model => Task.Model;
 
     /// <summary>The tag names, by tag index (PredictedLabel key k is TagNames[k - 1]).</summary>
     public IReadOnlyList<string> TagNames => Task.Tags.Names;

@@ -17,7 +17,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// <see cref="RemBertScoringTransformer.InferenceBatchSize"/> rows. Saved by <c>mlContext.Model.Save</c> with its
 /// settings, tokenizer and weights, loaded back by <c>mlContext.Model.Load</c>. Safe to use from several threads at once.
 /// </summary>
-public sealed class RemBertQuestionAnsweringTransformer : RemBertScoringTransformer
+public sealed class RemBertQuestionAnsweringTransformer : RemBertScoringTransformer<RemBertForQuestionAnswering>
 {
     internal const string LoaderSignature = "RemBertQuestionAnsXf";
 
@@ -27,9 +27,6 @@ public sealed class RemBertQuestionAnsweringTransformer : RemBertScoringTransfor
         : base(env, nameof(RemBertQuestionAnsweringTransformer), task, inferenceBatchSize, Version)
     {
     }
-
-    /// <summary>The fine-tuned model (for example to save it as a transformers checkpoint with <c>SavePretrained</c>).</summary>
-    public RemBertForQuestionAnswering Model => Task.Model;
 
     /// <summary>Answers output per row.</summary>
     public int TopK => Task.Selector.TopK;
