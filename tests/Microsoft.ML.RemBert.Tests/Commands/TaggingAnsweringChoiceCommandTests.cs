@@ -164,12 +164,12 @@ public sealed class TaggingAnsweringChoiceCommandTests : IDisposable
     public void MultipleChoiceTrainsEvaluatesAccuracyAndPredictsChoiceIndices()
     {
         _ = KeywordData.BaseCheckpoint;
-        string train = CliTaskData.Replies(directory.File("train.jsonl"), 32, seed: 1);
-        string valid = CliTaskData.Replies(directory.File("valid.jsonl"), 16, seed: 2);
+        string train = CliTaskData.Replies(directory.File("train.jsonl"), 16, seed: 1);
+        string valid = CliTaskData.Replies(directory.File("valid.jsonl"), 8, seed: 2);
         string zip = Train("multiple-choice", train, valid, "replies");
 
         var metrics = Evaluate(zip, valid, "multiple-choice").GetProperty("metrics");
-        Assert.Equal(16, metrics.GetProperty("rows").GetDouble());
+        Assert.Equal(8, metrics.GetProperty("rows").GetDouble());
 
         // predict on the task's JSON lines (labels ignored): the chosen index, 0 to 3; evaluate's accuracy is the share right.
         var labels = File.ReadLines(valid).Select(line => Json(line).GetProperty("label").GetUInt32()).ToList();

@@ -18,9 +18,6 @@ public sealed class SampleAppTests : IDisposable
     /// <summary>Each sample, the held-out metric it prints, and the value it must reach: chance plus a clear margin.</summary>
     [SkippableTheory]
     [InlineData("TextClassification", "micro accuracy", 0.35)] // 5 balanced intents: chance 0.2
-    [InlineData("NamedEntityRecognition", "entity F1", 0.0)] // tagging every word O scores 0
-    [InlineData("QuestionAnswering", "F1", 0.0)] // always answering "no answer" scores 33.3
-    [InlineData("MultipleChoice", "accuracy", 0.0)] // 4 choices: chance 0.25
     public void QuickRunBeatsChanceAndANewProcessPredictsTheSameFromTheZip(string sample, string metric, double atLeast)
     {
         DefaultModelWeights.SkipIfMissing();
