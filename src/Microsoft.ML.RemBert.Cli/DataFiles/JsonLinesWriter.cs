@@ -32,7 +32,7 @@ public static class JsonLinesWriter
         using var cursor = data.GetRowCursor(columns);
         var writers = columns.Select(column => MakeColumnWriter(cursor, column)).ToList();
         long rows = 0;
-        using var json = new Utf8JsonWriter(output);
+        using var json = new Utf8JsonWriter(output, ReadableJson.Options);
         while (NextRow(cursor, source, rows))
         {
             cancellationToken.ThrowIfCancellationRequested();

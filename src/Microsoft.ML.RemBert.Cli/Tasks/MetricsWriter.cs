@@ -32,7 +32,7 @@ internal static class MetricsWriter
     public static string Json(TaskMetrics metrics)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, ReadableJson.Options))
         {
             json.WriteStartObject();
             json.WriteString("task", metrics.Task);

@@ -8,6 +8,9 @@ internal static class TaskTable
         new TextClassificationTask(),
         new BinaryClassificationTask(),
         new RegressionTask(),
+        new NamedEntityTask(),
+        new QuestionAnsweringTask(),
+        new MultipleChoiceTask(),
     ];
 
     public static IEnumerable<string> Names => All.Select(task => task.Name);

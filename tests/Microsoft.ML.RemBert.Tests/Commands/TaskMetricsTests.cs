@@ -32,6 +32,7 @@ public sealed class TaskMetricsTests
             Confusion = new ConfusionTable(["météo", "音楽"], [[2, 1], [0, 1]]),
         };
 
+        Assert.Contains("\"音楽\"", MetricsWriter.Json(metrics)); // as itself, not \u-escaped
         using var json = System.Text.Json.JsonDocument.Parse(MetricsWriter.Json(metrics));
         Assert.Equal(0.75, json.RootElement.GetProperty("metrics").GetProperty("accuracy").GetDouble());
         Assert.Equal("NaN", json.RootElement.GetProperty("metrics").GetProperty("log-loss").GetString());

@@ -56,6 +56,51 @@ public sealed class TrainCommandBadInputTests : IDisposable
         AssertNothingWritten();
     }
 
+    [Theory]
+    [InlineData("ner", "absent.conll")]
+    [InlineData("qa", "absent.json")]
+    [InlineData("multiple-choice", "absent.jsonl")]
+    public void EveryTaskNamesAMissingTrainingFile(string task, string name)
+    {
+        var result = Train(task, directory.File(name));
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains($"rembert train: Data file '{directory.File(name)}' does not exist.", result.StandardError);
+        AssertNothingWritten();
+    }
+
+    [Theory]
+    [InlineData("ner", "bad.conll", "Marie\tB-PER\nvit\tO\n\nParis\n", "line 4: expected 'word<TAB>tag', found 'Paris' (no tag).")]
+    [InlineData("ner", "bad.conll", "Marie\tB-PER\nvit\t\n", "line 2, column 2: the tag is empty.")]
+    [InlineData("qa", "bad.json", """{"data": [{"paragraphs": [{"context": "Paris est ici.", "qas": [{"question": "Où ?", "answers": [{"text": "Paris", "answer_start": 3}]}]}]}]}""",
+        "key data[0].paragraphs[0].qas[0].answers[0].answer_start 3 does not start the answer 'Paris' in the context.")]
+    [InlineData("qa", "bad.json", "{\"data\": [\n  {\"paragraphs\": [}\n]}", "line")]
+    [InlineData("multiple-choice", "bad.jsonl", "{\"prompt\": \"a\", \"choices\": [\"x\", \"y\"], \"label\": 0}\n{\"prompt\": \"b\", \"choices\": [\"x\", \"y\"], \"label\": 5}\n",
+        "line 2, key 'label' 5 is not the index of one of the 2 choices (0 to 1).")]
+    [InlineData("multiple-choice", "bad.jsonl", "{\"prompt\": \"a\", \"choices\": [\"x\", \"y\"]\n", "bad.jsonl:1: invalid JSON")]
+    public void EveryTaskNamesTheLineOrKeyOfAMalformedTrainingOrValidationFile(string task, string name, string content, string expected)
+    {
+        string bad = directory.File(name);
+        File.WriteAllText(bad, content);
+        var result = Train(task, bad);
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains($"rembert train: {bad}", result.StandardError);
+        Assert.Contains(expected, result.StandardError);
+
+        // The same file as --valid is read, and refused, before any training.
+        string good = directory.File("good" + Path.GetExtension(name));
+        _ = task switch
+        {
+            "ner" => CliTaskData.Entities(good, 2, seed: 1),
+            "qa" => CliTaskData.CodeWords(good, 2, seed: 1),
+            _ => CliTaskData.Replies(good, 2, seed: 1),
+        };
+        result = Train(task, good, "--valid", bad);
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains(expected, result.StandardError);
+        AssertNothingWritten();
+    }
+
     [Fact]
     public void WrongArgumentsAreUsageErrors()
     {

@@ -1,6 +1,7 @@
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML;
 using System.Text.Json;
+using static Microsoft.ML.RemBert.Tests.Commands.CliOutput;
 using Microsoft.ML.RemBert.Cli;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Tests.MLNet;
@@ -21,15 +22,6 @@ public sealed class TrainCommandTests : IDisposable
     private readonly TemporaryDirectory directory = new();
 
     public void Dispose() => directory.Dispose();
-
-    private static JsonElement Json(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
-
-    private static void AssertSucceeded(DotnetProcess.Result result) =>
-        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\nstdout: {result.StandardOutput}\nstderr: {result.StandardError}");
 
     [SkippableFact]
     public void TextClassificationTrainsEvaluatesAndPredictsConsistently()

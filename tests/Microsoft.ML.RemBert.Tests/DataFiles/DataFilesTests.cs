@@ -36,7 +36,8 @@ public sealed class DataFilesTests : MLNetFileTestBase
 
         Assert.Equal(2, rows);
         var lines = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("""{"Text":"h\u00E9llo \u0022you\u0022","Scores":[1.5,-2,0],"Label":true}""", lines[0]);
+        // Text in any script is written as itself; quotes are still escaped (ReadableJson).
+        Assert.Equal("""{"Text":"héllo \"you\"","Scores":[1.5,-2,0],"Label":true}""", lines[0]);
         Assert.Equal("""{"Text":"","Scores":[0.25,3,4],"Label":false}""", lines[1]);
     }
 
