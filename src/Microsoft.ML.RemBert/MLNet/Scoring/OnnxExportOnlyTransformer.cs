@@ -15,7 +15,7 @@ internal sealed class OnnxExportOnlyTransformer(RemBertScoringTransformer inner,
     /// <summary>False: the graph's rows are not the data's rows.</summary>
     public bool IsRowToRowMapper => false;
 
-    /// <summary>The input columns (checked as the inner transformer checks them), then <paramref name="columns"/>.</summary>
+    /// <summary>The input columns (checked as the inner transformer checks them), then the columns the graph writes.</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         inner.GetOutputSchema(inputSchema);
