@@ -73,6 +73,8 @@ public sealed class OnnxMultipleChoiceExportTests(ITestOutputHelper output) : ML
         var schema = SchemaDefinition.Create(typeof(IdsRow));
         foreach (var name in new[] { "InputIds", "AttentionMask", "TokenTypeIds" })
             schema[name].ColumnType = new VectorDataViewType(NumberDataViewType.Int64, block);
+        // The converter passes the text columns through as graph inputs too: ML.NET feeds a vector input only at a known size.
+        schema["Choices"].ColumnType = new VectorDataViewType(TextDataViewType.Instance, ChoiceData.ChoiceCount);
         var idsData = MLContext.Data.LoadFromEnumerable(rows, schema);
         var shapes = new Dictionary<string, int[]>
         {
