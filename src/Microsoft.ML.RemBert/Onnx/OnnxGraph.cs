@@ -14,7 +14,7 @@ namespace Microsoft.ML.RemBert.Onnx;
 /// ML.NET targets ONNX opset 12 at most (9 at least): no LayerNormalization (17) or Gelu (20), so the writers
 /// decompose them; Unsqueeze and ReduceMean take their axes as attributes (inputs only from opset 13).
 /// </remarks>
-internal sealed class OnnxGraph(OnnxContext ctx)
+internal sealed partial class OnnxGraph(OnnxContext ctx)
 {
     /// <summary>Prefix of every value and initializer this graph adds.</summary>
     public const string NamePrefix = "RemBert.";

@@ -19,7 +19,7 @@ internal sealed record OnnxModelInputs(string InputIds, string AttentionMask, st
     public static OnnxModelInputs Declare(OnnxContext ctx, string inputIds = "InputIds", string attentionMask = "AttentionMask", string tokenTypeIds = "TokenTypeIds")
         => new(Declare(ctx, inputIds), Declare(ctx, attentionMask), Declare(ctx, tokenTypeIds));
 
-    private static string Declare(OnnxContext ctx, string columnName)
+    internal static string Declare(OnnxContext ctx, string columnName)
     {
         if (!ctx.ContainsColumn(columnName))
             AddInputVariable(ctx, new VectorDataViewType(NumberDataViewType.Int64), columnName);

@@ -61,7 +61,7 @@ internal abstract class RemBertScoringTask : IDisposable
     /// The tokenizer transform that turns this task's input columns into the exported graph's inputs exactly as
     /// scoring encodes them (the tokenizer stays in ML.NET, before <c>ApplyOnnxModel</c>).
     /// </summary>
-    /// <exception cref="NotSupportedException">The task has no ONNX export.</exception>
+    /// <exception cref="NotSupportedException">The task has no ONNX export, or its rows are not one sequence each (the task then says what encodes them).</exception>
     internal virtual RemBertTokenizingTransformer CreateOnnxInputTokenizer(IHostEnvironment env)
         => throw new NotSupportedException($"ONNX export is not available for {GetType().Name}, so it has no ONNX input tokenizer.");
 

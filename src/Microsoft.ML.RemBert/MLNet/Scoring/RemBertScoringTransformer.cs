@@ -112,7 +112,7 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     /// tokenizes in the graph): it writes the graph's inputs InputIds, AttentionMask and TokenTypeIds
     /// from this transformer's input columns exactly as <see cref="Transform"/> encodes them.
     /// </summary>
-    /// <exception cref="NotSupportedException">This task has no ONNX export.</exception>
+    /// <exception cref="NotSupportedException">This task has no ONNX export, or its rows are not one sequence each (multiple choice, named entities, question answering: their <c>EncodeForOnnx</c> writes the graph's inputs).</exception>
     public RemBertTokenizingTransformer CreateOnnxInputTokenizer() => ScoringTask.CreateOnnxInputTokenizer(Host);
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML.RemBert.MLNet.Trainers.MultipleChoice;
@@ -61,6 +62,18 @@ internal sealed class ChoiceClasses
 
     /// <summary>PredictedLabel and Score, filled from a row's probabilities in choice order.</summary>
     public IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
+
+    /// <summary>
+    /// ONNX: from <paramref name="probabilities"/> <c>[rows, choices]</c> in choice order, Score = the probabilities in
+    /// class order and PredictedLabel = the key of the class of the most probable choice (the first on ties, as here).
+    /// </summary>
+    public void SaveAsOnnx(OnnxGraph graph, string probabilities)
+    {
+        var keyOfChoice = graph.Longs(_classOfChoice.Select(@class => (long)@class + 1).ToArray());
+        var keys = graph.Gather(keyOfChoice, graph.ArgMax(probabilities, axis: 1, keepDims: true), axis: 0);
+        graph.Column(PredictedLabelColumnName, Outputs[0].Type, graph.Cast(keys, OnnxDataType.UInt32));
+        graph.Column(ScoreColumnName, Outputs[1].Type, graph.Gather(probabilities, graph.Longs(ChoiceOfClass.Select(choice => (long)choice).ToArray()), axis: 1));
+    }
 
     /// <summary>
     /// Throws, naming the label column, unless every choice index is the value of exactly one class (a key whose

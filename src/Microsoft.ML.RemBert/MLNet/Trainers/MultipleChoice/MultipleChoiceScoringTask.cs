@@ -1,8 +1,12 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Onnx.Tasks;
+using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.MLNet.Trainers.MultipleChoice;
@@ -51,6 +55,32 @@ internal sealed class MultipleChoiceScoringTask : RemBertScoringTask<EncodedSequ
 
     public override float[][] Forward(RemBertBatchInputs inputs, IReadOnlyList<EncodedSequence[]> rows)
         => MultipleChoiceBatch.Probabilities(Model, inputs);
+
+    /// <summary>
+    /// ONNX: every choice is one sequence of the batch, so the graph reads InputIds, AttentionMask and TokenTypeIds as
+    /// <c>[rows × choices, seq]</c> (a row's choices consecutive, as <see cref="EncodeForOnnx"/> writes them); the pooled
+    /// output and the classifier give one logit per sequence, reshaped to <c>[rows, choices]</c>, and the classes write
+    /// Score and PredictedLabel from its softmax, as the zip does.
+    /// </summary>
+    internal override void SaveAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options)
+    {
+        var (graph, writer) = TaskGraph.Start(ctx, Model, options, nameof(MultipleChoiceScoringTask));
+        var (_, pooled) = writer.Encode(OnnxModelInputs.Declare(ctx));
+        var logits = graph.Reshape(writer.Linear(pooled!, "classifier"), -1, Classes.ChoiceCount);
+        Classes.SaveAsOnnx(graph, graph.Softmax(logits));
+    }
+
+    /// <summary>The tokenizer transform encodes one text or one pair per row; a row here is a prompt and a vector of choices.</summary>
+    internal override RemBertTokenizingTransformer CreateOnnxInputTokenizer(IHostEnvironment env)
+        => throw new NotSupportedException("A multiple-choice row is a prompt and a vector of choices, which the tokenizer transform (one text or one pair " +
+            "per row) cannot encode: encode rows for the ONNX graph with RemBertMultipleChoiceTransformer.EncodeForOnnx.");
+
+    /// <summary>The rows of <paramref name="data"/> as the graph's <c>[rows × choices, seq]</c> inputs.</summary>
+    public RemBertOnnxBatch EncodeForOnnx(IDataView data, IExceptionContext ectx)
+    {
+        var rows = OnnxBatchEncoder.ReadRows(this, data, ectx);
+        return new RemBertOnnxBatch(rows.Count, OnnxBatchEncoder.Ids(this, rows));
+    }
 
     /// <summary>
     /// Entries: <see cref="EntryName"/>, then the tokenizer (<see cref="RemBertTokenizerEntry"/>) and the model

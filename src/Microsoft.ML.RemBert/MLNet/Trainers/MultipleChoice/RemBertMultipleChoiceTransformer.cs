@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Trainers.MultipleChoice;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.Runtime;
 
@@ -33,6 +34,14 @@ public sealed class RemBertMultipleChoiceTransformer : RemBertScoringTransformer
 
     /// <summary>The choice index of each class: PredictedLabel key k and Score slot k - 1 mean choice <c>ChoiceOfClass[k - 1]</c>.</summary>
     public IReadOnlyList<int> ChoiceOfClass => Task.Classes.ChoiceOfClass;
+
+    /// <summary>
+    /// The rows of <paramref name="data"/> (its prompt and choices columns) encoded for this model's ONNX export
+    /// (<c>mlContext.Model.ConvertToOnnx</c>): InputIds, AttentionMask and TokenTypeIds of shape <c>[rows × choices, seq]</c>,
+    /// each row's choices consecutive, padded to the longest; the graph's Score and PredictedLabel are <c>[rows, choices]</c>
+    /// and <c>[rows, 1]</c>, as this transformer's columns.
+    /// </summary>
+    public RemBertOnnxBatch EncodeForOnnx(IDataView data) => Task.EncodeForOnnx(data, Host);
 
     private MultipleChoiceScoringTask Task => (MultipleChoiceScoringTask)ScoringTask;
 

@@ -1,9 +1,13 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Onnx.Tasks;
 using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.MLNet.Trainers.NamedEntities;
@@ -111,6 +115,49 @@ internal sealed class NamedEntityScoringTask : RemBertScoringTask<WindowedWords,
             next += words;
         }
         return results;
+    }
+
+    /// <summary>
+    /// ONNX: the windows are the graph's sequences (InputIds, AttentionMask, TokenTypeIds <c>[windows, seq]</c>), the
+    /// classifier gives tag logits per token, flattened to <c>[windows × seq, tags]</c>; the input WordPositions
+    /// (<c>[rows, words]</c>, see <see cref="NamedEntityOnnxBatch"/>) gathers each word's logits, and PredictedLabel
+    /// (argmax + 1, UInt32 keys) and Score (the largest softmax probability) are <c>[rows, words]</c>, the zip's columns.
+    /// Windowing and first-piece placement stay outside the graph (string work, in <see cref="EncodeForOnnx"/>).
+    /// </summary>
+    internal override void SaveAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options)
+    {
+        var (graph, writer) = TaskGraph.Start(ctx, Model, options, nameof(NamedEntityScoringTask));
+        var (sequence, _) = writer.Encode(OnnxModelInputs.Declare(ctx));
+        var tokenLogits = graph.Reshape(writer.Linear(sequence, "classifier"), -1, Tags.Count);
+        var wordLogits = graph.Gather(tokenLogits, OnnxModelInputs.Declare(ctx, NamedEntityOnnxBatch.WordPositionsName), axis: 0);
+        var keys = graph.Op("Add", graph.ArgMax(wordLogits, axis: 2, keepDims: false), graph.Longs(1));
+        graph.Column(PredictedLabelColumnName, Outputs[0].Type, graph.Cast(keys, OnnxDataType.UInt32));
+        graph.Column(ScoreColumnName, Outputs[1].Type, graph.Max(graph.Softmax(wordLogits), axis: 2));
+    }
+
+    /// <summary>The tokenizer transform encodes a text as one sequence; a row here is words in windows with their placements.</summary>
+    internal override RemBertTokenizingTransformer CreateOnnxInputTokenizer(IHostEnvironment env)
+        => throw new NotSupportedException("A named-entity row is words split into windows, each word read at its first piece, which the tokenizer " +
+            "transform (one sequence per row) cannot encode: encode rows for the ONNX graph with RemBertNamedEntityRecognitionTransformer.EncodeForOnnx.");
+
+    /// <summary>The rows of <paramref name="data"/> as the graph's inputs, with the word positions.</summary>
+    public NamedEntityOnnxBatch EncodeForOnnx(IDataView data, IExceptionContext ectx)
+    {
+        var rows = OnnxBatchEncoder.ReadRows(this, data, ectx);
+        var ids = OnnxBatchEncoder.Ids(this, rows);
+        int length = ids[0].Dimensions[1];
+        int width = Math.Max(1, rows.Max(row => row.WordCount));
+        var positions = new long[rows.Count * width];
+        int firstWindow = 0;
+        for (int row = 0; row < rows.Count; row++)
+        {
+            var placements = rows[row].Placements;
+            for (int word = 0; word < placements.Length; word++)
+                positions[row * width + word] = (long)(firstWindow + placements[word].Window) * length + placements[word].Position;
+            firstWindow += rows[row].Windows.Length;
+        }
+        var wordPositions = new OnnxInputTensor(NamedEntityOnnxBatch.WordPositionsName, positions, [rows.Count, width]);
+        return new NamedEntityOnnxBatch(rows.Select(row => row.WordCount).ToArray(), [.. ids, wordPositions]);
     }
 
     /// <summary>

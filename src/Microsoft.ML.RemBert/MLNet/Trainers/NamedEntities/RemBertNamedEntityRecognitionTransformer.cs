@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Trainers.NamedEntities;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.Runtime;
 
@@ -30,6 +31,14 @@ public sealed class RemBertNamedEntityRecognitionTransformer : RemBertScoringTra
 
     /// <summary>The tag names, by tag index (PredictedLabel key k is TagNames[k - 1]).</summary>
     public IReadOnlyList<string> TagNames => Task.Tags.Names;
+
+    /// <summary>
+    /// The rows of <paramref name="data"/> (its words or sentence column) encoded for this model's ONNX export
+    /// (<c>mlContext.Model.ConvertToOnnx</c>): every window of every row as one sequence, and each word's position
+    /// (<see cref="NamedEntityOnnxBatch"/>); the graph's PredictedLabel and Score are this transformer's columns, padded
+    /// to <c>[rows, words]</c>.
+    /// </summary>
+    public NamedEntityOnnxBatch EncodeForOnnx(IDataView data) => Task.EncodeForOnnx(data, Host);
 
     private NamedEntityScoringTask Task => (NamedEntityScoringTask)ScoringTask;
 

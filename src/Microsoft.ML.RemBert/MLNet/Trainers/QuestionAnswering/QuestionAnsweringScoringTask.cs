@@ -1,8 +1,12 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Onnx.Tasks;
+using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.MLNet.Trainers.QuestionAnswering;
@@ -75,6 +79,55 @@ internal sealed class QuestionAnsweringScoringTask : RemBertScoringTask<Question
             first += count;
         }
         return results;
+    }
+
+    /// <summary>Name of the span-logits export's start logits column (graph output <c>StartLogits.output</c>).</summary>
+    public const string StartLogitsColumnName = "StartLogits";
+
+    /// <summary>Name of the span-logits export's end logits column (graph output <c>EndLogits.output</c>).</summary>
+    public const string EndLogitsColumnName = "EndLogits";
+
+    /// <summary>The span-logits export's columns: float vectors, <c>[windows, seq]</c> in the graph.</summary>
+    public static IReadOnlyList<(string Name, DataViewType Type)> SpanLogitsColumns { get; } =
+        [(StartLogitsColumnName, new VectorDataViewType(NumberDataViewType.Single)), (EndLogitsColumnName, new VectorDataViewType(NumberDataViewType.Single))];
+
+    /// <summary>
+    /// Why the zip's columns have no ONNX graph: the answers are substrings of the context, chosen among the top start
+    /// and end tokens of every window of a row and merged across windows, which ONNX operators (opset 10 to 12) cannot
+    /// express; the graph stops at the span logits (<see cref="SaveSpanLogitsAsOnnx"/>).
+    /// </summary>
+    internal string WhyNoAnswerColumnsInOnnx => $"ONNX export of {nameof(Microsoft.ML.RemBert.Trainers.RemBertQuestionAnsweringTransformer)}: its columns {Columns.Answer}, {Columns.Score} " +
+        $"and {Columns.Start} are substrings of the context chosen over the top start and end tokens of every window of a row, which ONNX " +
+        "operators cannot express. Export the span logits instead: mlContext.Model.ConvertToOnnx(model.ForOnnxSpanLogitsExport(), data, stream) " +
+        "writes StartLogits and EndLogits per window, and model.EncodeForOnnx(data).Answers(start, end) turns them into these columns.";
+
+    /// <inheritdoc/>
+    internal override void SaveAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options) => throw new NotSupportedException(WhyNoAnswerColumnsInOnnx);
+
+    /// <summary>
+    /// ONNX span logits: the windows are the graph's sequences (InputIds, AttentionMask, TokenTypeIds
+    /// <c>[windows, seq]</c>), qa_outputs gives StartLogits and EndLogits <c>[windows, seq]</c>, exactly the logits the
+    /// zip's span selection reads.
+    /// </summary>
+    internal void SaveSpanLogitsAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options)
+    {
+        var (graph, writer) = TaskGraph.Start(ctx, Model, options, nameof(QuestionAnsweringScoringTask));
+        var (sequence, _) = writer.Encode(OnnxModelInputs.Declare(ctx));
+        var logits = writer.Linear(sequence, "qa_outputs");
+        graph.Column(StartLogitsColumnName, SpanLogitsColumns[0].Type, graph.Gather(logits, graph.LongScalar(0), axis: 2));
+        graph.Column(EndLogitsColumnName, SpanLogitsColumns[1].Type, graph.Gather(logits, graph.LongScalar(1), axis: 2));
+    }
+
+    /// <summary>The tokenizer transform encodes one sequence per row; a row here is a question over several context windows.</summary>
+    internal override RemBertTokenizingTransformer CreateOnnxInputTokenizer(IHostEnvironment env)
+        => throw new NotSupportedException("A question-answering row is a question over one or more context windows, which the tokenizer transform " +
+            "(one sequence per row) cannot encode: encode rows for the ONNX graph with RemBertQuestionAnsweringTransformer.EncodeForOnnx.");
+
+    /// <summary>The rows of <paramref name="data"/> as the graph's <c>[windows, seq]</c> inputs, with what selecting their answers needs.</summary>
+    public QuestionAnsweringOnnxBatch EncodeForOnnx(IDataView data, IExceptionContext ectx)
+    {
+        var rows = OnnxBatchEncoder.ReadRows(this, data, ectx);
+        return new QuestionAnsweringOnnxBatch(rows, Selector, OnnxBatchEncoder.Ids(this, rows));
     }
 
     /// <summary>

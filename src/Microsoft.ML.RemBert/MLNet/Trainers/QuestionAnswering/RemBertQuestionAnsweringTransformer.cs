@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Trainers.QuestionAnswering;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.Runtime;
 
@@ -36,6 +37,30 @@ public sealed class RemBertQuestionAnsweringTransformer : RemBertScoringTransfor
 
     /// <summary>Tokens shared by consecutive windows over a long context.</summary>
     public int DocumentStride => Task.Encoder.DocumentStride;
+
+    /// <summary>
+    /// What to give <c>mlContext.Model.ConvertToOnnx</c> for this model: the answer columns need post-processing
+    /// ONNX operators cannot express (the default export fails saying so), so the graph stops at the span logits, outputs
+    /// <c>StartLogits.output</c> and <c>EndLogits.output</c> (<c>[windows, seq]</c>) over the inputs of
+    /// <see cref="EncodeForOnnx"/>, whose <see cref="QuestionAnsweringOnnxBatch.Answers"/> gives this transformer's columns.
+    /// The result only exports (its views cannot be read); it shares this transformer's model (dispose this one).
+    /// </summary>
+    /// <param name="options">Export options (e.g. int8 weights); null: the defaults.</param>
+    public ITransformer ForOnnxSpanLogitsExport(RemBertOnnxExportOptions? options = null)
+    {
+        var task = Task;
+        var exportOptions = options ?? new RemBertOnnxExportOptions();
+        return new OnnxExportOnlyTransformer(this, QuestionAnsweringScoringTask.SpanLogitsColumns, ctx => task.SaveSpanLogitsAsOnnx(ctx, exportOptions),
+            "This view of question-answering span logits exists for mlContext.Model.ConvertToOnnx only: its rows are context windows, not the data's rows. " +
+            "Score rows with the RemBertQuestionAnsweringTransformer itself.");
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="data"/> (its context and question columns) encoded for the span-logits export
+    /// (<see cref="ForOnnxSpanLogitsExport"/>): every context window of every row as one sequence, windows as the zip
+    /// makes them; <see cref="QuestionAnsweringOnnxBatch.Answers"/> maps the graph's logits back to answers.
+    /// </summary>
+    public QuestionAnsweringOnnxBatch EncodeForOnnx(IDataView data) => Task.EncodeForOnnx(data, Host);
 
     private QuestionAnsweringScoringTask Task => (QuestionAnsweringScoringTask)ScoringTask;
 
