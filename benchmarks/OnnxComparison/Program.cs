@@ -17,7 +17,8 @@ if (args is [Program.ChildArgument, var engine, var directory, var batch, var se
 bool quick = args.Contains("--quick");
 if (args.Contains("--profile"))
 {
-    ForwardProfile.Run(quick, Number("--rounds", quick ? 2 : 20), Number("--batch", 8), Number("--sequence", 128));
+    ForwardProfile.Run(quick, Number("--rounds", quick ? 2 : 20), Number("--batch", 8), Number("--sequence", 128), Number("--threads", 0),
+        args.SkipWhile(arg => arg != "--only").Skip(1).Take(1).SelectMany(text => text.Split(',')).ToArray());
     return 0;
 }
 return ComparisonTable.Run(quick, Number("--repeats", quick ? 2 : 8)) ? 0 : 1;
