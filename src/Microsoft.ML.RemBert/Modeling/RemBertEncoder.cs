@@ -18,7 +18,7 @@ public sealed class RemBertEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Builds the projection and <c>num_hidden_layers</c> layers.</summary>
     public RemBertEncoder(RemBertConfig config) : base(nameof(RemBertEncoder))
     {
-        embedding_hidden_mapping_in = nn.Linear(config.InputEmbeddingSize, config.HiddenSize, dtype: config.ParameterType);
+        embedding_hidden_mapping_in = TransposedLinear.Create(config.InputEmbeddingSize, config.HiddenSize, config.ParameterType);
         layer = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new RemBertLayer(config)).ToArray());
         RegisterComponents();
     }

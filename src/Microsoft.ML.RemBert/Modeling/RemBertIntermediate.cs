@@ -15,7 +15,7 @@ public sealed class RemBertIntermediate : nn.Module<Tensor, Tensor>
     /// <summary>Builds the expansion from a configuration.</summary>
     public RemBertIntermediate(RemBertConfig config) : base(nameof(RemBertIntermediate))
     {
-        dense = nn.Linear(config.HiddenSize, config.IntermediateSize, dtype: config.ParameterType);
+        dense = TransposedLinear.Create(config.HiddenSize, config.IntermediateSize, config.ParameterType);
         intermediate_act_fn = RemBertActivation.Create(config.HiddenAct);
         RegisterComponents();
     }

@@ -20,7 +20,7 @@ public abstract class RemBertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Builds the projection from <paramref name="inputSize"/> to <c>hidden_size</c>.</summary>
     protected RemBertResidualOutput(string name, RemBertConfig config, long inputSize) : base(name)
     {
-        dense = nn.Linear(inputSize, config.HiddenSize, dtype: config.ParameterType);
+        dense = TransposedLinear.Create(inputSize, config.HiddenSize, config.ParameterType);
         LayerNorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps, dtype: config.ParameterType);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();

@@ -29,9 +29,9 @@ public sealed class RemBertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         _dropoutProbability = config.AttentionProbsDropoutProb;
         _implementation = config.AttentionImplementation;
         var allHeadSize = _numHeads * _headSize;
-        query = nn.Linear(config.HiddenSize, allHeadSize, dtype: config.ParameterType);
-        key = nn.Linear(config.HiddenSize, allHeadSize, dtype: config.ParameterType);
-        value = nn.Linear(config.HiddenSize, allHeadSize, dtype: config.ParameterType);
+        query = TransposedLinear.Create(config.HiddenSize, allHeadSize, config.ParameterType);
+        key = TransposedLinear.Create(config.HiddenSize, allHeadSize, config.ParameterType);
+        value = TransposedLinear.Create(config.HiddenSize, allHeadSize, config.ParameterType);
         dropout = nn.Dropout(config.AttentionProbsDropoutProb);
         RegisterComponents();
     }

@@ -78,7 +78,17 @@ public static class RemBertWeightInitializer
                 embeddings.WordEmbeddings.weight![padding].zero_();
     }
 
-    // Tensor.normal_ rather than nn.init.normal_, which in TorchSharp 0.107 ignores its generator argument.
-    private static void Normal(Tensor weight, RemBertConfig config, Generator? generator) =>
-        weight.normal_(0.0, config.InitializerRange, generator);
+    // Tensor.normal_ rather than nn.init.normal_, which in TorchSharp 0.107 ignores its generator argument. A weight
+    // stored transposed (TransposedLinear) is drawn in its logical row-major order, as a contiguous one is, so a seed
+    // gives the same values whatever the storage.
+    private static void Normal(Tensor weight, RemBertConfig config, Generator? generator)
+    {
+        if (weight.is_contiguous())
+        {
+            weight.normal_(0.0, config.InitializerRange, generator);
+            return;
+        }
+        using var drawn = empty(weight.shape, dtype: weight.dtype, device: weight.device).normal_(0.0, config.InitializerRange, generator);
+        weight.copy_(drawn);
+    }
 }

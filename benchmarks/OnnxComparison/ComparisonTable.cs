@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.ML.RemBert.Modeling;
+using ModelThroughput;
+using TorchSharp;
+
+namespace OnnxComparison;
+
+/// <summary>The side-by-side table: every engine at every shape for every model, each timing in a fresh child process.</summary>
+internal static class ComparisonTable
+{
+    private static readonly (int Batch, int Sequence)[] Shapes = [(8, 128), (1, 32)];
+
+    /// <summary>Prints the table; returns false when a child failed.</summary>
+    public static bool Run(bool quick, int repeats)
+    {
+        var models = quick
+            ? new[] { ("tiny (quick mode)", ComparisonModels.Tiny) }
+            : new[] { ("4-layer full-width", ComparisonModels.FourLayerFullWidth), ("full-size (32 layers)", ComparisonModels.FullSize) };
+        Console.WriteLine($"OnnxComparison: best of {repeats} forwards per engine after one warm-up, each engine alone in its own process; " +
+            $"{Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}");
+        if (!quick)
+            Console.WriteLine($"full-size: google/rembert's 32 layers with a {ComparisonModels.FullSizeVocabulary:N0}-row vocabulary " +
+                "(250,300 rows do not fit one ONNX protobuf; a lookup costs the same in any table)");
+        Console.WriteLine();
+        Console.WriteLine("| model | batch | torch fp32 tok/s | torch bf16 tok/s | ORT fp32 tok/s | ORT int8 tok/s | torch fp32 / ORT fp32 | torch bf16 / ORT fp32 | ORT int8 / ORT fp32 |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        bool allRan = true;
+        foreach (var (name, config) in models)
+        {
+            string directory = Directory.CreateTempSubdirectory("rembert-onnx-comparison-").FullName;
+            try
+            {
+                string? onnxProblem = ComparisonModels.Prepare(config, directory);
+                foreach (var (batch, sequence) in Shapes)
+                {
+                    var rates = Enum.GetValues<EngineKind>().ToDictionary(engine => engine, engine =>
+                        EngineKinds.IsOnnx(engine) && onnxProblem is not null ? null : Rate(engine, name, directory, batch, sequence, repeats));
+                    allRan &= rates.Values.All(rate => rate is not null) || onnxProblem is not null;
+                    double? baseline = rates[EngineKind.OrtFloat32];
+                    string Cell(double? rate) => rate is double value ? value.ToString("N0", CultureInfo.InvariantCulture) : "n/a";
+                    string Ratio(EngineKind engine) => rates[engine] is double value && baseline is double ort ? (value / ort).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+                    Console.WriteLine($"| {name} | {batch} x {sequence} | {Cell(rates[EngineKind.TorchFloat32])} | {Cell(rates[EngineKind.TorchBFloat16])} | " +
+                        $"{Cell(rates[EngineKind.OrtFloat32])} | {Cell(rates[EngineKind.OrtInt8])} | {Ratio(EngineKind.TorchFloat32)} | " +
+                        $"{Ratio(EngineKind.TorchBFloat16)} | {Ratio(EngineKind.OrtInt8)} |");
+                }
+                if (onnxProblem is not null)
+                    Console.WriteLine($"  ({name}: no ONNX export: {onnxProblem})");
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        return allRan;
+    }
+
+    /// <summary>Tokens/s of one engine, timed in a child process; null when the child failed.</summary>
+    private static double? Rate(EngineKind engine, string model, string directory, int batch, int sequence, int repeats)
+    {
+        string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+        var values = ChildProbe.Run($"{EngineKinds.Name(engine)} {model} {batch}x{sequence}",
+            Program.ChildArgument, EngineKinds.Name(engine), directory, Text(batch), Text(sequence), Text(repeats));
+        return values is null ? null : batch * sequence / double.Parse(values[Program.SecondsKey], CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,45 @@
+namespace OnnxComparison;
+
+/// <summary>The four ways of running the same weights that the table compares.</summary>
+internal enum EngineKind
+{
+    /// <summary>Our TorchSharp forward in float32.</summary>
+    TorchFloat32,
+
+    /// <summary>Our TorchSharp forward with the weights loaded in bfloat16 (RemBertPrecision.BFloat16).</summary>
+    TorchBFloat16,
+
+    /// <summary>ONNX Runtime on our float32 export.</summary>
+    OrtFloat32,
+
+    /// <summary>ONNX Runtime on our int8 export (RemBertOnnxExportOptions.QuantizeInt8).</summary>
+    OrtInt8,
+}
+
+/// <summary>Names and files of <see cref="EngineKind"/>.</summary>
+internal static class EngineKinds
+{
+    /// <summary>The name on the command line of a child process.</summary>
+    public static string Name(EngineKind kind) => kind switch
+    {
+        EngineKind.TorchFloat32 => "torch-fp32",
+        EngineKind.TorchBFloat16 => "torch-bf16",
+        EngineKind.OrtFloat32 => "ort-fp32",
+        EngineKind.OrtInt8 => "ort-int8",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>The engine a child's command line names.</summary>
+    public static EngineKind Parse(string name)
+    {
+        foreach (var kind in Enum.GetValues<EngineKind>())
+            if (Name(kind) == name) return kind;
+        throw new ArgumentException($"Unknown engine '{name}'; use {string.Join(", ", Enum.GetValues<EngineKind>().Select(Name))}.", nameof(name));
+    }
+
+    /// <summary>True for the ONNX Runtime engines, which need the export.</summary>
+    public static bool IsOnnx(EngineKind kind) => kind is EngineKind.OrtFloat32 or EngineKind.OrtInt8;
+
+    /// <summary>The export an ONNX Runtime engine loads.</summary>
+    public static string OnnxFile(EngineKind kind) => kind == EngineKind.OrtInt8 ? "model.int8.onnx" : "model.onnx";
+}

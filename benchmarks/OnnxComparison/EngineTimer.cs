@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.RemBert.Checkpoints;
+using Microsoft.ML.RemBert.Modeling;
+using TorchSharp;
+
+namespace OnnxComparison;
+
+/// <summary>Each engine's timed loop over the same ids; run in a child process of its own.</summary>
+internal static class EngineTimer
+{
+    /// <summary>Best seconds per forward of <paramref name="engine"/> on the model in <paramref name="directory"/>, after one warm-up.</summary>
+    public static double BestSeconds(EngineKind engine, string directory, int batch, int sequence, int repeats) => engine switch
+    {
+        EngineKind.TorchFloat32 => TorchSeconds(directory, RemBertPrecision.Float32, batch, sequence, repeats),
+        EngineKind.TorchBFloat16 => TorchSeconds(directory, RemBertPrecision.BFloat16, batch, sequence, repeats),
+        _ => OrtSeconds(Path.Combine(directory, EngineKinds.OnnxFile(engine)), batch, sequence, repeats),
+    };
+
+    /// <summary>Our TorchSharp classifier (eval, no_grad) loaded in <paramref name="precision"/>.</summary>
+    private static double TorchSeconds(string directory, RemBertPrecision precision, int batch, int sequence, int repeats)
+    {
+        using var model = RemBertCheckpoint.FromPretrained<RemBertForSequenceClassification>(directory, torch.CPU, new CheckpointLoadOptions { Precision = precision });
+        model.eval();
+        using var noGrad = torch.no_grad();
+        using var inputIds = torch.tensor(Inputs(batch, sequence), [batch, sequence]);
+        using var mask = torch.ones(batch, sequence, dtype: torch.int64);
+        using var types = torch.zeros(batch, sequence, dtype: torch.int64);
+        return Best(repeats, () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            _ = model.forward(inputIds, mask, types).Logits[0, 0].item<float>();
+        });
+    }
+
+    /// <summary>ONNX Runtime with its default CPU session options (all graph optimisations, one thread per core).</summary>
+    private static double OrtSeconds(string onnx, int batch, int sequence, int repeats)
+    {
+        using var session = new InferenceSession(onnx);
+        var ids = Inputs(batch, sequence);
+        var inputs = session.InputMetadata.Keys.Select(name => name switch
+        {
+            "InputIds" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(ids, [batch, sequence])),
+            "AttentionMask" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(Enumerable.Repeat(1L, batch * sequence).ToArray(), [batch, sequence])),
+            "TokenTypeIds" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(new long[batch * sequence], [batch, sequence])),
+            // The text column the transformer was built on: unused by the graph, which is fed ids.
+            _ => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(Enumerable.Repeat("", batch).ToArray(), [batch, 1])),
+        }).ToList();
+        return Best(repeats, () =>
+        {
+            using var results = session.Run(inputs, ["Score.output"]);
+        });
+    }
+
+    /// <summary>The same seeded ids for every engine, below 1,000 so they exist in every vocabulary built here.</summary>
+    private static long[] Inputs(int batch, int sequence)
+    {
+        var random = new Random(7);
+        return Enumerable.Range(0, batch * sequence).Select(_ => (long)random.Next(5, 1000)).ToArray();
+    }
+
+    private static double Best(int repeats, Action forward)
+    {
+        forward(); // warm-up
+        double best = double.MaxValue;
+        for (int i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            forward();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+}
