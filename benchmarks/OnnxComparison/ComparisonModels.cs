@@ -51,9 +51,9 @@ internal static class ComparisonModels
         try
         {
             using (var stream = File.Create(Path.Combine(directory, EngineKinds.OnnxFile(EngineKind.OrtFloat32))))
-                mlContext.Model.ConvertToOnnx(transformer, schema, stream);
+                mlContext.Model.ConvertToOnnx(transformer.ForOnnxExport(new RemBertOnnxExportOptions { TokenIdsInput = true }), schema, stream);
             using (var stream = File.Create(Path.Combine(directory, EngineKinds.OnnxFile(EngineKind.OrtInt8))))
-                mlContext.Model.ConvertToOnnx(transformer.ForOnnxExport(new RemBertOnnxExportOptions { QuantizeInt8 = true }), schema, stream);
+                mlContext.Model.ConvertToOnnx(transformer.ForOnnxExport(new RemBertOnnxExportOptions { QuantizeInt8 = true, TokenIdsInput = true }), schema, stream);
             return null;
         }
         catch (NotSupportedException ex)
