@@ -7,7 +7,8 @@ namespace Microsoft.ML.RemBert.Onnx;
 /// Writes a RemBERT model's forward pass into an <see cref="OnnxGraph"/>: embeddings, the encoder, the pooler and
 /// linear task heads, operator for operator as <see cref="RemBertModel"/> computes them (same order of additions,
 /// same mask value), so an ONNX Runtime run matches ours within float rounding. Weights become float32
-/// initializers named after their state-dict keys; a linear layer's weight is stored transposed ([in, out]) so it
+/// initializers named after their state-dict keys, as raw bytes in the graph or in the side file of
+/// <see cref="RemBertOnnxExportOptions.ExternalDataPath"/>; a linear layer's weight is stored transposed ([in, out]) so it
 /// feeds MatMul directly. Task writers (sequence classification, token classification, question answering…) call
 /// <see cref="Encode"/> and then write their head with <see cref="Linear"/>.
 /// </summary>
