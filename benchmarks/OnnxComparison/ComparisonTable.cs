@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Runtime;
 using ModelThroughput;
 using TorchSharp;
 
@@ -13,6 +14,8 @@ internal static class ComparisonTable
     /// <summary>Prints the table; returns false when a child failed.</summary>
     public static bool Run(bool quick, int repeats)
     {
+        // Each child applies it for itself when it builds its model; this line says what they get.
+        Console.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
         var models = quick
             ? new[] { ("tiny (quick mode)", ComparisonModels.Tiny) }
             : new[] { ("4-layer full-width", ComparisonModels.FourLayerFullWidth), ("full-size (32 layers)", ComparisonModels.FullSize) };
