@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Runtime;
 using ModelThroughput;
 using TorchSharp;
 
@@ -17,6 +18,8 @@ internal static class ComparisonTable
     /// <param name="shapeFilter">Only the shape "BxS" (e.g. "1x32"); null: all.</param>
     public static bool Run(bool quick, int repeats, string? modelFilter = null, string? shapeFilter = null)
     {
+        // Each child applies it for itself when it builds its model; this line says what they get.
+        Console.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
         var models = (quick
             ? new[] { ("tiny (quick mode)", ComparisonModels.Tiny) }
             : new[] { ("4-layer full-width", ComparisonModels.FourLayerFullWidth), ("full-size (32 layers)", ComparisonModels.FullSize) })
