@@ -47,8 +47,6 @@ public static class ForwardCommand
         var batch = ForwardInputs.Read(inputsPath);
         using var loaded = RemBertCheckpoint.FromPretrained(modelDirectory, device,
             new CheckpointLoadOptions { Log = log.WriteLine, AllowMissingBaseWeights = allowMissingWeights, Precision = precision });
-        if (device.type == DeviceType.CPU)
-            log.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
         cancellationToken.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -67,5 +65,8 @@ public static class ForwardCommand
         }
         using (outputs)
             AtomicFile.Write(outputPath, (stream, token) => ForwardOutputWriter.Write(stream, outputs.NamedTensors(), token), cancellationToken);
+        // After success only: a refused input gets its one error line and nothing else.
+        if (device.type == DeviceType.CPU)
+            log.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
     }
 }
