@@ -22,6 +22,13 @@ internal sealed record EnginePredictions(IReadOnlyList<string> Labels, IReadOnly
         return Scores.Zip(other.Scores).Select(pair => (double)Math.Abs(pair.First - pair.Second)).DefaultIfEmpty(0).Max();
     }
 
+    /// <summary>The mean |score difference| between this and <paramref name="other"/>.</summary>
+    public double MeanScoreDifference(EnginePredictions other)
+    {
+        CheckSameShape(other.Scores.Count, Scores.Count, "scores");
+        return Scores.Zip(other.Scores).Select(pair => (double)Math.Abs(pair.First - pair.Second)).DefaultIfEmpty(0).Average();
+    }
+
     private static void CheckSameShape(int actual, int expected, string what)
     {
         if (actual != expected)

@@ -8,8 +8,9 @@ namespace OnnxAccuracy;
 /// <param name="Metric">The task metric of its predictions (percent).</param>
 /// <param name="Agreeing">Units (rows or words) where it predicts the zip's label.</param>
 /// <param name="MaxScoreDifference">The largest |score difference| from the zip.</param>
+/// <param name="MeanScoreDifference">The mean |score difference| from the zip.</param>
 /// <param name="FileBytes">The export's size on disk.</param>
-internal sealed record ExportResult(double Metric, int Agreeing, double MaxScoreDifference, long FileBytes);
+internal sealed record ExportResult(double Metric, int Agreeing, double MaxScoreDifference, double MeanScoreDifference, long FileBytes);
 
 /// <summary>One task measured: the zip's metric and each export's.</summary>
 /// <param name="Task">The task's name.</param>
@@ -34,7 +35,7 @@ internal sealed record TaskMeasurement(string Task, string MetricName, int HeldO
             string path = Path.Combine(directory, $"{fileStem}.{name}.onnx");
             AtomicFile.Write(path, stream => mlContext.Model.ConvertToOnnx(task.ForOnnxExport(options), task.ExportSchema, stream));
             var onnx = task.ScoreWithOnnxRuntime(path);
-            return new ExportResult(task.Metric(onnx.Labels), zip.AgreeingUnits(onnx), zip.MaxScoreDifference(onnx), new FileInfo(path).Length);
+            return new ExportResult(task.Metric(onnx.Labels), zip.AgreeingUnits(onnx), zip.MaxScoreDifference(onnx), zip.MeanScoreDifference(onnx), new FileInfo(path).Length);
         }
         var fp32 = Export("fp32", new RemBertOnnxExportOptions());
         var int8 = Export("int8", new RemBertOnnxExportOptions { QuantizeInt8 = true });
