@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static ModelThroughput.BenchmarkSettings;
@@ -20,6 +21,7 @@ internal static class FullRun
     public static int Run(bool loadOnly = false)
     {
         Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}, load average: {ProcessMemory.LoadAverage()}");
+        Console.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
         var config = RemBertConfig.GoogleRemBert();
         var build = Stopwatch.StartNew();
         var model = new RemBertModel(config);

@@ -12,16 +12,11 @@ namespace OnnxComparison;
 /// <summary>The models compared, and the one set of weights every engine loads.</summary>
 internal static class ComparisonModels
 {
-    /// <summary>The full-size model's vocabulary here: google/rembert's 250,300 rows make its float32 weights 2.14 GiB, over
-    /// the 2 GiB an ONNX protobuf holds. A table lookup costs the same whatever the table's size, so the forward's work
-    /// is unchanged.</summary>
-    public const int FullSizeVocabulary = 32_000;
-
     /// <summary>google/rembert's width (hidden 1152, 18 heads, intermediate 4608, embeddings 256) with 4 layers.</summary>
     public static RemBertConfig FourLayerFullWidth { get; } = RemBertConfig.GoogleRemBert() with { NumHiddenLayers = 4 };
 
-    /// <summary>google/rembert's 32 layers, with <see cref="FullSizeVocabulary"/> rows.</summary>
-    public static RemBertConfig FullSize { get; } = RemBertConfig.GoogleRemBert() with { VocabSize = FullSizeVocabulary };
+    /// <summary>google/rembert's shape: 32 layers, 250,300-row vocabulary (float32 weights 2.14 GiB: its fp32 export uses external data).</summary>
+    public static RemBertConfig FullSize { get; } = RemBertConfig.GoogleRemBert();
 
     /// <summary>A model small enough for a smoke run (--quick): numbers meaningless.</summary>
     public static RemBertConfig Tiny { get; } = new()
@@ -32,8 +27,9 @@ internal static class ComparisonModels
 
     /// <summary>
     /// Writes a randomly initialised binary classifier (seed 1) of <paramref name="config"/>'s shape as a transformers
-    /// checkpoint, and as fp32 and int8 exports through ML.NET's ConvertToOnnx, into <paramref name="directory"/>;
-    /// returns why the model has no export, or null.
+    /// checkpoint, and as fp32 and int8 exports through ML.NET's ConvertToOnnx, into <paramref name="directory"/>
+    /// (an export whose weights exceed one protobuf's 2 GiB writes them to <c>NAME.onnx.data</c> beside it: ONNX external
+    /// data); returns why the model has no export, or null.
     /// </summary>
     public static string? Prepare(RemBertConfig config, string directory)
     {
@@ -50,10 +46,16 @@ internal static class ComparisonModels
         var schema = mlContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") });
         try
         {
-            using (var stream = File.Create(Path.Combine(directory, EngineKinds.OnnxFile(EngineKind.OrtFloat32))))
-                mlContext.Model.ConvertToOnnx(transformer.ForOnnxExport(new RemBertOnnxExportOptions { TokenIdsInput = true }), schema, stream);
-            using (var stream = File.Create(Path.Combine(directory, EngineKinds.OnnxFile(EngineKind.OrtInt8))))
-                mlContext.Model.ConvertToOnnx(transformer.ForOnnxExport(new RemBertOnnxExportOptions { QuantizeInt8 = true, TokenIdsInput = true }), schema, stream);
+            foreach (var (engine, int8) in new[] { (EngineKind.OrtFloat32, false), (EngineKind.OrtInt8, true) })
+            {
+                string path = Path.Combine(directory, EngineKinds.OnnxFile(engine));
+                bool external = RemBertOnnxExportCheck.InlineWeightBytes(model, int8) > RemBertOnnxExportCheck.MaxInlineWeightBytes;
+                var options = new RemBertOnnxExportOptions { QuantizeInt8 = int8, TokenIdsInput = true, ExternalDataPath = external ? path + ".data" : null };
+                using var stream = File.Create(path);
+                mlContext.Model.ConvertToOnnx(transformer.ForOnnxExport(options), schema, stream);
+                Console.WriteLine($"  exported {Path.GetFileName(path)}: {new FileInfo(path).Length:N0} bytes" +
+                    (external ? $", weights in {Path.GetFileName(path)}.data: {new FileInfo(path + ".data").Length:N0} bytes" : ""));
+            }
             return null;
         }
         catch (NotSupportedException ex)

@@ -21,7 +21,8 @@ if (args.Contains("--profile"))
         args.SkipWhile(arg => arg != "--only").Skip(1).Take(1).SelectMany(text => text.Split(',')).ToArray());
     return 0;
 }
-return ComparisonTable.Run(quick, Number("--repeats", quick ? 2 : 8)) ? 0 : 1;
+string? Text(string name) => args.SkipWhile(arg => arg != name).Skip(1).FirstOrDefault();
+return ComparisonTable.Run(quick, Number("--repeats", quick ? 2 : 8), Text("--model"), Text("--shape")) ? 0 : 1;
 
 /// <summary>The command line shared by the parent and its child processes.</summary>
 internal static partial class Program

@@ -47,6 +47,8 @@ public static class ForwardCommand
         var batch = ForwardInputs.Read(inputsPath);
         using var loaded = RemBertCheckpoint.FromPretrained(modelDirectory, device,
             new CheckpointLoadOptions { Log = log.WriteLine, AllowMissingBaseWeights = allowMissingWeights, Precision = precision });
+        if (device.type == DeviceType.CPU)
+            log.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
         cancellationToken.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

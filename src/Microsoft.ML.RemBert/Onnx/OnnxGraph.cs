@@ -1,4 +1,6 @@
+using Google.Protobuf;
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.Model.OnnxConverter;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -63,12 +65,20 @@ internal sealed partial class OnnxGraph(OnnxContext ctx)
     public void Column(string columnName, DataViewType type, string value)
         => Into("Identity", [value], Context.AddIntermediateVariable(type, columnName));
 
-    /// <summary>A float32 initializer with the values and shape of <paramref name="tensor"/> (copied to the CPU).</summary>
-    public string Weight(string name, Tensor tensor)
+    /// <summary>
+    /// An initializer with the values and shape of <paramref name="tensor"/> (copied to the CPU): int8 when it is int8,
+    /// else float32. Its bytes go to <paramref name="external"/>'s side file when given and the tensor is at least
+    /// <see cref="OnnxExternalData.InlineThresholdBytes"/>, else into the graph as raw bytes (one per int8 value, where
+    /// ML.NET's own integer initializers take up to 10).
+    /// </summary>
+    public string Weight(string name, Tensor tensor, OnnxExternalData? external)
     {
         using var scope = NewDisposeScope();
-        var values = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
-        return Context.AddInitializer(values, tensor.shape, NamePrefix + name);
+        var (type, scalarType) = tensor.dtype == ScalarType.Int8 ? (OnnxDataType.Int8, ScalarType.Int8) : (OnnxDataType.Float, ScalarType.Float32);
+        var values = tensor.detach().cpu().to_type(scalarType).contiguous();
+        if (external is not null && TensorBytes.ByteLength(values) >= OnnxExternalData.InlineThresholdBytes)
+            return external.Add(Context, NamePrefix + name, type, values);
+        return OnnxInitializers.AddRaw(Context, NamePrefix + name, type, values.shape, ByteString.CopyFrom(values.bytes));
     }
 
     /// <summary>A float32 scalar initializer.</summary>

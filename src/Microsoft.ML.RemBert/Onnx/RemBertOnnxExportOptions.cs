@@ -24,6 +24,26 @@ public sealed record RemBertOnnxExportOptions
     /// </summary>
     public bool TokenIdsInput { get; init; }
 
+    /// <summary>
+    /// Writes the weights as ONNX external data to this file instead of inside the .onnx file: needed when they exceed
+    /// the 2 GiB one ONNX protobuf holds (google/rembert's float32 weights take 2.14 GiB), and allowed at any size. Every
+    /// weight of at least 1 KiB goes to this file (offsets aligned for memory mapping), the graph keeps the small ones and
+    /// names this file by its file name alone, so it must be in the same directory as the .onnx file the export writes.
+    /// ONNX Runtime (and <c>ApplyOnnxModel</c>) finds it when it loads the model from that path; a model loaded from
+    /// bytes (<c>InferenceSession(byte[])</c>, an ONNX model inside an ML.NET zip) cannot. The file is written
+    /// atomically (complete, or unchanged when the export fails). Default null: weights inside the .onnx file.
+    /// </summary>
+    public string? ExternalDataPath { get; init; }
+
     /// <summary>Where an export that falls back (e.g. from text to ids) says so: the transformer's ML.NET channel.</summary>
     internal Action<string>? Warning { get; init; }
+
+    /// <summary>The open side file of <see cref="ExternalDataPath"/> while the graph is written (set by <see cref="OnnxExternalData.Save"/>).</summary>
+    internal OnnxExternalData? ExternalData { get; init; }
+
+    /// <summary>
+    /// The most weight bytes an export may hold inside the .onnx file without <see cref="ExternalDataPath"/>:
+    /// <see cref="RemBertOnnxExportCheck.MaxInlineWeightBytes"/>, lowered by tests to reach the error without 2 GiB of weights.
+    /// </summary>
+    internal long MaxInlineWeightBytes { get; init; } = RemBertOnnxExportCheck.MaxInlineWeightBytes;
 }

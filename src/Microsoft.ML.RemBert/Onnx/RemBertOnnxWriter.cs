@@ -7,7 +7,8 @@ namespace Microsoft.ML.RemBert.Onnx;
 /// Writes a RemBERT model's forward pass into an <see cref="OnnxGraph"/>: embeddings, the encoder, the pooler and
 /// linear task heads, operator for operator as <see cref="RemBertModel"/> computes them (same order of additions,
 /// same mask value), so an ONNX Runtime run matches ours within float rounding. Weights become float32
-/// initializers named after their state-dict keys; a linear layer's weight is stored transposed ([in, out]) so it
+/// initializers named after their state-dict keys, as raw bytes in the graph or in the side file of
+/// <see cref="RemBertOnnxExportOptions.ExternalDataPath"/>; a linear layer's weight is stored transposed ([in, out]) so it
 /// feeds MatMul directly. Task writers (sequence classification, token classification, question answering…) call
 /// <see cref="Encode"/> and then write their head with <see cref="Linear"/>.
 /// </summary>
@@ -21,7 +22,7 @@ internal sealed class RemBertOnnxWriter
     /// <summary>A writer over <paramref name="model"/>'s weights (its state dict, read, not copied, until written).</summary>
     public RemBertOnnxWriter(OnnxGraph graph, RemBertPreTrainedModel model, RemBertOnnxExportOptions options)
     {
-        RemBertOnnxExportCheck.ThrowIfUnsupported(model);
+        RemBertOnnxExportCheck.ThrowIfUnsupported(model, options);
         _graph = graph;
         _options = options;
         _config = model.Config;
@@ -53,9 +54,21 @@ internal sealed class RemBertOnnxWriter
     public string Linear(string x, string name)
     {
         var weight = _weights[name + ".weight"];
-        var product = _graph.Op("MatMul", x, _graph.Weight(name + ".weight.T", weight.t()));
-        return _weights.TryGetValue(name + ".bias", out var bias) ? _graph.Op("Add", product, _graph.Weight(name + ".bias", bias)) : product;
+        var product = _graph.Op("MatMul", x, Weight(name + ".weight.T", weight.t()));
+        return _weights.TryGetValue(name + ".bias", out var bias) ? _graph.Op("Add", product, Weight(name + ".bias", bias)) : product;
     }
+
+    /// <summary>A weight's initializer, in the side file when the options name one (<see cref="RemBertOnnxExportOptions.ExternalDataPath"/>).</summary>
+    private string Weight(string name, Tensor tensor) => _graph.Weight(name, tensor, _options.ExternalData);
+
+    /// <summary>
+    /// Whether the state-dict key <paramref name="key"/> is a weight that <see cref="RemBertOnnxExportOptions.QuantizeInt8"/>
+    /// stores as int8: the linear layers of the encoder's layers (attention's query, key, value and output, the
+    /// intermediate and output dense), the ones <see cref="EncoderLinear"/> writes.
+    /// </summary>
+    public static bool IsQuantizedWeight(string key)
+        => key.Contains("encoder.layer.", StringComparison.Ordinal) && key.EndsWith(".weight", StringComparison.Ordinal)
+            && !key.Contains("LayerNorm", StringComparison.Ordinal);
 
     /// <summary>An encoder layer's linear layer: int8 when <see cref="RemBertOnnxExportOptions.QuantizeInt8"/>.</summary>
     private string EncoderLinear(string x, string name) => _options.QuantizeInt8 ? QuantizedLinear(x, name) : Linear(x, name);
@@ -72,23 +85,22 @@ internal sealed class RemBertOnnxWriter
         {
             var transposed = _weights[name + ".weight"].detach().cpu().to_type(ScalarType.Float32).t();
             var scale = transposed.abs().amax([0]).clamp_min(1e-12f) / 127f;
-            var quantized = (transposed / scale).round().clamp(-127, 127).to_type(ScalarType.Int32).contiguous();
-            weights = _graph.Context.AddInitializer(quantized.data<int>().ToArray(), typeof(sbyte), transposed.shape, OnnxGraph.NamePrefix + name + ".weight.int8");
-            scales = _graph.Weight(name + ".weight.scale", scale);
+            weights = Weight(name + ".weight.int8", (transposed / scale).round().clamp(-127, 127).to_type(ScalarType.Int8));
+            scales = Weight(name + ".weight.scale", scale);
         }
         var (xq, xScale, xZero) = _graph.DynamicQuantizeLinear(x);
         var product = _graph.Op("MatMulInteger", xq, weights, xZero, _graph.Context.AddInitializer(0, typeof(sbyte), OnnxGraph.NamePrefix + "int8.zero"));
         var scaled = _graph.Op("Mul", _graph.ToFloat(product), _graph.Op("Mul", xScale, scales));
-        return _graph.Op("Add", scaled, _graph.Weight(name + ".bias", _weights[name + ".bias"]));
+        return _graph.Op("Add", scaled, Weight(name + ".bias", _weights[name + ".bias"]));
     }
 
     private string Embeddings(OnnxModelInputs inputs, string prefix)
     {
-        var words = _graph.Op("Gather", _graph.Weight(prefix + "word_embeddings.weight", _weights[prefix + "word_embeddings.weight"]), inputs.InputIds);
-        var types = _graph.Op("Gather", _graph.Weight(prefix + "token_type_embeddings.weight", _weights[prefix + "token_type_embeddings.weight"]), inputs.TokenTypeIds);
+        var words = _graph.Op("Gather", Weight(prefix + "word_embeddings.weight", _weights[prefix + "word_embeddings.weight"]), inputs.InputIds);
+        var types = _graph.Op("Gather", Weight(prefix + "token_type_embeddings.weight", _weights[prefix + "token_type_embeddings.weight"]), inputs.TokenTypeIds);
         // Positions 0..seq-1: the first seq rows of the position table, broadcast over the batch.
         var length = _graph.Op("Gather", [_graph.Op("Shape", inputs.InputIds), _graph.Longs(1)], node => node.AddAttribute("axis", 0L));
-        var positions = _graph.Op("Slice", _graph.Weight(prefix + "position_embeddings.weight", _weights[prefix + "position_embeddings.weight"]),
+        var positions = _graph.Op("Slice", Weight(prefix + "position_embeddings.weight", _weights[prefix + "position_embeddings.weight"]),
             _graph.Longs(0), length, _graph.Longs(0));
         var sum = _graph.Op("Add", _graph.Op("Add", words, types), positions);
         return LayerNorm(sum, prefix + "LayerNorm");
@@ -132,8 +144,8 @@ internal sealed class RemBertOnnxWriter
         var variance = _graph.MeanOfLastAxis(_graph.Op("Mul", centered, centered));
         var deviation = _graph.Op("Sqrt", _graph.Op("Add", variance, _graph.Scalar((float)_config.LayerNormEps)));
         var normalized = _graph.Op("Div", centered, deviation);
-        var scaled = _graph.Op("Mul", normalized, _graph.Weight(name + ".weight", _weights[name + ".weight"]));
-        return _graph.Op("Add", scaled, _graph.Weight(name + ".bias", _weights[name + ".bias"]));
+        var scaled = _graph.Op("Mul", normalized, Weight(name + ".weight", _weights[name + ".weight"]));
+        return _graph.Op("Add", scaled, Weight(name + ".bias", _weights[name + ".bias"]));
     }
 
     /// <summary>config.hidden_act, decomposed where opset ≤ 12 has no operator for it.</summary>

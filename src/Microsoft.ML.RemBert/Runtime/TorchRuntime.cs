@@ -16,4 +16,11 @@ public static class TorchRuntime
             throw new ArgumentException($"Unknown device '{name}'. Use cpu, cuda, cuda:N or auto.", nameof(name), ex);
         }
     }
+
+    /// <summary>
+    /// Whether oneMKL (libtorch's float32 matmul) was allowed its AVX-512 kernels on this non-Intel CPU, and why (not).
+    /// Done once per process, before the first model is built; <c>REMBERT_MKL_AVX512=0</c> turns it off. See the
+    /// README's "Native runtime" section.
+    /// </summary>
+    public static MklDispatchStatus MklDispatch => MklAvx512Dispatch.EnsureApplied();
 }

@@ -95,7 +95,15 @@ public class ForwardCommandTests
     }
 
     /// <summary>Writes the fixture's inputs as the CLI's JSON (grouped as [question][choice][length] for multiple choice), runs it, returns the output file's JSON.</summary>
-    internal static JsonElement RunForward(ReferenceFixture fixture, string checkpoint, RemBertPrecision precision = RemBertPrecision.Float32)
+    internal static JsonElement RunForward(ReferenceFixture fixture, string checkpoint, RemBertPrecision precision = RemBertPrecision.Float32) =>
+        InTemporaryDirectory(fixture, checkpoint, (inputPath, outputPath) =>
+            ForwardCommand.Run(fixture.Checkpoint(checkpoint), inputPath, outputPath, torch.CPU, TextWriter.Null, precision: precision));
+
+    /// <summary>
+    /// Writes the fixture's inputs for <paramref name="checkpoint"/> to a temporary in.json, lets <paramref name="run"/>
+    /// write out.json from it, and returns out.json's JSON.
+    /// </summary>
+    internal static JsonElement InTemporaryDirectory(ReferenceFixture fixture, string checkpoint, Action<string, string> run)
     {
         var dir = Directory.CreateTempSubdirectory("rembert-forward-");
         try
@@ -109,7 +117,7 @@ public class ForwardCommandTests
             var inputPath = Path.Combine(dir.FullName, "in.json");
             var outputPath = Path.Combine(dir.FullName, "out.json");
             File.WriteAllText(inputPath, JsonSerializer.Serialize(inputs));
-            ForwardCommand.Run(fixture.Checkpoint(checkpoint), inputPath, outputPath, torch.CPU, TextWriter.Null, precision: precision);
+            run(inputPath, outputPath);
             using var doc = JsonDocument.Parse(File.ReadAllText(outputPath));
             return doc.RootElement.Clone();
         }

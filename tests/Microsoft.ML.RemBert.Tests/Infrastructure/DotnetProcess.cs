@@ -9,8 +9,14 @@ public static class DotnetProcess
 
     private static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
-    public static Result Run(IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null) =>
-        Wait(Start(arguments, workingDirectory), timeout);
+    public static Result Run(IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = StartInfo(Host, arguments, workingDirectory);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+        return Wait(Process.Start(start)!, timeout);
+    }
 
     /// <summary>
     /// Runs <paramref name="command"/> with <c>/bin/sh -c</c>, for the redirections a test needs (<c>&gt; /dev/full</c>);

@@ -19,4 +19,8 @@ internal static class RembertCli
 
     public static DotnetProcess.Result Run(params string[] arguments) =>
         DotnetProcess.Run(arguments.Prepend(FindAssembly()), Timeout);
+
+    /// <summary>As <see cref="Run(string[])"/>, with environment variables set for the child.</summary>
+    public static DotnetProcess.Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        DotnetProcess.Run(arguments.Prepend(FindAssembly()), Timeout, environment: environment);
 }

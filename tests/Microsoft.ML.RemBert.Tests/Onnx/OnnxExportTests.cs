@@ -33,11 +33,11 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         var expectedLabels = zip.Transform(data).GetColumn<uint>("PredictedLabel").ToArray();
         var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }));
 
-        var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
+        var mlnet = IdsInScoring.WithApplyOnnxModel(MLContext, model, onnx, data, options.MaxSequenceLength);
         ScoreAssert.Close(expectedScores, mlnet.GetColumn<float[]>("Score").ToArray());
         Assert.Equal(expectedLabels, mlnet.GetColumn<uint[]>("PredictedLabel").Select(label => Assert.Single(label)).ToArray());
 
-        var ort = ScoreWithOnnxRuntime(model, onnx, data);
+        var ort = IdsInScoring.WithOnnxRuntime(model, onnx, data);
         ScoreAssert.Close(expectedScores, ort["Score.output"].Rows<float>());
         Assert.Equal(expectedLabels, ort["PredictedLabel.output"].Values<uint>());
     }
@@ -56,12 +56,12 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         var expectedLabels = scored.GetColumn<bool>("PredictedLabel").ToArray();
         var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") }));
 
-        var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
+        var mlnet = IdsInScoring.WithApplyOnnxModel(MLContext, model, onnx, data, options.MaxSequenceLength);
         ScoreAssert.Close(expectedScores, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
         ScoreAssert.Close(expectedProbabilities, mlnet.GetColumn<float[]>("Probability").Select(Assert.Single).ToArray());
         Assert.Equal(expectedLabels, mlnet.GetColumn<bool[]>("PredictedLabel").Select(Assert.Single).ToArray());
 
-        var ort = ScoreWithOnnxRuntime(model, onnx, data);
+        var ort = IdsInScoring.WithOnnxRuntime(model, onnx, data);
         ScoreAssert.Close(expectedScores, ort["Score.output"].Values<float>());
         ScoreAssert.Close(expectedProbabilities, ort["Probability.output"].Values<float>());
         Assert.Equal(expectedLabels, ort["PredictedLabel.output"].Values<bool>());
@@ -77,9 +77,9 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         var expected = ReloadedFromZip(model, data).Transform(data).GetColumn<float>("Score").ToArray();
         var onnx = Export(model, MLContext.Data.LoadFromEnumerable(new[] { new PairRow("", "") }));
 
-        var mlnet = ScoreWithApplyOnnxModel(model, onnx, data, options.MaxSequenceLength);
+        var mlnet = IdsInScoring.WithApplyOnnxModel(MLContext, model, onnx, data, options.MaxSequenceLength);
         ScoreAssert.Close(expected, mlnet.GetColumn<float[]>("Score").Select(Assert.Single).ToArray());
-        ScoreAssert.Close(expected, ScoreWithOnnxRuntime(model, onnx, data)["Score.output"].Values<float>());
+        ScoreAssert.Close(expected, IdsInScoring.WithOnnxRuntime(model, onnx, data)["Score.output"].Values<float>());
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         Assert.Contains("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(int8)));
         Assert.DoesNotContain("MatMulInteger", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(fp32)));
 
-        var ort = ScoreWithOnnxRuntime(model, int8, test);
+        var ort = IdsInScoring.WithOnnxRuntime(model, int8, test);
         var scores = ort["Score.output"].Rows<float>();
         var labels = ort["PredictedLabel.output"].Values<uint>();
         double maxDifference = expectedScores.Zip(scores, (e, a) => e.Zip(a, (x, y) => Math.Abs(x - y)).Max()).Max();
@@ -134,28 +134,6 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : MLNetFileTestBas
         using (var stream = File.Create(path))
             MLContext.Model.ConvertToOnnx(model.ForOnnxExport(new RemBertOnnxExportOptions { TokenIdsInput = true }), schemaData, stream);
         return path;
-    }
-
-    /// <summary>The documented ML.NET path: the transformer's ONNX input tokenizer, then ApplyOnnxModel.</summary>
-    private IDataView ScoreWithApplyOnnxModel(RemBertScoringTransformer model, string onnx, IDataView data, int maxSequenceLength)
-    {
-        // ML.NET feeds one row at a time and needs every axis but one known: the tokenizer's vectors are fixed-length.
-        var shapes = new[] { "InputIds", "AttentionMask", "TokenTypeIds" }.ToDictionary(name => name, _ => new[] { 1, maxSequenceLength });
-        var tokenized = model.CreateOnnxInputTokenizer().Transform(data);
-        var onnxModel = MLContext.Transforms.ApplyOnnxModel(onnx, shapeDictionary: shapes).Fit(tokenized);
-        return onnxModel.Transform(tokenized);
-    }
-
-    /// <summary>ONNX Runtime on the whole data as one batch: ids from the input tokenizer, text inputs as given.</summary>
-    private static Dictionary<string, OrtOutput> ScoreWithOnnxRuntime(RemBertScoringTransformer model, string onnx, IDataView data)
-    {
-        var tokenized = model.CreateOnnxInputTokenizer().Transform(data);
-        return OrtOutput.Run(onnx, (name, type) =>
-        {
-            if (type == TensorElementType.String)
-                return OrtOutput.Texts(name, data.GetColumn<string>(name).ToArray());
-            return OrtOutput.Ids(name, tokenized.GetColumn<long[]>(name).ToArray());
-        });
     }
 
     private sealed record SentenceRow(string Sentence1);

@@ -10,7 +10,8 @@ namespace Microsoft.ML.RemBert.Tests.Onnx;
 /// <summary>
 /// A trained question-answering transformer: its default ONNX export fails saying why; its span-logits export run by
 /// ONNX Runtime, with the answers selected by QuestionAnsweringOnnxBatch.Answers, gives the zip's answers, starts and
-/// scores (within 1e-4), on contexts long enough for several windows; int8 keeps the best answers.
+/// scores (within 1e-4), on contexts long enough for several windows; int8 keeps the best answers; external data gives
+/// the same logits.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class OnnxQuestionAnsweringExportTests : MLNetFileTestBase
@@ -83,6 +84,23 @@ public sealed class OnnxQuestionAnsweringExportTests : MLNetFileTestBase
         var best = batch.Answers(ort["StartLogits.output"].Values<float>(), ort["EndLogits.output"].Values<float>()).Select(row => row.Answers[0]).ToArray();
         double agreement = expected.Zip(best, (e, a) => e == a ? 1.0 : 0.0).Average();
         Assert.True(agreement >= 0.75, $"int8 gives the zip's best answer on {agreement:P1} of the rows");
+    }
+
+    [Fact]
+    public void SpanLogitsExportWithExternalDataGivesTheSameLogits()
+    {
+        using var model = Train();
+        var batch = model.EncodeForOnnx(MLContext.Data.LoadFromEnumerable(_rows.Select(row => new QuestionInput(row.Context, row.Question))));
+        string inline = Export(model.ForOnnxSpanLogitsExport(), "qa.onnx");
+        string sideFile = Path.Combine(Directory.CreateDirectory(Path.Combine(TempDirectory, "external")).FullName, "qa.onnx.data");
+        string external = Export(model.ForOnnxSpanLogitsExport(new RemBertOnnxExportOptions { ExternalDataPath = sideFile }), "external/qa.onnx");
+        Assert.True(new FileInfo(sideFile).Length > 0, "the weights of 1 KiB or more go to the side file");
+        Assert.True(new FileInfo(external).Length < new FileInfo(inline).Length, "the graph no longer holds them");
+
+        var expected = OnnxBatchRun.Run(inline, batch.Inputs);
+        var actual = OnnxBatchRun.Run(external, batch.Inputs);
+        foreach (var output in new[] { "StartLogits.output", "EndLogits.output" })
+            ScoreAssert.Close(expected[output].Values<float>(), actual[output].Values<float>());
     }
 
     private sealed record QuestionInput(string Context, string Question);

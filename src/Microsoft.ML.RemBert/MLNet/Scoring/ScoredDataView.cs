@@ -38,7 +38,8 @@ internal sealed class ScoredDataView : ITransformCanSaveOnnx
     public bool CanSaveOnnx(OnnxContext ctx) => true;
 
     /// <summary>Writes the task's graph (see <see cref="RemBertScoringTask.SaveAsOnnx"/>).</summary>
-    public void SaveAsOnnx(OnnxContext ctx) => _transformer.ScoringTask.SaveAsOnnx(ctx, _onnxOptions with { Warning = _transformer.WarnOnnxExport });
+    public void SaveAsOnnx(OnnxContext ctx)
+        => OnnxExternalData.Save(_onnxOptions with { Warning = _transformer.WarnOnnxExport }, options => _transformer.ScoringTask.SaveAsOnnx(ctx, options));
 
     /// <summary>Not a saved data transform: the transformer itself is what goes into a model zip.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx)

@@ -50,7 +50,7 @@ public sealed class RemBertQuestionAnsweringTransformer : RemBertScoringTransfor
     {
         var task = Task;
         var exportOptions = options ?? new RemBertOnnxExportOptions();
-        return new OnnxExportOnlyTransformer(this, QuestionAnsweringScoringTask.SpanLogitsColumns, ctx => task.SaveSpanLogitsAsOnnx(ctx, exportOptions),
+        return new OnnxExportOnlyTransformer(this, QuestionAnsweringScoringTask.SpanLogitsColumns, ctx => OnnxExternalData.Save(exportOptions, options => task.SaveSpanLogitsAsOnnx(ctx, options)),
             "This view of question-answering span logits exists for mlContext.Model.ConvertToOnnx only: its rows are context windows, not the data's rows. " +
             "Score rows with the RemBertQuestionAnsweringTransformer itself.");
     }

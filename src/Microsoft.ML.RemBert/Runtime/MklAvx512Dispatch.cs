@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using System.Text;
+using TorchSharp;
+
+namespace Microsoft.ML.RemBert.Runtime;
+
+/// <summary>
+/// Lets the oneMKL inside libtorch use its AVX-512 SGEMM kernels on non-Intel CPUs that have AVX-512.
+/// </summary>
+/// <remarks>
+/// libtorch's float32 matmuls (every nn.Linear) are oneMKL's SGEMM, linked into libtorch_cpu.so. oneMKL picks its kernels
+/// by CPU vendor first: on an AMD CPU its vendor check (<c>mkl_serv_intel_cpu_true</c>) answers 0 and it runs a generic
+/// AVX2 "zen" kernel even where the CPU has AVX-512 (Zen 4 and 5), about half the speed of its AVX-512 kernel on this
+/// project's Zen 5 machines (benchmarks/OnnxComparison/README.md has the measurements). libtorch_cpu.so calls that check
+/// through its own GOT (a lazily bound R_X86_64_JUMP_SLOT, as <c>LD_PRELOAD</c> interposition relies on), so we point that
+/// one slot at a function that answers 1; oneMKL then selects kernels by the CPU's features as it does on Intel CPUs. The
+/// library file is not modified. Results stay IEEE float32 (only the order of the sums inside a dot product changes, as
+/// between any two BLAS kernels). Applied once per process, before the first model exists (see
+/// <see cref="Modeling.RemBertPreTrainedModel"/>); oneMKL checks the vendor when it dispatches, so matmuls run earlier
+/// keep the kernel chosen then. Nothing is done on Intel CPUs (the check already answers 1), on CPUs without AVX-512
+/// (oneMKL's AVX2 choice is then right), off Linux x64, or when the environment variable
+/// <c>REMBERT_MKL_AVX512</c> is <c>0</c>. Every other case that does not look exactly as expected (another libtorch, a
+/// slot already redirected by <c>LD_PRELOAD</c>, a read-only slot) leaves the process untouched and says why.
+/// </remarks>
+internal static unsafe class MklAvx512Dispatch
+{
+    /// <summary>The environment variable that turns the redirection off (<c>0</c>).</summary>
+    public const string EnvironmentVariable = "REMBERT_MKL_AVX512";
+
+    private const string VendorCheck = "mkl_serv_intel_cpu_true";
+    private const string LibraryFileName = "libtorch_cpu.so";
+    private const string CpuDetect = "mkl_serv_cpu_detect";
+    /// <summary>What <c>mkl_serv_cpu_detect</c> answers for its generic code path (the one it keeps for non-Intel CPUs).</summary>
+    private const int GenericCpuType = 0;
+
+    private static readonly Lazy<MklDispatchStatus> Status = new(Apply, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Applies the redirection once per process (thread-safe) and returns what was done.</summary>
+    public static MklDispatchStatus EnsureApplied() => Status.Value;
+
+    [UnmanagedCallersOnly]
+    private static int ReportsIntelCpu() => 1;
+
+    private static MklDispatchStatus Apply()
+    {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) == "0")
+            return new(false, $"turned off by {EnvironmentVariable}=0");
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            return new(false, "only done on Linux x64");
+        if (CpuVendor() == "GenuineIntel")
+            return new(false, "Intel CPU: oneMKL already selects its kernels by the CPU's features");
+        if (!Avx512F.IsSupported)
+            return new(false, "the CPU has no AVX-512: oneMKL's AVX2 kernels are the right ones");
+        try
+        {
+            _ = torch.get_num_threads(); // loads libtorch if nothing has yet
+            return Redirect();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException)
+        {
+            return new(false, $"left as is: {ex.Message}");
+        }
+    }
+
+    private static MklDispatchStatus Redirect()
+    {
+        var mappings = ProcessMappings.Read().Where(m => Path.GetFileName(m.Path) == LibraryFileName).ToArray();
+        if (mappings.Length == 0)
+            return new(false, $"{LibraryFileName} is not loaded (another libtorch build?)");
+        string path = mappings[0].Path;
+        var slot = ElfImportSlots.Find(path, VendorCheck, out var whyNot);
+        if (slot is null)
+            return new(false, $"left as is: {path}: {whyNot}");
+        if (!NativeLibrary.TryLoad(path, out var handle) || !NativeLibrary.TryGetExport(handle, VendorCheck, out var check))
+            return new(false, $"left as is: {path} does not export {VendorCheck}");
+        ulong loadBase = (ulong)check - slot.Value.SymbolValue;
+        if (!mappings.Any(m => m.Start == loadBase && m.FileOffset == 0))
+            return new(false, $"left as is: {path}: {VendorCheck} is not where the file's symbol table puts it");
+        ulong slotAddress = loadBase + slot.Value.SlotOffset;
+        var slotMapping = mappings.FirstOrDefault(m => m.Start <= slotAddress && slotAddress + 8 <= m.End);
+        if (slotMapping is null || !slotMapping.Writable)
+            return new(false, $"left as is: {path}: the GOT slot of {VendorCheck} is read-only (bound at load)");
+        nint replacement = (nint)(delegate* unmanaged<int>)&ReportsIntelCpu;
+        nint current = *(nint*)slotAddress;
+        // Lazily bound: still the PLT stub (inside the library); bound: the function itself. Anything else is someone
+        // else's interposition, which we leave alone.
+        if (current == replacement)
+            return new(true, "already redirected");
+        if (current != check && !mappings.Any(m => m.Start <= (ulong)current && (ulong)current < m.End))
+            return new(false, $"left as is: {VendorCheck} is already interposed by another library (LD_PRELOAD?)");
+        Interlocked.Exchange(ref *(nint*)slotAddress, replacement);
+        // oneMKL keeps the CPU type it found at its first call: if a float32 matmul ran before this, the redirection is
+        // too late, and is undone rather than leave oneMKL half-informed.
+        int cpuType = NativeLibrary.TryGetExport(handle, CpuDetect, out var detect) ? ((delegate* unmanaged<int>)detect)() : -1;
+        if (cpuType == GenericCpuType)
+        {
+            Interlocked.Exchange(ref *(nint*)slotAddress, current);
+            return new(false, "left as is: oneMKL had already chosen its kernels (a float32 matmul ran before the first model was built)");
+        }
+        return new(true, $"oneMKL in {path} selects its kernels by the CPU's features (its CPU type: {cpuType})");
+    }
+
+    private static string CpuVendor()
+    {
+        if (!X86Base.IsSupported)
+            return "";
+        var (_, ebx, ecx, edx) = X86Base.CpuId(0, 0);
+        Span<byte> vendor = stackalloc byte[12];
+        BitConverter.TryWriteBytes(vendor, ebx);
+        BitConverter.TryWriteBytes(vendor[4..], edx);
+        BitConverter.TryWriteBytes(vendor[8..], ecx);
+        return Encoding.ASCII.GetString(vendor);
+    }
+
+    /// <summary>One line of /proc/self/maps.</summary>
+    private sealed record ProcessMappings(ulong Start, ulong End, bool Writable, ulong FileOffset, string Path)
+    {
+        public static IEnumerable<ProcessMappings> Read()
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length < 6)
+                    continue;
+                var range = fields[0].Split('-');
+                yield return new(ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                    ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[1].Length > 1 && fields[1][1] == 'w',
+                    ulong.Parse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[5].Trim());
+            }
+        }
+    }
+}
+
+/// <summary>Whether <see cref="MklAvx512Dispatch"/> redirected oneMKL's vendor check in this process, and why (not).</summary>
+/// <param name="Applied">True when oneMKL now selects its kernels by the CPU's features.</param>
+/// <param name="Reason">What was done or why nothing was.</param>
+public sealed record MklDispatchStatus(bool Applied, string Reason);
