@@ -20,15 +20,10 @@ internal static class ElfImportSlots
     public readonly record struct ImportSlot(string Symbol, ulong SymbolValue, ulong SlotOffset);
 
     /// <summary>The slot of <paramref name="symbol"/> in <paramref name="path"/>, or null with the reason when the file does not have one.</summary>
-    public static ImportSlot? Find(string path, string symbol, out string? whyNot)
+    public static unsafe ImportSlot? Find(string path, string symbol, out string? whyNot)
     {
         using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         using var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-        return Find(view, symbol, out whyNot);
-    }
-
-    private static unsafe ImportSlot? Find(MemoryMappedViewAccessor view, string symbol, out string? whyNot)
-    {
         byte* start = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
         try
@@ -79,7 +74,7 @@ internal static class ElfImportSlots
                     continue;
                 var symbolEntry = At(dynSym.Offset + symbolIndex * SymbolSize, SymbolSize);
                 uint nameOffset = BinaryPrimitives.ReadUInt32LittleEndian(symbolEntry);
-                if (strings.Offset + nameOffset + (ulong)wanted.Length > strings.Offset + strings.Size
+                if (nameOffset + (ulong)wanted.Length > strings.Size
                     || !At(strings.Offset + nameOffset, wanted.Length).SequenceEqual(wanted))
                     continue;
                 ulong value = BinaryPrimitives.ReadUInt64LittleEndian(symbolEntry[8..]);

@@ -102,7 +102,8 @@ internal static unsafe class MklAvx512Dispatch
         return new(true, $"oneMKL in {path} selects its kernels by the CPU's features (its CPU type: {cpuType})");
     }
 
-    private static string CpuVendor()
+    /// <summary>The CPU's vendor string (CPUID leaf 0: "GenuineIntel", "AuthenticAMD"…), or "" off x86.</summary>
+    internal static string CpuVendor()
     {
         if (!X86Base.IsSupported)
             return "";

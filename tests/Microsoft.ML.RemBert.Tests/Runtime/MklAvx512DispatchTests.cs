@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics.X86;
-using System.Text;
 using Microsoft.ML.RemBert.Runtime;
 using Microsoft.ML.RemBert.Tests.Commands;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
@@ -32,7 +31,7 @@ public class MklAvx512DispatchTests
         Assert.Contains($"float32 matmuls: turned off by {MklAvx512Dispatch.EnvironmentVariable}=0", ownLog);
         if (!OperatingSystem.IsLinux() || !X86Base.IsSupported)
             Assert.Contains("float32 matmuls: only done on Linux x64", redirectedLog);
-        else if (CpuVendor() == "GenuineIntel")
+        else if (MklAvx512Dispatch.CpuVendor() == "GenuineIntel")
             Assert.Contains("float32 matmuls: Intel CPU", redirectedLog);
         else if (!Avx512F.IsSupported)
             Assert.Contains("float32 matmuls: the CPU has no AVX-512", redirectedLog);
@@ -90,11 +89,5 @@ public class MklAvx512DispatchTests
             log = result.StandardError;
         });
         return (ForwardCommandTests.ReadOutput(output, "logits").Data, log);
-    }
-
-    private static string CpuVendor()
-    {
-        var (_, ebx, ecx, edx) = X86Base.CpuId(0, 0);
-        return Encoding.ASCII.GetString([.. BitConverter.GetBytes(ebx), .. BitConverter.GetBytes(edx), .. BitConverter.GetBytes(ecx)]);
     }
 }
