@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Tokenization;
 
@@ -18,6 +19,7 @@ public static class RemBertCatalog
         RemBertTokenizer tokenizer, RemBertTokenizingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        MLNetVersionCheck.EnsureSupported();
         var env = Data.CatalogUtils.GetEnvironment(catalog);
         var transformer = new RemBertTokenizingTransformer(env, tokenizer, options ?? new RemBertTokenizingOptions());
         return new RemBertTokenizingEstimator(env, transformer);

@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.Trainers;
 
@@ -44,6 +45,7 @@ public static partial class RemBertTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
+        MLNetVersionCheck.EnsureSupported();
         return new RemBertQuestionAnsweringTrainer(CatalogUtils.GetEnvironment(catalog), options);
     }
 }

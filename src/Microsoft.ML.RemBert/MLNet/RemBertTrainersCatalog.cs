@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.Trainers;
 
@@ -33,6 +34,7 @@ public static partial class RemBertTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
+        MLNetVersionCheck.EnsureSupported();
         return new RemBertTextClassificationTrainer(CatalogUtils.GetEnvironment(catalog), options);
     }
 
@@ -62,6 +64,7 @@ public static partial class RemBertTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
+        MLNetVersionCheck.EnsureSupported();
         return new RemBertBinaryClassificationTrainer(CatalogUtils.GetEnvironment(catalog), options);
     }
 
@@ -87,6 +90,7 @@ public static partial class RemBertTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
+        MLNetVersionCheck.EnsureSupported();
         return new RemBertRegressionTrainer(CatalogUtils.GetEnvironment(catalog), options);
     }
 

@@ -11,8 +11,6 @@ namespace Microsoft.ML.RemBert.Tests.Runtime;
 /// </summary>
 public class PackageConsumerTests : IClassFixture<PackedLibrary>
 {
-    /// <summary>ML.NET's TorchSharp trainers, compiled against TorchSharp 0.102.7; NuGet lifts that to our 0.107.0.</summary>
-    private const string MLNetTorchSharpVersion = "0.23.1";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
     private readonly PackedLibrary _package;
     private readonly ITestOutputHelper _output;
@@ -24,6 +22,7 @@ public class PackageConsumerTests : IClassFixture<PackedLibrary>
     }
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void AppReferencingThePackageLoadsLibTorch()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "The native patch is for Linux.");
@@ -38,16 +37,60 @@ public class PackageConsumerTests : IClassFixture<PackedLibrary>
         Assert.Contains("sum=1152", output);
     }
 
+    /// <summary>The package declares the Microsoft.ML range the tests prove, not the version it is compiled against.</summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void ThePackageDeclaresTheTestedMicrosoftMLRange()
+    {
+        var (minimum, exclusiveMaximum) = RemBert.MLNet.MLNetVersionCheck.SupportedRange();
+        Assert.Equal(BuildVersions.MLNetMinimum, minimum.ToString());
+        Assert.Contains($"<dependency id=\"Microsoft.ML\" version=\"[{minimum}, {exclusiveMaximum})\"", _package.ReadNuspec());
+    }
+
+    /// <summary>
+    /// An app on the lowest and one on the highest Microsoft.ML of the declared range (each with the
+    /// Microsoft.ML.OnnxConverter of its release) restores and builds with every warning an error (no NU1608/NU1107),
+    /// trains, saves, reloads the zip in a new process with the same scores, and exports ONNX.
+    /// </summary>
+    [SkippableTheory]
+    [Trait("Category", "Slow")]
+    [InlineData("lowest")]
+    [InlineData("highest")]
+    public void AppOnEachEndOfTheMicrosoftMLRangeTrainsSavesReloadsAndExports(string end)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "The native patch is for Linux.");
+        var (mlnet, onnxConverter) = end == "lowest"
+            ? (BuildVersions.MLNetMinimum, BuildVersions.OnnxConverterMinimum)
+            : (BuildVersions.MLNet, BuildVersions.OnnxConverter);
+        string app = _package.CreateApp($"mlnet-{mlnet}", treatWarningsAsErrors: true,
+            ("Microsoft.ML", mlnet), ("Microsoft.ML.OnnxConverter", onnxConverter));
+        File.Copy(TestPaths.TestData("PackageConsumers", "MLNetRange", "Program.cs"), Path.Combine(app, "Program.cs"));
+        string scratch = Directory.CreateDirectory(Path.Combine(app, "scratch")).FullName;
+
+        string trained = Run(app, "run", "--", "train", TestPaths.TestData("MLNet", "tiny-unigram.model"), scratch);
+        string reloaded = Run(app, "run", "--no-build", "--", "predict", scratch);
+
+        Assert.Contains($"microsoft.ml: {mlnet}\n", trained);
+        Assert.Contains($"microsoft.ml: {mlnet}\n", reloaded);
+        Assert.Contains("onnx: written", trained);
+        string Scores(string output, string what) =>
+            output.Split('\n').Single(l => l.StartsWith($"scores {what}: ", StringComparison.Ordinal))[$"scores {what}: ".Length..];
+        string scores = Scores(trained, "trained");
+        Assert.Equal(8, scores.Split(' ').Length);
+        Assert.Equal(scores, Scores(reloaded, "reloaded"));
+    }
+
     /// <summary>
     /// With Microsoft.ML.TorchSharp referenced too, the app restores (TorchSharp resolved to 0.107.0, loaded once),
     /// builds, and constructs both pipelines in one process; ML.NET's trainer cannot train on TorchSharp 0.107 (its
     /// weight-init helpers dispose the weights they initialise), while ours tokenizes and runs a forward pass after it.
     /// </summary>
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void AppReferencingMicrosoftMLTorchSharpToo()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "The native patch is for Linux.");
-        string app = _package.CreateApp("with-mlnet-torchsharp", ("Microsoft.ML.TorchSharp", MLNetTorchSharpVersion));
+        string app = _package.CreateApp("with-mlnet-torchsharp", ("Microsoft.ML.TorchSharp", BuildVersions.MLNetTorchSharp));
         File.Copy(TestPaths.TestData("PackageConsumers", "TorchSharpAlongside", "Program.cs"), Path.Combine(app, "Program.cs"));
         string scratch = Directory.CreateDirectory(Path.Combine(app, "scratch")).FullName;
 

@@ -26,11 +26,27 @@ public sealed class PackedLibrary : IDisposable
     /// <summary>The package version the feed holds.</summary>
     public string Version { get; }
 
+    /// <summary>The .nuspec inside the packed package, as text.</summary>
+    public string ReadNuspec()
+    {
+        string package = Path.Combine(_feed.Value, $"Microsoft.ML.RemBert.{Version}.nupkg");
+        using var archive = System.IO.Compression.ZipFile.OpenRead(package);
+        using var reader = new StreamReader(archive.GetEntry("Microsoft.ML.RemBert.nuspec")!.Open());
+        return reader.ReadToEnd();
+    }
+
     /// <summary>
     /// Writes an app directory (nuget.config with the local feed first, an exe project referencing our package,
     /// TorchSharp-cpu and <paramref name="extraPackages"/>) and returns its path; the caller adds Program.cs.
     /// </summary>
-    public string CreateApp(string name, params (string Id, string Version)[] extraPackages)
+    public string CreateApp(string name, params (string Id, string Version)[] extraPackages) =>
+        CreateApp(name, treatWarningsAsErrors: false, extraPackages);
+
+    /// <summary>
+    /// <see cref="CreateApp(string, ValueTuple{string, string}[])"/>, with every warning (restore's NU1608, NU1107 and
+    /// NU1605 included) an error when <paramref name="treatWarningsAsErrors"/> is set.
+    /// </summary>
+    public string CreateApp(string name, bool treatWarningsAsErrors, params (string Id, string Version)[] extraPackages)
     {
         string feed = _feed.Value;
         string app = Directory.CreateDirectory(Path.Combine(_work.FullName, name)).FullName;
@@ -53,6 +69,7 @@ public sealed class PackedLibrary : IDisposable
                 <TargetFramework>net10.0</TargetFramework>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>{(treatWarningsAsErrors ? "true" : "false")}</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Microsoft.ML.RemBert" Version="{Version}" />

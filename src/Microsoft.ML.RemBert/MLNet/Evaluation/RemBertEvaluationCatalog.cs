@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.Evaluation;
 using Microsoft.ML.RemBert.MLNet.Evaluation;
 
@@ -28,6 +29,7 @@ public static class RemBertEvaluationCatalog
         string labelColumnName = "Label", string predictedLabelColumnName = "PredictedLabel")
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        MLNetVersionCheck.EnsureSupported();
         return NamedEntityDataEvaluation.Evaluate(Data.CatalogUtils.GetEnvironment(catalog), data, labelColumnName, predictedLabelColumnName);
     }
 
@@ -48,6 +50,7 @@ public static class RemBertEvaluationCatalog
         string groundTruthColumnName = "TrainingAnswer", string predictedAnswerColumnName = "Answer")
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        MLNetVersionCheck.EnsureSupported();
         return QuestionAnsweringDataEvaluation.Evaluate(Data.CatalogUtils.GetEnvironment(catalog), data, groundTruthColumnName, predictedAnswerColumnName);
     }
 }

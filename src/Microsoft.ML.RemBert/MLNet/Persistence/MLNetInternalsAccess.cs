@@ -1,7 +1,8 @@
 // ML.NET's model persistence API (LoadableClass, VersionInfo, ModelSaveContext/ModelLoadContext, the transformer
 // base classes and row mappers) is internal. We compile against publicized copies of these assemblies
 // (build/MLNetPublicizer/MLNetPublicizer.targets); at run time these attributes tell the CLR to skip access checks
-// when our code uses those internals of the real assemblies. Valid only for the pinned ML.NET version.
+// when our code uses those internals of the real assemblies. Valid only for the Microsoft.ML versions the tests prove
+// (Directory.Packages.props; MLNet/MLNetVersionCheck.cs refuses others at run time).
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Core")]
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Data")]
 

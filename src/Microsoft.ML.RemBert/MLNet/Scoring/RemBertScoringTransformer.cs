@@ -172,9 +172,19 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     /// <summary>
     /// Reads what <c>Save</c> wrote: checks the version info, reads the base fields, loads the task with
     /// <paramref name="loadTask"/> (which reads the task's entries) and builds the transformer with <paramref name="create"/>
-    /// (given the task and the batch size). Errors name the zip entry at fault.
+    /// (given the task and the batch size). Errors name the zip entry at fault; a Microsoft.ML outside the supported
+    /// range is refused first, before the method that calls ML.NET's internals is compiled.
     /// </summary>
     private protected static TTransformer Load<TTask, TTransformer>(IHostEnvironment env, ModelLoadContext ctx, VersionInfo versionInfo,
+        Func<ModelLoadContext, TTask> loadTask, Func<TTask, int, TTransformer> create)
+        where TTask : RemBertScoringTask
+        where TTransformer : RemBertScoringTransformer
+    {
+        MLNetVersionCheck.EnsureSupported();
+        return LoadSupported(env, ctx, versionInfo, loadTask, create);
+    }
+
+    private static TTransformer LoadSupported<TTask, TTransformer>(IHostEnvironment env, ModelLoadContext ctx, VersionInfo versionInfo,
         Func<ModelLoadContext, TTask> loadTask, Func<TTask, int, TTransformer> create)
         where TTask : RemBertScoringTask
         where TTransformer : RemBertScoringTransformer

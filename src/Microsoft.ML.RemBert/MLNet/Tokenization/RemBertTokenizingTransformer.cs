@@ -83,8 +83,16 @@ public sealed class RemBertTokenizingTransformer : RowToRowTransformerBase
         RemBertTokenizerEntry.Save(ctx, Tokenizer);
     }
 
-    // Factory method for SignatureLoadModel: reads the layout written by SaveModel, in the same order.
+    // Factory method for SignatureLoadModel. A Microsoft.ML outside the supported range is refused first, before the
+    // method that calls ML.NET's internals is compiled.
     private static RemBertTokenizingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        MLNetVersionCheck.EnsureSupported();
+        return LoadSupported(env, ctx);
+    }
+
+    // Reads the layout written by SaveModel, in the same order.
+    private static RemBertTokenizingTransformer LoadSupported(IHostEnvironment env, ModelLoadContext ctx)
     {
         Contracts.CheckValue(env, nameof(env));
         env.CheckValue(ctx, nameof(ctx));
