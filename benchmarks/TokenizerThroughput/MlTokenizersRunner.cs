@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.ML.Tokenizers;
 
 namespace TokenizerThroughput;
@@ -5,7 +6,9 @@ namespace TokenizerThroughput;
 /// <summary>Times Microsoft.ML.Tokenizers' SentencePieceTokenizer on the same model (it throws on some layouts).</summary>
 internal static class MlTokenizersRunner
 {
-    private const string Name = "Microsoft.ML.Tokenizers 2.0.1";
+    /// <summary>The package version actually loaded (Directory.Packages.props), e.g. "Microsoft.ML.Tokenizers 3.0.0".</summary>
+    public static readonly string Name = $"Microsoft.ML.Tokenizers {typeof(SentencePieceTokenizer).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}";
 
     public static Measurement Measure(string modelPath, string[] lines, int repeat)
     {

@@ -1,8 +1,10 @@
 // Single-threaded SentencePiece encoding throughput on the fixture corpus repeated:
 //   dotnet run -c Release --project benchmarks/TokenizerThroughput -- [--model path.model]... [--corpus corpus.txt] [--repeat N]
-// For each model: our SentencePieceProcessor (ids only, and with offsets), Microsoft.ML.Tokenizers 2.0.1
-// SentencePieceTokenizer (where it loads), and sentencepiece's C++ through /usr/bin/python3 (timing only its encode
-// loop), each with the number of lines whose ids differ from ours.
+// For each model: our SentencePieceProcessor (ids only, and with offsets), ours through Microsoft.ML.Tokenizers'
+// Tokenizer API (RemBertMLTokenizer: RemBERT's preprocessing too, no special tokens; models with RemBERT's special
+// tokens only), Microsoft.ML.Tokenizers' own SentencePieceTokenizer (the version Directory.Packages.props names; where
+// it loads), and sentencepiece's C++ through /usr/bin/python3 (timing only its encode loop), each with the number of
+// lines whose ids differ from ours (our SentencePieceProcessor equals spm_encode on ../shared's lines).
 using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using TokenizerThroughput;
 
@@ -21,6 +23,7 @@ foreach (var model in options.ModelPaths)
     var oursIds = ours.MeasureIds(lines, options.Repeat);
     Report(oursIds, reference, lines);
     Report(ours.MeasureWithOffsets(lines, options.Repeat), reference, lines);
+    Report(OursAsMLTokenizerRunner.Measure(model, lines, options.Repeat), reference, lines);
     Report(MlTokenizersRunner.Measure(model, lines, options.Repeat), reference, lines);
     var cpp = PythonReferenceRunner.Measure(model, options.CorpusPath, options.Repeat);
     Report(cpp, reference, lines);

@@ -7,6 +7,7 @@
 // Any exception ends it with a non-zero exit code, which fails the test.
 using System.Reflection;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Modeling;
 

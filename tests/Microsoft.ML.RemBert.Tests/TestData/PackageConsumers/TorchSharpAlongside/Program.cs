@@ -1,4 +1,4 @@
-// An app that references both Microsoft.ML.TorchSharp 0.23.1 and Microsoft.ML.RemBert (so TorchSharp 0.107.0).
+// An app that references both Microsoft.ML.TorchSharp 0.24.0 and Microsoft.ML.RemBert (so TorchSharp 0.107.0).
 // Built and run outside the repository by PackageConsumerTests, which asserts the lines it prints; any exception
 // outside the one try block ends it with a non-zero exit code, which fails the test.
 // Arguments: the SentencePiece .model to tokenize with, and a scratch directory.
