@@ -37,14 +37,22 @@ public class PackageConsumerTests : IClassFixture<PackedLibrary>
         Assert.Contains("sum=1152", output);
     }
 
-    /// <summary>The package declares the Microsoft.ML range the tests prove, not the version it is compiled against.</summary>
+    /// <summary>
+    /// The package declares the Microsoft.ML range the tests prove, not the version it is compiled against, and
+    /// depends on Microsoft.ML.Tokenizers because the library uses it (RemBertMLTokenizer).
+    /// </summary>
     [Fact]
     [Trait("Category", "Slow")]
-    public void ThePackageDeclaresTheTestedMicrosoftMLRange()
+    public void ThePackageDeclaresTheTestedMicrosoftMLRangeAndTheTokenizersItUses()
     {
         var (minimum, exclusiveMaximum) = RemBert.MLNet.MLNetVersionCheck.SupportedRange();
         Assert.Equal(BuildVersions.MLNetMinimum, minimum.ToString());
-        Assert.Contains($"<dependency id=\"Microsoft.ML\" version=\"[{minimum}, {exclusiveMaximum})\"", _package.ReadNuspec());
+        string nuspec = _package.ReadNuspec();
+        Assert.Contains($"<dependency id=\"Microsoft.ML\" version=\"[{minimum}, {exclusiveMaximum})\"", nuspec);
+
+        var tokenizers = typeof(RemBert.Tokenization.RemBertMLTokenizer).Assembly.GetReferencedAssemblies()
+            .Single(a => a.Name == "Microsoft.ML.Tokenizers");
+        Assert.Contains($"<dependency id=\"Microsoft.ML.Tokenizers\" version=\"{tokenizers.Version!.ToString(3)}\"", nuspec);
     }
 
     /// <summary>
