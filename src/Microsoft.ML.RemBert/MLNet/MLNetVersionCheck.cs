@@ -8,9 +8,9 @@ namespace Microsoft.ML.RemBert.MLNet;
 /// ML.NET internals (see Persistence/MLNetInternalsAccess.cs) that any release may rename; on an untested version the
 /// user would otherwise meet a MissingMethodException deep inside a save or load. The range comes from
 /// Directory.Packages.props (AssemblyMetadata in the csproj), the same properties the package's nuspec declares.
-/// The catalog entry points call <see cref="EnsureSupported"/> before their first call into ML.NET's internals, and
-/// the model loaders in a method of their own, before the method that reads the model is compiled (the JIT fails a
-/// method whose calls it cannot bind before any line of it runs).
+/// The catalog entry points call <see cref="EnsureSupported"/> through <see cref="CheckedEnvironment"/>, and the model
+/// loaders in a method of their own, each before the first method that calls ML.NET's internals is compiled (the JIT
+/// fails a method whose calls it cannot bind before any line of it runs).
 /// Thread-safe: the verdict is computed once, from assemblies that cannot change once loaded.
 /// </summary>
 internal static class MLNetVersionCheck

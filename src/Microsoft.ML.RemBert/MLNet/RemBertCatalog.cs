@@ -19,8 +19,7 @@ public static class RemBertCatalog
         RemBertTokenizer tokenizer, RemBertTokenizingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        MLNetVersionCheck.EnsureSupported();
-        var env = Data.CatalogUtils.GetEnvironment(catalog);
+        var env = CheckedEnvironment.Of(catalog);
         var transformer = new RemBertTokenizingTransformer(env, tokenizer, options ?? new RemBertTokenizingOptions());
         return new RemBertTokenizingEstimator(env, transformer);
     }

@@ -1,5 +1,5 @@
-using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML;
@@ -42,7 +42,6 @@ public static partial class RemBertTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        MLNetVersionCheck.EnsureSupported();
-        return new RemBertMultipleChoiceTrainer(CatalogUtils.GetEnvironment(catalog), options);
+        return new RemBertMultipleChoiceTrainer(CheckedEnvironment.Of(catalog), options);
     }
 }

@@ -1,5 +1,5 @@
-using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML;
@@ -45,7 +45,6 @@ public static partial class RemBertTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        MLNetVersionCheck.EnsureSupported();
-        return new RemBertQuestionAnsweringTrainer(CatalogUtils.GetEnvironment(catalog), options);
+        return new RemBertQuestionAnsweringTrainer(CheckedEnvironment.Of(catalog), options);
     }
 }

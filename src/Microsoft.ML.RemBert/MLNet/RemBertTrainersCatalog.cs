@@ -1,5 +1,5 @@
-using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.Trainers;
 
 // In the Microsoft.ML namespace, like ML.NET's own catalog extensions, so `using Microsoft.ML;` is enough.
@@ -34,8 +34,7 @@ public static partial class RemBertTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        MLNetVersionCheck.EnsureSupported();
-        return new RemBertTextClassificationTrainer(CatalogUtils.GetEnvironment(catalog), options);
+        return new RemBertTextClassificationTrainer(CheckedEnvironment.Of(catalog), options);
     }
 
     /// <summary>
@@ -64,8 +63,7 @@ public static partial class RemBertTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        MLNetVersionCheck.EnsureSupported();
-        return new RemBertBinaryClassificationTrainer(CatalogUtils.GetEnvironment(catalog), options);
+        return new RemBertBinaryClassificationTrainer(CheckedEnvironment.Of(catalog), options);
     }
 
     /// <summary>Fine-tunes RemBERT to predict a Single label of a text or text pair (e.g. a similarity). Outputs Score.</summary>
@@ -90,8 +88,7 @@ public static partial class RemBertTrainersCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        MLNetVersionCheck.EnsureSupported();
-        return new RemBertRegressionTrainer(CatalogUtils.GetEnvironment(catalog), options);
+        return new RemBertRegressionTrainer(CheckedEnvironment.Of(catalog), options);
     }
 
     private static TOptions Simple<TOptions>(TOptions options, string labelColumnName, string sentence1ColumnName, string? sentence2ColumnName,

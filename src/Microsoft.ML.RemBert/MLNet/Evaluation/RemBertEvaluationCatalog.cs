@@ -1,5 +1,5 @@
-using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.Evaluation;
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.MLNet.Evaluation;
 
 // In the Microsoft.ML namespace, like ML.NET's own catalog extensions, so `using Microsoft.ML;` is enough.
@@ -29,8 +29,7 @@ public static class RemBertEvaluationCatalog
         string labelColumnName = "Label", string predictedLabelColumnName = "PredictedLabel")
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        MLNetVersionCheck.EnsureSupported();
-        return NamedEntityDataEvaluation.Evaluate(Data.CatalogUtils.GetEnvironment(catalog), data, labelColumnName, predictedLabelColumnName);
+        return NamedEntityDataEvaluation.Evaluate(CheckedEnvironment.Of(catalog), data, labelColumnName, predictedLabelColumnName);
     }
 
     /// <summary>
@@ -50,7 +49,6 @@ public static class RemBertEvaluationCatalog
         string groundTruthColumnName = "TrainingAnswer", string predictedAnswerColumnName = "Answer")
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        MLNetVersionCheck.EnsureSupported();
-        return QuestionAnsweringDataEvaluation.Evaluate(Data.CatalogUtils.GetEnvironment(catalog), data, groundTruthColumnName, predictedAnswerColumnName);
+        return QuestionAnsweringDataEvaluation.Evaluate(CheckedEnvironment.Of(catalog), data, groundTruthColumnName, predictedAnswerColumnName);
     }
 }

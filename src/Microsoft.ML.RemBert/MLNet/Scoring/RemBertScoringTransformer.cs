@@ -184,6 +184,7 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
         return LoadSupported(env, ctx, versionInfo, loadTask, create);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static TTransformer LoadSupported<TTask, TTransformer>(IHostEnvironment env, ModelLoadContext ctx, VersionInfo versionInfo,
         Func<ModelLoadContext, TTask> loadTask, Func<TTask, int, TTransformer> create)
         where TTask : RemBertScoringTask

@@ -92,6 +92,7 @@ public sealed class RemBertTokenizingTransformer : RowToRowTransformerBase
     }
 
     // Reads the layout written by SaveModel, in the same order.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static RemBertTokenizingTransformer LoadSupported(IHostEnvironment env, ModelLoadContext ctx)
     {
         Contracts.CheckValue(env, nameof(env));
