@@ -12,7 +12,7 @@ namespace Microsoft.ML.RemBert.Tests.Commands;
 
 /// <summary>
 /// <c>rembert train</c>, <c>evaluate</c> and <c>predict</c> as a user runs them, in a child process, on tiny multilingual
-/// files and ../shared's tiny checkpoint: each command's output agrees with the others' (the accuracy evaluate prints is
+/// files and the tiny reference checkpoint: each command's output agrees with the others' (the accuracy evaluate prints is
 /// the share of predict's labels that are right), and the report holds its plots.
 /// </summary>
 [Collection(TrainingCollection.Name)]
