@@ -17,6 +17,7 @@ namespace Microsoft.ML.RemBert.Tests.Commands;
 /// its line (or JSON key) and leaves no output.
 /// </summary>
 [Collection(TrainingCollection.Name)]
+[Trait("Category", "Slow")] // each test trains in child processes: tens of seconds
 public sealed class TaggingAnsweringChoiceCommandTests : IDisposable
 {
     private static readonly string[] Small = ["--epochs", "2", "--batch-size", "8", "--learning-rate", "1e-3", "--max-length", "32", "--seed", "1", "--device", "cpu"];

@@ -16,6 +16,7 @@ namespace Microsoft.ML.RemBert.Tests.Commands;
 /// the share of predict's labels that are right), and the report holds its plots.
 /// </summary>
 [Collection(TrainingCollection.Name)]
+[Trait("Category", "Slow")] // each test trains in child processes: tens of seconds
 public sealed class TrainCommandTests : IDisposable
 {
     private static readonly string[] Small = ["--epochs", "2", "--batch-size", "8", "--learning-rate", "1e-3", "--max-length", "24", "--seed", "1", "--device", "cpu"];

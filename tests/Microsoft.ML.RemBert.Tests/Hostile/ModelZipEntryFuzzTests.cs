@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Microsoft.ML.RemBert.Cli;
 using Microsoft.ML.RemBert.MLNet.Persistence;
+using Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 using Xunit;
 using static Microsoft.ML.RemBert.Tests.MLNet.Tokenization.TokenizerTestData;
 
@@ -13,6 +14,7 @@ namespace Microsoft.ML.RemBert.Tests.Hostile;
 /// ML.NET's) whose message names the entry; nothing else escapes.
 /// ML.NET's own header and string table in Model.key are ML.NET's to check, so only our fields there are mutated.
 /// </summary>
+[Collection(nameof(MemoryMeasurementCollection))] // FuzzRun measures the process's managed heap: nothing else may run meanwhile
 public sealed class ModelZipEntryFuzzTests : IDisposable
 {
     /// <summary>ML.NET's ModelHeader, then our fields: five string ids, MaxSequenceLength, Truncation.</summary>
