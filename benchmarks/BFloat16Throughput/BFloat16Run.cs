@@ -17,7 +17,7 @@ internal static class BFloat16Run
     {
         Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}, " +
             $"native bf16: {BFloat16Support.IsNative(torch.CPU)}, load average: {ProcessMemory.LoadAverage()}");
-        Console.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
+        Console.WriteLine($"float32 matmuls: {TorchRuntime.UseMklAvx512Kernels().Reason}");
         var tokenizer = RemBertTokenizer.FromPretrained(options.TokenizerPath);
         var config = options.FullSizeConfig(tokenizer.SentencePiece.VocabularySize) with { VocabSize = RemBertConfig.GoogleRemBert().VocabSize };
         if (options.Quick) config = config with { VocabSize = tokenizer.SentencePiece.VocabularySize };

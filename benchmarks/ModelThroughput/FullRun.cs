@@ -21,7 +21,7 @@ internal static class FullRun
     public static int Run(bool loadOnly = false)
     {
         Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}, load average: {ProcessMemory.LoadAverage()}");
-        Console.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
+        Console.WriteLine($"float32 matmuls: {TorchRuntime.UseMklAvx512Kernels().Reason}");
         var config = RemBertConfig.GoogleRemBert();
         var build = Stopwatch.StartNew();
         var model = new RemBertModel(config);

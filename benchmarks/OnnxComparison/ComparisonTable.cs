@@ -19,7 +19,7 @@ internal static class ComparisonTable
     public static bool Run(bool quick, int repeats, string? modelFilter = null, string? shapeFilter = null)
     {
         // Each child applies it for itself when it builds its model; this line says what they get.
-        Console.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
+        Console.WriteLine($"float32 matmuls: {TorchRuntime.UseMklAvx512Kernels().Reason}");
         var models = (quick
             ? new[] { ("tiny (quick mode)", ComparisonModels.Tiny) }
             : new[] { ("4-layer full-width", ComparisonModels.FourLayerFullWidth), ("full-size (32 layers)", ComparisonModels.FullSize) })

@@ -20,7 +20,7 @@ internal static class ForwardProfile
     public static void Run(bool quick, int rounds, int batch, int sequence, int threads, string[] only)
     {
         if (threads > 0) set_num_threads(threads);
-        Console.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
+        Console.WriteLine($"float32 matmuls: {TorchRuntime.UseMklAvx512Kernels().Reason}");
         var config = quick ? ComparisonModels.Tiny : ComparisonModels.FourLayerFullWidth;
         Console.WriteLine($"ForwardProfile: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, batch {batch} x {sequence}, " +
             $"{rounds} interleaved rounds, libtorch threads {get_num_threads()} (interop {get_num_interop_threads()})");

@@ -25,9 +25,8 @@ internal sealed record BenchmarkOptions(IReadOnlyList<string> ModelPaths, string
         corpus ??= Path.Combine(root, "tests", "Microsoft.ML.RemBert.Tests", "TestData", "sentencepiece", "corpus.txt");
         if (models.Count == 0)
         {
-            var shared = Path.Combine(root, "..", "shared", "fixtures", "sentencepiece");
-            models.AddRange(new[] { "unigram-8k.model", "bpe-8k.model" }.Select(m => Path.Combine(shared, m)).Where(File.Exists));
-            if (models.Count == 0) models.Add(Path.Combine(root, "tests", "Microsoft.ML.RemBert.Tests", "TestData", "sentencepiece", "uni-bytefallback.model"));
+            var fixtures = Path.Combine(root, "tests", "Microsoft.ML.RemBert.Tests", "TestData", "fixtures", "sentencepiece");
+            models.AddRange(new[] { "unigram-8k.model", "bpe-8k.model" }.Select(m => Path.Combine(fixtures, m)));
         }
         return new BenchmarkOptions(models, corpus, repeat);
     }

@@ -13,7 +13,7 @@ internal static class Benchmark
     {
         Console.WriteLine($"{(options.Quick ? "QUICK RUN (tiny sizes, numbers meaningless). " : "")}libtorch threads: {torch.get_num_threads()}, " +
             $"processors: {Environment.ProcessorCount}, load average: {ProcessMemory.LoadAverage()}");
-        Console.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");
+        Console.WriteLine($"float32 matmuls: {TorchRuntime.UseMklAvx512Kernels().Reason}");
         var tokenizer = RemBertTokenizer.FromPretrained(options.TokenizerPath);
         var ml = new MLContext(seed: 1);
 

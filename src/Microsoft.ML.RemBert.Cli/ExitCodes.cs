@@ -1,6 +1,6 @@
 namespace Microsoft.ML.RemBert.Cli;
 
-/// <summary>The exit codes of every <c>rembert</c> command (the README's CLI section lists them too).</summary>
+/// <summary>The exit codes of every <c>rembert</c> command (docs/cli.md lists them too).</summary>
 public static class ExitCodes
 {
     /// <summary>The command did its work.</summary>

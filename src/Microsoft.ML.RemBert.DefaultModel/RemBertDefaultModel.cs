@@ -3,8 +3,7 @@ using System.Reflection;
 namespace Microsoft.ML.RemBert;
 
 /// <summary>
-/// The small multilingual RemBERT checkpoint this project pretrains itself (see the README's "The embedded default
-/// model"), shipped inside this assembly so that fine-tuning works offline with no download.
+/// The small multilingual RemBERT checkpoint this project pretrains itself (see docs/default-model.md), shipped inside this assembly so that fine-tuning works offline with no download.
 /// </summary>
 /// <remarks>
 /// The files are extracted once to a per-user cache directory named after their content hash, so a new version of the

@@ -64,7 +64,7 @@ public static class ForwardCommand
             throw new InvalidDataException($"{inputsPath}: {e.Message}", e);
         }
         using (outputs)
-            AtomicFile.Write(outputPath, (stream, token) => ForwardOutputWriter.Write(stream, outputs.NamedTensors(), token), cancellationToken);
+            AtomicFile.Write(outputPath, (stream, token) => ForwardOutputWriter.Write(HeldOutput.Wrap(stream, token), outputs.NamedTensors(), token), cancellationToken);
         // After success only: a refused input gets its one error line and nothing else.
         if (device.type == DeviceType.CPU)
             log.WriteLine($"float32 matmuls: {TorchRuntime.MklDispatch.Reason}");

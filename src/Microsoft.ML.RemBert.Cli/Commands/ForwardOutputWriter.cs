@@ -29,7 +29,9 @@ public static class ForwardOutputWriter
             foreach (var x in values.data<float>())
             {
                 NonFiniteJson.WriteNumber(json, x);
-                if (++written % ValuesPerCancellationCheck == 0) cancellationToken.ThrowIfCancellationRequested();
+                if (++written % ValuesPerCancellationCheck != 0) continue;
+                json.Flush(); // the writer buffers until flushed: without this the whole output would sit in memory
+                cancellationToken.ThrowIfCancellationRequested();
             }
             json.WriteEndArray();
             json.WriteEndObject();

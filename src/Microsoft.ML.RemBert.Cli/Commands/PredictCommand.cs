@@ -89,7 +89,7 @@ public static class PredictCommand
             return ExitCodes.Success;
         }
         // Atomic: a crash never leaves a half-written predictions file behind under the requested name.
-        AtomicFile.Write(outputFile.FullName, (stream, token) => rows = JsonLinesWriter.Write(predictions, outputColumns, stream, inputFile.FullName, token),
+        AtomicFile.Write(outputFile.FullName, (stream, token) => rows = JsonLinesWriter.Write(predictions, outputColumns, HeldOutput.Wrap(stream, token), inputFile.FullName, token),
             cancellationToken);
         Console.Error.WriteLine($"Wrote {rows} rows ({string.Join(", ", outputColumns)}) to {outputFile.FullName}");
         return ExitCodes.Success;

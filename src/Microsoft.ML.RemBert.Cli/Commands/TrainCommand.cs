@@ -21,7 +21,7 @@ public static class TrainCommand
         var task = new Argument<string>("task") { Description = "What to train: " + string.Join(", ", TaskTable.Names) + "." };
         task.AcceptOnlyFromAmong([.. TaskTable.Names]);
         var model = new Option<string>("--model") { Description = $"Starting weights: a checkpoint directory, a Hub id (google/rembert), or {ModelArgument.DefaultHelp}.", Required = true };
-        var train = new Option<FileInfo>("--train") { Description = "Training data (the task's format; see the README).", Required = true };
+        var train = new Option<FileInfo>("--train") { Description = "Training data (the task's format; see docs/cli.md).", Required = true };
         var valid = new Option<FileInfo>("--valid") { Description = "Validation data, scored after every epoch; the best epoch's weights are kept." };
         var output = new Option<FileInfo>("--output") { Description = "The model zip to write (its report goes beside it as NAME.report.html).", Required = true };
         var epochs = Positive<int>("--epochs", "Passes over the training data (default 3).");

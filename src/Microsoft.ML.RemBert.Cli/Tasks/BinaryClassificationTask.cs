@@ -11,12 +11,8 @@ internal sealed class BinaryClassificationTask : SentenceTask
 
     protected override PrimitiveDataViewType LabelType => BooleanDataViewType.Instance;
 
-    public override ITransformer Train(MLContext mlContext, IDataView train, IDataView? valid, Training.TrainingArguments arguments)
-    {
-        var options = arguments.Apply(Columns(new RemBertBinaryClassificationOptions(), train));
-        options.ValidationSet = valid;
-        return new TransformerChain<ITransformer>(mlContext.BinaryClassification.Trainers.RemBert(options).Fit(train));
-    }
+    public override ITransformer Train(MLContext mlContext, IDataView train, IDataView? valid, Training.TrainingArguments arguments) =>
+        TrainOnRawLabels(train, valid, arguments, new RemBertBinaryClassificationOptions(), options => mlContext.BinaryClassification.Trainers.RemBert(options));
 
     public override bool IsTrainedTransformer(ITransformer transformer) => transformer is RemBertBinaryClassificationTransformer;
 

@@ -11,12 +11,8 @@ internal sealed class RegressionTask : SentenceTask
 
     protected override PrimitiveDataViewType LabelType => NumberDataViewType.Single;
 
-    public override ITransformer Train(MLContext mlContext, IDataView train, IDataView? valid, Training.TrainingArguments arguments)
-    {
-        var options = arguments.Apply(Columns(new RemBertRegressionOptions(), train));
-        options.ValidationSet = valid;
-        return new TransformerChain<ITransformer>(mlContext.Regression.Trainers.RemBert(options).Fit(train));
-    }
+    public override ITransformer Train(MLContext mlContext, IDataView train, IDataView? valid, Training.TrainingArguments arguments) =>
+        TrainOnRawLabels(train, valid, arguments, new RemBertRegressionOptions(), options => mlContext.Regression.Trainers.RemBert(options));
 
     public override bool IsTrainedTransformer(ITransformer transformer) => transformer is RemBertRegressionTransformer;
 

@@ -17,6 +17,18 @@ internal abstract class SentenceTask : CliTask
 
     public override IDataView Read(MLContext mlContext, string path) => SentenceFileReader.Read(path, LabelType);
 
+    /// <summary>
+    /// Trains <paramref name="trainer"/> with <paramref name="options"/> (the file's columns and the command's arguments
+    /// applied), validating on <paramref name="valid"/> as is: the tasks whose label needs no key mapping.
+    /// </summary>
+    protected static ITransformer TrainOnRawLabels<TOptions>(IDataView train, IDataView? valid, Training.TrainingArguments arguments,
+        TOptions options, Func<TOptions, IEstimator<ITransformer>> trainer) where TOptions : RemBertSentenceTrainerOptions
+    {
+        var applied = arguments.Apply(Columns(options, train));
+        applied.ValidationSet = valid;
+        return new TransformerChain<ITransformer>(trainer(applied).Fit(train));
+    }
+
     /// <summary>Sets the sentence columns of <paramref name="options"/> to what <paramref name="data"/> has.</summary>
     protected static T Columns<T>(T options, IDataView data) where T : RemBertSentenceTrainerOptions
     {

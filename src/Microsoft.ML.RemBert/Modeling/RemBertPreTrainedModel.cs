@@ -30,8 +30,8 @@ public abstract class RemBertPreTrainedModel : nn.Module
         config.Validate();
         // Before any submodule exists: libtorch answers an impossible allocation by killing the process.
         config.CheckModelFitsInMemory(RemBertConfig.InCodeSource, name);
-        // Before the first matmul: oneMKL keeps the kernels it picks then (see MklAvx512Dispatch).
-        Runtime.MklAvx512Dispatch.EnsureApplied();
+        // Before the first matmul: oneMKL keeps the kernels it picks then. Never throws (see MklAvx512Dispatch).
+        Runtime.TorchRuntime.UseMklAvx512Kernels();
         Config = config;
     }
 

@@ -11,7 +11,7 @@ public sealed record RemBertOnnxExportOptions
     /// Dynamic int8 quantization of the encoder's linear layers: each weight matrix stored as int8 with one float
     /// scale per output column (symmetric), activations quantized per call by <c>DynamicQuantizeLinear</c> and
     /// multiplied by <c>MatMulInteger</c> (ONNX Runtime fuses the pair). About a quarter of the encoder's weight
-    /// bytes; embeddings, pooler and task head stay float32. Scores move (see the README's measured cost).
+    /// bytes; embeddings, pooler and task head stay float32. Scores move (see docs/onnx.md for the measured cost).
     /// </summary>
     public bool QuantizeInt8 { get; init; }
 

@@ -61,6 +61,8 @@ internal static class ElfImportSlots
             return null;
         }
         var dynSym = sections[dynSymIndex];
+        if (dynSym.Link < 0 || dynSym.Link >= sections.Length)
+            throw new InvalidDataException($"the dynamic symbol table links to section {dynSym.Link}, but the file has {sections.Length} sections.");
         var strings = sections[dynSym.Link];
         var wanted = Encoding.ASCII.GetBytes(symbol + "\0");
         foreach (var rela in sections.Where(s => s.Type == SectionRela && s.Link == dynSymIndex))

@@ -18,9 +18,21 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Whether oneMKL (libtorch's float32 matmul) was allowed its AVX-512 kernels on this non-Intel CPU, and why (not).
-    /// Done once per process, before the first model is built; <c>REMBERT_MKL_AVX512=0</c> turns it off. See the
-    /// README's "Native runtime" section.
+    /// Whether oneMKL (libtorch's float32 matmul) was given its AVX-512 kernels on this non-Intel CPU, and why (not).
+    /// Only reads the outcome of <see cref="UseMklAvx512Kernels"/>: before the first call it says "not applied: not
+    /// requested yet".
     /// </summary>
-    public static MklDispatchStatus MklDispatch => MklAvx512Dispatch.EnsureApplied();
+    public static MklDispatchStatus MklDispatch => MklAvx512Dispatch.Current;
+
+    /// <summary>
+    /// Lets the oneMKL inside libtorch use its AVX-512 float32 kernels on a non-Intel CPU that has AVX-512 (AMD Zen 4
+    /// and 5: about twice the matmul speed), by pointing libtorch_cpu.so's call of oneMKL's CPU-vendor check at a
+    /// native stub that answers "Intel". Every RemBERT model constructor calls it, so a user need not; call it yourself
+    /// before your own first float32 matmul to get the kernels for other TorchSharp code too. Process-wide and
+    /// one-way: every later float32 matmul of that libtorch in the process, other libraries' included, uses the
+    /// kernels oneMKL picks by the CPU's features. <c>REMBERT_MKL_AVX512=0</c> turns it off. It never throws: anything
+    /// unexpected leaves the process untouched and the status says why. The first call decides; later calls return
+    /// its status. Thread-safe. See docs/native-runtime.md.
+    /// </summary>
+    public static MklDispatchStatus UseMklAvx512Kernels() => MklAvx512Dispatch.Apply();
 }

@@ -7,17 +7,17 @@ using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 
-/// <summary>The reference checkpoints under ../shared and an independent reader (TorchSharp.PyBridge) to compare with.</summary>
+/// <summary>The reference checkpoints under TestData/fixtures and an independent reader (TorchSharp.PyBridge) to compare with.</summary>
 internal static class CheckpointFixtures
 {
     /// <summary>Every fixture directory: three safetensors, four torch.save pickles.</summary>
     public static TheoryData<string> Names => new() { "base", "seqcls", "tokcls", "qa", "mc", "mlm", "causal" };
 
-    /// <summary>The fixture directory (skips the test when ../shared is absent).</summary>
-    public static string Directory(string name) => TestPaths.SharedFixture("rembert-reference", name);
+    /// <summary>The fixture directory.</summary>
+    public static string Directory(string name) => TestPaths.Fixture("rembert-reference", name);
 
     /// <summary>expected.json: the reference batch and the PyTorch outputs for it.</summary>
-    public static string ReferenceOutputsFile => TestPaths.SharedFixture("rembert-reference", "expected.json");
+    public static string ReferenceOutputsFile => TestPaths.Fixture("rembert-reference", "expected.json");
 
     /// <summary>The fixture's weights file.</summary>
     public static string WeightsFile(string name)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Modeling;
@@ -13,9 +12,6 @@ namespace Microsoft.ML.RemBert.Tests.Checkpoints;
 /// </summary>
 public class ConfigCheckpointAgreementTests
 {
-    /// <summary>Refusing must not build anything: far below the seconds a real allocation of this size takes.</summary>
-    private static readonly TimeSpan QuickRefusal = TimeSpan.FromSeconds(10);
-
     [SkippableTheory]
     [InlineData("num_hidden_layers", 100000, "holds 3 encoder layer(s)")]
     [InlineData("vocab_size", 100000000, "embeddings.word_embeddings.weight has shape [8000, 24], so vocab_size must be 8000")]
@@ -31,9 +27,7 @@ public class ConfigCheckpointAgreementTests
             config[field] = value;
             if (field == "num_labels") { config.Remove("id2label"); config.Remove("label2id"); }
         });
-        var clock = Stopwatch.StartNew();
         var error = Assert.Throws<RemBertConfigException>(() => RemBertCheckpoint.FromPretrained(dir.Path).Dispose());
-        Assert.True(clock.Elapsed < QuickRefusal, $"refusing took {clock.Elapsed}");
         Assert.Equal(dir.File(CheckpointFileNames.Config), error.Source);
         Assert.Equal(field, error.Field);
         Assert.Equal(value.ToString(), error.Value);
@@ -54,9 +48,7 @@ public class ConfigCheckpointAgreementTests
     [Fact]
     public void AModelTooLargeForMemoryIsRefusedByFieldWithoutACheckpoint()
     {
-        var clock = Stopwatch.StartNew();
         var error = Assert.Throws<RemBertConfigException>(() => new RemBertModel(new RemBertConfig { NumHiddenLayers = 100000 }).Dispose());
-        Assert.True(clock.Elapsed < QuickRefusal, $"refusing took {clock.Elapsed}");
         Assert.Equal(RemBertConfigKeys.NumHiddenLayers, error.Field);
         Assert.Equal("100000", error.Value);
         Assert.Contains("memory available", error.Message);

@@ -97,7 +97,7 @@ public class RemBertCheckpointTests
         Assert.Equal(new[] { "classifier.bias", "classifier.weight" }, report.UnexpectedKeys.Order());
     }
 
-    /// <summary>The reference batch and outputs of ../shared/fixtures/rembert-reference/expected.json.</summary>
+    /// <summary>The reference batch and outputs of TestData/fixtures/rembert-reference/expected.json.</summary>
     private sealed class ReferenceBatch : IDisposable
     {
         private readonly JsonDocument _document;

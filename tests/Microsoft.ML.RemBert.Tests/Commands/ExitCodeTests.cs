@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Commands;
 
-/// <summary>The README's exit-code convention, through Program.Main: 2 for wrong arguments, 1 for a bad file.</summary>
+/// <summary>The exit-code convention of docs/cli.md, through Program.Main: 2 for wrong arguments, 1 for a bad file.</summary>
 [Collection(ConsoleRedirection.Name)]
 public class ExitCodeTests
 {

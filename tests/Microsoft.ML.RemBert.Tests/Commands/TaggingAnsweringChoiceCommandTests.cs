@@ -11,12 +11,13 @@ namespace Microsoft.ML.RemBert.Tests.Commands;
 
 /// <summary>
 /// <c>rembert train|evaluate|predict</c> for <c>ner</c> (CoNLL), <c>qa</c> (SQuAD 2.0 JSON) and <c>multiple-choice</c>
-/// (JSON lines), in child processes, on tiny generated multilingual files and ../shared's tiny checkpoint: evaluate's
+/// (JSON lines), in child processes, on tiny generated multilingual files and the tiny reference checkpoint: evaluate's
 /// --json metrics agree with what predict writes for the same file (scored here by the library's evaluators), predict
 /// reads both the task's file and JSON lines on stdin, and a malformed file given to evaluate or predict is named with
 /// its line (or JSON key) and leaves no output.
 /// </summary>
 [Collection(TrainingCollection.Name)]
+[Trait("Category", "Slow")] // each test trains in child processes: tens of seconds
 public sealed class TaggingAnsweringChoiceCommandTests : IDisposable
 {
     private static readonly string[] Small = ["--epochs", "2", "--batch-size", "8", "--learning-rate", "1e-3", "--max-length", "32", "--seed", "1", "--device", "cpu"];
@@ -82,7 +83,6 @@ public sealed class TaggingAnsweringChoiceCommandTests : IDisposable
     [SkippableFact]
     public void NerTrainsEvaluatesByEntityAndTagsEveryWord()
     {
-        _ = KeywordData.BaseCheckpoint; // skips without ../shared
         string train = CliTaskData.Entities(directory.File("train.conll"), 40, seed: 1);
         string valid = CliTaskData.Entities(directory.File("valid.conll"), 16, seed: 2);
         string zip = Train("ner", train, valid, "entities");

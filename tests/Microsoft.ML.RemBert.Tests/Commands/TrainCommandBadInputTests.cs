@@ -147,7 +147,7 @@ public sealed class TrainCommandBadInputTests : IDisposable
     {
         string checkpoint = KeywordData.BaseCheckpoint;
         string train = CliTaskData.Intents(directory.File("train.tsv"), 400, seed: 1);
-        var process = DotnetProcess.Start([RembertCli.FindAssembly(), "train", "text-classification", "--model", checkpoint, "--train", train,
+        var process = DotnetProcess.StartForSignals([RembertCli.FindAssembly(), "train", "text-classification", "--model", checkpoint, "--train", train,
             "--output", directory.File("model.zip"), "--epochs", "50", "--batch-size", "4", "--max-length", "24", "--device", "cpu"]);
 
         // Plain progress (stdout is a pipe) prints the first optimizer step: training is under way.

@@ -12,10 +12,11 @@ namespace Microsoft.ML.RemBert.Tests.Commands;
 
 /// <summary>
 /// <c>rembert train</c>, <c>evaluate</c> and <c>predict</c> as a user runs them, in a child process, on tiny multilingual
-/// files and ../shared's tiny checkpoint: each command's output agrees with the others' (the accuracy evaluate prints is
+/// files and the tiny reference checkpoint: each command's output agrees with the others' (the accuracy evaluate prints is
 /// the share of predict's labels that are right), and the report holds its plots.
 /// </summary>
 [Collection(TrainingCollection.Name)]
+[Trait("Category", "Slow")] // each test trains in child processes: tens of seconds
 public sealed class TrainCommandTests : IDisposable
 {
     private static readonly string[] Small = ["--epochs", "2", "--batch-size", "8", "--learning-rate", "1e-3", "--max-length", "24", "--seed", "1", "--device", "cpu"];

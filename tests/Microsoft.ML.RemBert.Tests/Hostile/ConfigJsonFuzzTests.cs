@@ -1,11 +1,13 @@
 using System.Text;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
 
 /// <summary>Seeded mutations of a config.json: each reads (and writes back) or fails with a <see cref="RemBertConfigException"/>.</summary>
+[Collection(nameof(MemoryMeasurementCollection))] // FuzzRun measures the process's managed heap: nothing else may run meanwhile
 public class ConfigJsonFuzzTests(ITestOutputHelper output)
 {
     private const string Valid = """

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.ML.RemBert.Cli.Commands;
 using Microsoft.ML.RemBert.IO;
+using Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
@@ -10,6 +11,7 @@ namespace Microsoft.ML.RemBert.Tests.Hostile;
 /// (<see cref="JsonInputFile"/> + <see cref="ForwardInputs"/>), under <see cref="FuzzRun"/>'s contract: every case is
 /// accepted or refused with an <see cref="InvalidDataException"/> whose message names the file.
 /// </summary>
+[Collection(nameof(MemoryMeasurementCollection))] // FuzzRun measures the process's managed heap: nothing else may run meanwhile
 public sealed class ForwardInputsFuzzTests
 {
     private const string Source = "fuzz/in.json";

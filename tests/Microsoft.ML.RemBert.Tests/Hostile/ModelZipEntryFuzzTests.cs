@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Microsoft.ML.RemBert.Cli;
 using Microsoft.ML.RemBert.MLNet.Persistence;
+using Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 using Xunit;
 using static Microsoft.ML.RemBert.Tests.MLNet.Tokenization.TokenizerTestData;
 
@@ -13,6 +14,7 @@ namespace Microsoft.ML.RemBert.Tests.Hostile;
 /// ML.NET's) whose message names the entry; nothing else escapes.
 /// ML.NET's own header and string table in Model.key are ML.NET's to check, so only our fields there are mutated.
 /// </summary>
+[Collection(nameof(MemoryMeasurementCollection))] // FuzzRun measures the process's managed heap: nothing else may run meanwhile
 public sealed class ModelZipEntryFuzzTests : IDisposable
 {
     /// <summary>ML.NET's ModelHeader, then our fields: five string ids, MaxSequenceLength, Truncation.</summary>
@@ -65,7 +67,7 @@ public sealed class ModelZipEntryFuzzTests : IDisposable
             catch (ArgumentOutOfRangeException e) when (e.ParamName == "schema" && e.Message.StartsWith("Could not find input column")) { }
             // Valid but different options (no truncation, a shorter length) can make a row not fit: the mapper names the row.
             catch (Exception e) when (CliErrors.Chain(e).OfType<InvalidDataException>().Any(x => x.Message.StartsWith("Row "))) { }
-        });
+        }, iterations: 1000); // each case loads and scores a whole zip: 1,000 take about 3 s
     }
 
     /// <summary>Mutates only our fields of Model.key, in place (ML.NET's header and string table are ML.NET's to check).</summary>

@@ -3,12 +3,14 @@ using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Tests.Checkpoints;
 using TorchSharp;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
+using Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
 
 /// <summary>Seeded mutations of a safetensors file: every one reads or fails with a <see cref="CheckpointFormatException"/>.</summary>
+[Collection(nameof(MemoryMeasurementCollection))] // FuzzRun measures the process's managed heap: nothing else may run meanwhile
 public class SafeTensorsHeaderFuzzTests(ITestOutputHelper output)
 {
     [Fact]
@@ -21,7 +23,7 @@ public class SafeTensorsHeaderFuzzTests(ITestOutputHelper output)
             File.WriteAllBytes(path, bytes);
             using var reader = CheckpointReader.OpenFile(path);
             foreach (var key in reader.Keys) reader.Read(key).Dispose();
-        });
+        }, iterations: 1500); // a file written and read per case: 1,500 take about 3 s
         output.WriteLine($"{mutations} mutations");
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.Tests.Infrastructure;
+using Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using Xunit;
 using Xunit.Abstractions;
@@ -6,6 +7,7 @@ using Xunit.Abstractions;
 namespace Microsoft.ML.RemBert.Tests.Hostile;
 
 /// <summary>Seeded mutations of SentencePiece .model files (protobuf): each loads, encodes and decodes, or fails with a <see cref="SentencePieceModelException"/>.</summary>
+[Collection(nameof(MemoryMeasurementCollection))] // FuzzRun measures the process's managed heap: nothing else may run meanwhile
 public class SentencePieceModelFuzzTests(ITestOutputHelper output)
 {
     private const string Sample = "Hello wörld, Où est la gare ? 東京 123 [MASK]\t  x";

@@ -2,12 +2,14 @@ using System.Text;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.Tests.Checkpoints;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
+using Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Microsoft.ML.RemBert.Tests.Hostile;
 
 /// <summary>Seeded mutations of a torch.save checkpoint's data.pkl (and sometimes of the whole zip): every one reads or fails with a <see cref="CheckpointFormatException"/>.</summary>
+[Collection(nameof(MemoryMeasurementCollection))] // FuzzRun measures the process's managed heap: nothing else may run meanwhile
 public class TorchPickleFuzzTests(ITestOutputHelper output)
 {
     private static readonly byte[] ZipSignature = "PK"u8.ToArray();

@@ -29,9 +29,19 @@ public static class DotnetProcess
         return Wait(Process.Start(start)!, timeout);
     }
 
-    /// <summary>Starts the dotnet host with <paramref name="arguments"/>, its output redirected, for a test that signals it while it runs.</summary>
-    public static Process Start(IEnumerable<string> arguments, string? workingDirectory = null) =>
-        Process.Start(StartInfo(Host, arguments, workingDirectory))!;
+    /// <summary>
+    /// Starts the dotnet host with <paramref name="arguments"/>, its output redirected, for a test that signals it while it
+    /// runs. SIGINT and SIGTERM are reset to their defaults in the child (coreutils' <c>env --default-signal</c>): a runner
+    /// started as a background job ignores SIGINT, an ignored signal stays ignored across exec, and .NET then never
+    /// sees it. The child execs in place, so the process id is the CLI's.
+    /// </summary>
+    public static Process StartForSignals(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = StartInfo("env", ["--default-signal=INT,TERM", Host, .. arguments], workingDirectory: null);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+        return Process.Start(start)!;
+    }
 
     /// <summary>Collects a started process's output and exit code, killing it after <paramref name="timeout"/>.</summary>
     public static Result Wait(Process process, TimeSpan timeout)

@@ -13,6 +13,8 @@ public class ModelStructureTests
     private const long GoogleRemBertParameterCount = 575_920_384;
 
     [Fact]
+
+    [Trait("Category", "Slow")]
     public void FullSizeModelHasGoogleRemBertsParameterCountAndRuns()
     {
         using var model = new RemBertModel(RemBertConfig.GoogleRemBert());

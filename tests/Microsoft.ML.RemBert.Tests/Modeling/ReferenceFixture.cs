@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.RemBert.Tests.Modeling;
 
 /// <summary>
-/// ../shared/fixtures/rembert-reference: the inputs and PyTorch float32 outputs in expected.json, and the seven
-/// checkpoint directories they came from. Skips the calling test when ../shared is absent.
+/// TestData/fixtures/rembert-reference: the inputs and PyTorch float32 outputs in expected.json, and the seven
+/// checkpoint directories they came from.
 /// </summary>
 internal sealed class ReferenceFixture
 {
@@ -26,7 +26,7 @@ internal sealed class ReferenceFixture
 
     public static ReferenceFixture Load()
     {
-        var directory = TestPaths.SharedFixture(FixtureName);
+        var directory = TestPaths.Fixture(FixtureName);
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, ExpectedFile)));
         return new ReferenceFixture(directory, document.RootElement.Clone());
     }

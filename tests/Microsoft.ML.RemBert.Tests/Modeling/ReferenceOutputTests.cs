@@ -7,7 +7,7 @@ using Microsoft.ML.RemBert.Tests.Infrastructure;
 namespace Microsoft.ML.RemBert.Tests.Modeling;
 
 /// <summary>
-/// Every checkpoint in ../shared/fixtures/rembert-reference, loaded into its architecture, reproduces every output of
+/// Every checkpoint in TestData/fixtures/rembert-reference, loaded into its architecture, reproduces every output of
 /// the PyTorch float32 reference within 1e-4 absolute, padded positions included.
 /// </summary>
 public class ReferenceOutputTests

@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.RemBert.Tests.Onnx;
 
 /// <summary>
-/// The exported graph against PyTorch's reference outputs (../shared's seqcls checkpoint, its padded batch of six),
+/// The exported graph against PyTorch's reference outputs (the fixtures' seqcls checkpoint, its padded batch of six),
 /// and models that cannot be exported failing with a message naming what and why.
 /// </summary>
 public sealed class OnnxExportFixtureTests : MLNetFileTestBase

@@ -13,7 +13,7 @@ using Xunit;
 namespace Microsoft.ML.RemBert.Tests.Onnx;
 
 /// <summary>
-/// ../shared's PyTorch reference heads (tokcls, qa, mc) through the exported task graphs, on the fixture's padded batch
+/// the fixtures' PyTorch reference heads (tokcls, qa, mc) through the exported task graphs, on the fixture's padded batch
 /// of six: every output within 1e-4 of what PyTorch's logits give.
 /// </summary>
 public sealed class OnnxTaskFixtureTests : MLNetFileTestBase

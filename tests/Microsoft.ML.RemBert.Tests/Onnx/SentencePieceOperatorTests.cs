@@ -11,8 +11,8 @@ namespace Microsoft.ML.RemBert.Tests.Onnx;
 
 /// <summary>
 /// The measurement behind exporting ids rather than text: ONNX Runtime Extensions 0.14.0's SentencepieceTokenizer
-/// operator, given ../shared's Unigram model, against spm_encode's ids (which our SentencePiece reproduces on every
-/// line, see SentencePieceExactnessTests) on ../shared's 3,020 lines. The README quotes the count.
+/// operator, given the fixtures' Unigram model, against spm_encode's ids (which our SentencePiece reproduces on every
+/// line, see SentencePieceExactnessTests) on the fixtures' 3,020 lines. The README quotes the count.
 /// </summary>
 public sealed class SentencePieceOperatorTests(ITestOutputHelper output)
 {
@@ -28,9 +28,9 @@ public sealed class SentencePieceOperatorTests(ITestOutputHelper output)
     [SkippableFact]
     public void OperatorIdsAgainstSpmEncodeOnTheSharedLines()
     {
-        var lines = SentencePieceFixtures.ReadLines(TestPaths.SharedFixture("sentencepiece", "lines.txt"));
-        var expected = SentencePieceFixtures.ReadIds(TestPaths.SharedFixture("sentencepiece", "lines.unigram-8k.ids"));
-        var model = File.ReadAllBytes(TestPaths.SharedFixture("sentencepiece", "unigram-8k.model"));
+        var lines = SentencePieceFixtures.ReadLines(TestPaths.Fixture("sentencepiece", "lines.txt"));
+        var expected = SentencePieceFixtures.ReadIds(TestPaths.Fixture("sentencepiece", "lines.unigram-8k.ids"));
+        var model = File.ReadAllBytes(TestPaths.Fixture("sentencepiece", "unigram-8k.model"));
         string path = Path.Combine(Path.GetTempPath(), $"rembert-spm-op-{Guid.NewGuid():N}.onnx");
         File.WriteAllBytes(path, TokenizerGraph(model));
         try
@@ -52,7 +52,7 @@ public sealed class SentencePieceOperatorTests(ITestOutputHelper output)
                 return results.First(result => result.Name == "tokens").AsTensor<int>().ToArray();
             }
             var actual = lines.Select(line => Encode(line, specialTokens: false)).ToArray();
-            var tokenizer = RemBertTokenizer.FromPretrained(Path.Combine(TestPaths.SharedFixture("rembert-reference"), "seqcls"));
+            var tokenizer = RemBertTokenizer.FromPretrained(Path.Combine(TestPaths.Fixture("rembert-reference"), "seqcls"));
             var encodingMismatches = lines.Where(line => !Encode(line, specialTokens: true).SequenceEqual(tokenizer.Encode(line).InputIds)).ToList();
             output.WriteLine($"[CLS] ids [SEP] against RemBertTokenizer.Encode: {lines.Length - encodingMismatches.Count} of {lines.Length} lines exact, {encodingMismatches.Count} differ");
             foreach (var line in encodingMismatches.Take(3))

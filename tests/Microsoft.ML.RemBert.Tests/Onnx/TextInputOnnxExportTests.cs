@@ -14,15 +14,15 @@ namespace Microsoft.ML.RemBert.Tests.Onnx;
 
 /// <summary>
 /// The tokenizer transform's text-in ONNX export (ONNX Runtime Extensions' SentencePiece operator plus standard
-/// operators), run by ONNX Runtime with the extensions registered, against the ML.NET zip on ../shared's 3,020
+/// operators), run by ONNX Runtime with the extensions registered, against the ML.NET zip on the fixtures' 3,020
 /// multilingual lines: single texts and pairs, lengths that force truncation, the whole set as one batch and rows one
 /// at a time.
 /// </summary>
 public sealed class TextInputOnnxExportTests(ITestOutputHelper output) : MLNetFileTestBase
 {
-    private static readonly string[] Lines = SentencePieceFixtures.ReadLines(TestPaths.SharedFixture("sentencepiece", "lines.txt"));
+    private static readonly string[] Lines = SentencePieceFixtures.ReadLines(TestPaths.Fixture("sentencepiece", "lines.txt"));
 
-    private static RemBertTokenizer Tokenizer() => RemBertTokenizer.FromPretrained(TestPaths.SharedFixture("rembert-reference", "seqcls"));
+    private static RemBertTokenizer Tokenizer() => RemBertTokenizer.FromPretrained(TestPaths.Fixture("rembert-reference", "seqcls"));
 
     [Theory]
     [InlineData(false, 16)]

@@ -19,7 +19,7 @@ namespace Microsoft.ML.RemBert.Tests.Onnx;
 
 /// <summary>
 /// The sentence trainers' default, text-in export: text column(s) in, the tokenizer inside the graph (ONNX Runtime
-/// Extensions' SentencePiece operator), scores out. Trained on ../shared's multilingual lines with its 8k Unigram
+/// Extensions' SentencePiece operator), scores out. Trained on the fixtures' multilingual lines with its 8k Unigram
 /// tokenizer and a MaxSequenceLength that truncates the long lines; the graph's scores equal the zip's within 1e-4
 /// through ONNX Runtime (the rows as one batch and one by one) and through ML.NET's ApplyOnnxModel.
 /// </summary>
@@ -28,9 +28,9 @@ public sealed class TextInputTrainerExportTests(ITestOutputHelper output) : MLNe
 {
     private const int MaxSequenceLength = 24;
 
-    private static readonly string[] Lines = SentencePieceFixtures.ReadLines(TestPaths.SharedFixture("sentencepiece", "lines.txt"));
+    private static readonly string[] Lines = SentencePieceFixtures.ReadLines(TestPaths.Fixture("sentencepiece", "lines.txt"));
 
-    private static readonly string TokenizerDirectory = TestPaths.SharedFixture("rembert-reference", "seqcls");
+    private static readonly string TokenizerDirectory = TestPaths.Fixture("rembert-reference", "seqcls");
 
     [Fact]
     public void MulticlassTextInExportScoresAsTheZip()
@@ -120,7 +120,7 @@ public sealed class TextInputTrainerExportTests(ITestOutputHelper output) : MLNe
         return options;
     }
 
-    /// <summary><paramref name="count"/> of ../shared's lines spread over the file (its scripts come in blocks).</summary>
+    /// <summary><paramref name="count"/> of the fixtures' lines spread over the file (its scripts come in blocks).</summary>
     private static string[] SpreadLines(int count, int stride, int offset)
         => Enumerable.Range(0, count).Select(i => Lines[(offset + i * stride) % Lines.Length]).ToArray();
 

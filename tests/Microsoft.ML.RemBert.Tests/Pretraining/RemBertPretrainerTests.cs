@@ -143,9 +143,9 @@ public class RemBertPretrainerTests
     [SkippableFact]
     public void CheckpointFilesHaveTheKeysOfTheReferenceCheckpoint()
     {
-        // ../shared's RemBertForMaskedLM checkpoint was written by transformers' save_pretrained conventions: ours
+        // The fixtures' RemBertForMaskedLM checkpoint was written by transformers' save_pretrained conventions: ours
         // carries the same config and tokenizer_config keys (python3 transformers is not installed to load it directly).
-        string reference = TestPaths.SharedFixture("rembert-reference", "mlm");
+        string reference = TestPaths.Fixture("rembert-reference", "mlm");
         using var work = new TemporaryDirectory();
         var corpus = TinyPretraining.WriteCorpus(work.File("corpus.txt"));
         var tokenizer = TinyPretraining.Tokenizer();

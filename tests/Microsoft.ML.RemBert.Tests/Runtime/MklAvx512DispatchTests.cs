@@ -9,14 +9,16 @@ using Xunit;
 namespace Microsoft.ML.RemBert.Tests.Runtime;
 
 /// <summary>
-/// oneMKL's AVX-512 kernels on non-Intel CPUs (Runtime/MklAvx512Dispatch): a fresh process that builds a model first
-/// gets them (its log says so and names the CPU type oneMKL found), <c>REMBERT_MKL_AVX512=0</c> keeps oneMKL's own choice,
-/// and both give the reference outputs. Run as child processes: in this test process, other tests' matmuls may already
-/// have fixed oneMKL's choice.
+/// oneMKL's AVX-512 kernels on non-Intel CPUs (Runtime/MklAvx512Dispatch, TorchRuntime.UseMklAvx512Kernels): reading
+/// the status applies nothing, a model's constructor applies it, a float32 matmul before it leaves oneMKL's first choice
+/// (and the status says so), <c>REMBERT_MKL_AVX512=0</c> keeps oneMKL's own choice, and both give the reference
+/// outputs. Every assertion on the switch runs in a fresh child process: in this test process, other tests' matmuls
+/// may already have fixed oneMKL's choice.
 /// </summary>
 public class MklAvx512DispatchTests
 {
     private const double Tolerance = 1e-4;
+    private const string NotRequested = "not applied: not requested yet (no model built, TorchRuntime.UseMklAvx512Kernels not called)";
 
     [SkippableFact]
     public void AFreshProcessGetsTheAvx512KernelsOnNonIntelCpusAndTheSameOutputs()
@@ -28,19 +30,52 @@ public class MklAvx512DispatchTests
 
         TensorAssert.CloseValues("logits with the redirection", expected.Data, redirected, Tolerance);
         TensorAssert.CloseValues("logits without it", expected.Data, own, Tolerance);
-        Assert.Contains($"float32 matmuls: turned off by {MklAvx512Dispatch.EnvironmentVariable}=0", ownLog);
-        if (!OperatingSystem.IsLinux() || !X86Base.IsSupported)
-            Assert.Contains("float32 matmuls: only done on Linux x64", redirectedLog);
-        else if (MklAvx512Dispatch.CpuVendor() == "GenuineIntel")
-            Assert.Contains("float32 matmuls: Intel CPU", redirectedLog);
-        else if (!Avx512F.IsSupported)
-            Assert.Contains("float32 matmuls: the CPU has no AVX-512", redirectedLog);
-        else
-        {
-            // The CI machines are AMD EPYC (Zen 5): this is the branch that runs there.
-            Assert.Contains("selects its kernels by the CPU's features (its CPU type: ", redirectedLog);
+        Assert.Contains($"float32 matmuls: not applied: turned off by {MklAvx512Dispatch.EnvironmentVariable}=0", ownLog);
+        Assert.Contains("float32 matmuls: " + ExpectedOnThisMachine(), redirectedLog);
+        if (AppliesOnThisMachine)
             Assert.DoesNotContain("(its CPU type: 0)", redirectedLog);
-        }
+    }
+
+    [Fact]
+    public void ReadingTheStatusAppliesNothingAndAModelConstructorApplies()
+    {
+        var seen = ScenarioInChild();
+        Assert.Equal(NotRequested, seen["before"]);
+        Assert.Equal(NotRequested, seen["read again"]);
+        Assert.StartsWith(ExpectedOnThisMachine(), seen["use"]);
+        Assert.Equal(seen["use"], seen["after"]);
+        Assert.Equal(seen["use"], seen["model"]);
+    }
+
+    [Fact]
+    public void AFloat32MatmulBeforeTheCallLeavesOneMklsChoiceAndSaysSo()
+    {
+        var seen = ScenarioInChild("matmul-first");
+        Assert.Equal("64", seen["matmul"]);
+        Assert.Equal(AppliesOnThisMachine
+            ? "not applied: oneMKL had already chosen its kernels (a float32 matmul ran before the first model was built)"
+            : ExpectedOnThisMachine(), seen["use"]);
+        Assert.Equal(seen["use"], seen["model"]);
+    }
+
+    [Fact]
+    public void TheEnvironmentVariableTurnsItOffForTheExplicitCallToo()
+    {
+        var seen = ScenarioInChild(environment: new Dictionary<string, string> { [MklAvx512Dispatch.EnvironmentVariable] = "0" });
+        Assert.Equal(NotRequested, seen["before"]);
+        Assert.Equal($"not applied: turned off by {MklAvx512Dispatch.EnvironmentVariable}=0", seen["use"]);
+        Assert.Equal(seen["use"], seen["model"]);
+    }
+
+    [Fact]
+    public void AnExceptionBeforeTheSlotIsWrittenBecomesAStatus()
+    {
+        // Decide runs the checks and then the given redirection; no process state is touched here.
+        var status = MklAvx512Dispatch.Decide(() => throw new IndexOutOfRangeException("Index was outside the bounds of the array."));
+        Assert.False(status.Applied);
+        Assert.Equal(AppliesOnThisMachine
+            ? "not applied: IndexOutOfRangeException: Index was outside the bounds of the array."
+            : ExpectedOnThisMachine(), status.Reason);
     }
 
     [SkippableFact]
@@ -77,6 +112,45 @@ public class MklAvx512DispatchTests
         var ex = Assert.Throws<InvalidDataException>(() => ElfImportSlots.Find(truncated, "mkl_serv_intel_cpu_true", out _));
         Assert.Contains("offset 1000000", ex.Message);
         Assert.Contains("outside the file (64 bytes)", ex.Message);
+    }
+
+    [Fact]
+    public void ADynamicSymbolTableLinkedToASectionPastTheTableIsRefusedWithTheReason()
+    {
+        // Header, then two section headers right after it: a null section and a .dynsym whose string table is section 7.
+        var file = new byte[64 + 2 * 64];
+        "\u007fELF"u8.CopyTo(file);
+        file[4] = 2;
+        file[5] = 1;
+        BitConverter.TryWriteBytes(file.AsSpan(0x28), 64UL);
+        BitConverter.TryWriteBytes(file.AsSpan(0x3C), (ushort)2);
+        BitConverter.TryWriteBytes(file.AsSpan(128 + 4), 11U); // SHT_DYNSYM
+        BitConverter.TryWriteBytes(file.AsSpan(128 + 0x28), 7U);
+        using var directory = new TemporaryDirectory();
+        string path = Path.Combine(directory.Path, "bad-link.so");
+        File.WriteAllBytes(path, file);
+        var ex = Assert.Throws<InvalidDataException>(() => ElfImportSlots.Find(path, "mkl_serv_intel_cpu_true", out _));
+        Assert.Equal("the dynamic symbol table links to section 7, but the file has 2 sections.", ex.Message);
+    }
+
+    private static bool AppliesOnThisMachine => ExpectedOnThisMachine() == "applied: ";
+
+    /// <summary>What UseMklAvx512Kernels answers in a fresh process on this machine (the start of it where it names a path).</summary>
+    private static string ExpectedOnThisMachine() =>
+        !OperatingSystem.IsLinux() || !X86Base.IsSupported ? "not applied: only done on Linux x64"
+        : MklAvx512Dispatch.CpuVendor() == "GenuineIntel" ? "not applied: Intel CPU: oneMKL already selects its kernels by the CPU's features"
+        : !Avx512F.IsSupported ? "not applied: the CPU has no AVX-512: oneMKL's AVX2 kernels are the right ones"
+        : "applied: "; // the CI machines are AMD EPYC (Zen 5): this is the branch that runs there
+
+    private static Dictionary<string, string> ScenarioInChild(string? option = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var result = DotnetProcess.Run(
+            [Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.RemBert.Tests.dll"), ChildProgram.MklDispatchScenario, .. option is null ? [] : new[] { option }],
+            TimeSpan.FromMinutes(2), environment: environment);
+        Assert.True(result.ExitCode == 0, $"the child exited {result.ExitCode}: {result.StandardError}");
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(": ", 2))
+            .ToDictionary(parts => parts[0], parts => parts[1].TrimEnd('\r'));
     }
 
     private static (float[] Logits, string Log) ForwardInChild(ReferenceFixture fixture, IReadOnlyDictionary<string, string> environment)

@@ -9,6 +9,7 @@ namespace Microsoft.ML.RemBert.Tests.Runtime;
 /// TorchSharp with no manual step: the package's buildTransitive targets make libtorch load on this system. The
 /// library is packed once for all of them (<see cref="PackedLibrary"/>).
 /// </summary>
+[Trait("Category", "Slow")] // packs the library and builds apps against it: minutes
 public class PackageConsumerTests : IClassFixture<PackedLibrary>
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);

@@ -11,6 +11,7 @@ namespace Microsoft.ML.RemBert.Tests.Samples;
 /// QuestionAnswering 28.0, MultipleChoice 0.356; random weights of the same shape 0.400, 0.161, 25.0, 0.296) repeat;
 /// the thresholds sit between the baseline and the measured value.
 /// </summary>
+[Trait("Category", "Slow")] // child-process runs of minutes: left out of the fast command (docs/testing.md)
 public sealed class SampleAppTests : IDisposable
 {
     private readonly TemporaryDirectory directory = new();

@@ -7,6 +7,7 @@ namespace Microsoft.ML.RemBert.Tests.Samples;
 /// The main job's own arguments (samples/MLNetPipelines/TextClassification): texts to predict from a saved zip in a
 /// new process, and bad arguments. <see cref="SampleAppTests"/> runs it end to end.
 /// </summary>
+[Trait("Category", "Slow")] // child-process runs of minutes: left out of the fast command (docs/testing.md)
 public sealed class TextClassificationSampleTests : IDisposable
 {
     private const string Sample = "TextClassification";

@@ -12,7 +12,7 @@ public class DecodeTests
     public void PlainText_RoundTrips()
     {
         var tokenizer = Load();
-        var texts = File.ReadAllLines(Path.Combine(TestPaths.SharedFixture("rembert-reference"), "texts.txt"))
+        var texts = File.ReadAllLines(Path.Combine(TestPaths.Fixture("rembert-reference"), "texts.txt"))
             .SelectMany(line => line.Split('\t'))
             .Where(text => !text.Contains('京'))   // 京 is not in the 8k vocabulary: it becomes [UNK]
             .ToArray();

@@ -3,19 +3,18 @@ using Microsoft.ML.RemBert.Tokenization;
 
 namespace Microsoft.ML.RemBert.Tests.Tokenization;
 
-/// <summary>The tiny RemBERT checkpoint's tokenizer from ../shared (tests using it skip when ../shared is absent).
+/// <summary>The tiny RemBERT checkpoint's tokenizer from TestData/fixtures.
 /// Its vocabulary: [PAD]=0 [MASK]=1 [UNK]=2 [CLS]=3 [SEP]=4.</summary>
 internal static class FixtureTokenizer
 {
     public const int Pad = 0, Mask = 1, Unk = 2, Cls = 3, Sep = 4;
 
     /// <summary>The base checkpoint directory.</summary>
-    public static string CheckpointDirectory => TestPaths.SharedFixture("rembert-reference", "base");
+    public static string CheckpointDirectory => TestPaths.Fixture("rembert-reference", "base");
 
     /// <summary>Loads the base checkpoint's tokenizer, with <paramref name="options"/> replacing its tokenizer_config.json.</summary>
     public static RemBertTokenizer Load(RemBertTokenizerOptions? options = null)
     {
-        _ = CheckpointDirectory;   // skips the calling test when ../shared is absent, before the shared load below runs
         var tokenizer = Base.Value;
         return options is null ? tokenizer : RemBertTokenizer.FromSentencePiece(tokenizer.SentencePiece, options);
     }

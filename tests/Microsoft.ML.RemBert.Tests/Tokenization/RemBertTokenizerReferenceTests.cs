@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.Tokenization;
 
-/// <summary>The model inputs of ../shared/fixtures/rembert-reference/expected.json, rebuilt from texts.txt.</summary>
+/// <summary>The model inputs of TestData/fixtures/rembert-reference/expected.json, rebuilt from texts.txt.</summary>
 public class RemBertTokenizerReferenceTests
 {
     private const int ReferenceBatchLength = 39;
@@ -13,7 +13,7 @@ public class RemBertTokenizerReferenceTests
     [SkippableFact]
     public void EncodeBatch_ReproducesTheReferenceInputs()
     {
-        var root = TestPaths.SharedFixture("rembert-reference");
+        var root = TestPaths.Fixture("rembert-reference");
         var inputs = File.ReadAllLines(Path.Combine(root, "texts.txt"))
             .Select(line => line.Split('\t', 2))
             .Select(parts => (parts[0], parts.Length > 1 ? parts[1] : null))
@@ -39,7 +39,7 @@ public class RemBertTokenizerReferenceTests
     [InlineData("causal")]
     public void EveryCheckpoint_LoadsItsTokenizerConfig(string checkpoint)
     {
-        var tokenizer = RemBertTokenizer.FromPretrained(TestPaths.SharedFixture("rembert-reference", checkpoint));
+        var tokenizer = RemBertTokenizer.FromPretrained(TestPaths.Fixture("rembert-reference", checkpoint));
         Assert.Equal(new RemBertTokenizerOptions { DoLowerCase = false, RemoveSpace = true, KeepAccents = true }, tokenizer.Options);
         Assert.Equal(
             [FixtureTokenizer.Pad, FixtureTokenizer.Mask, FixtureTokenizer.Unk, FixtureTokenizer.Cls, FixtureTokenizer.Sep],

@@ -37,8 +37,8 @@ public sealed class SentencePieceExactnessTests
     [MemberData(nameof(SharedModels))]
     public void EncodeToIds_EqualsSpmEncode_OnSharedLines(string model) =>
         SentencePieceFixtures.AssertSameIds(SentencePieceFixtures.LoadShared(model),
-            SentencePieceFixtures.ReadLines(TestPaths.SharedFixture("sentencepiece", "lines.txt")),
-            TestPaths.SharedFixture("sentencepiece", $"lines.{model}.ids"));
+            SentencePieceFixtures.ReadLines(TestPaths.Fixture("sentencepiece", "lines.txt")),
+            TestPaths.Fixture("sentencepiece", $"lines.{model}.ids"));
 
     [SkippableTheory]
     [MemberData(nameof(AllModels))]

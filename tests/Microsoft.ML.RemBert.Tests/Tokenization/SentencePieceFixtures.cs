@@ -12,7 +12,7 @@ internal static class SentencePieceFixtures
     public static readonly string[] CommittedModels =
         ["uni-bytefallback", "bpe-bytefallback", "uni-nobos", "bpe-tiny", "uni-tiny", "uni-userdefined", "uni-suffix", "bpe-nodummy", "word", "char"];
 
-    /// <summary>The models in ../shared/fixtures/sentencepiece whose reference output on our corpus is committed.</summary>
+    /// <summary>The models in TestData/fixtures/sentencepiece whose reference output on our corpus is committed.</summary>
     public static readonly string[] SharedModels = ["unigram-8k", "bpe-8k"];
 
     public static string Path(string file) => TestPaths.TestData("sentencepiece", file);
@@ -31,7 +31,7 @@ internal static class SentencePieceFixtures
     public static SentencePieceProcessor LoadCommitted(string name) => SentencePieceProcessor.Load(Path(name + ".model"));
 
     public static SentencePieceProcessor LoadShared(string name) =>
-        SentencePieceProcessor.Load(TestPaths.SharedFixture("sentencepiece", name + ".model"));
+        SentencePieceProcessor.Load(TestPaths.Fixture("sentencepiece", name + ".model"));
 
     public static SentencePieceProcessor Load(string name) =>
         SharedModels.Contains(name) ? LoadShared(name) : LoadCommitted(name);

@@ -46,7 +46,7 @@ public class TokenizeCommandTests
     public void Raw_AcceptsAnySentencePieceModel()
     {
         // bpe-8k has <unk>/<s>/</s> instead of RemBERT's special tokens; spm_encode gives these ids.
-        var model = TestPaths.SharedFixture("sentencepiece", "bpe-8k.model");
+        var model = TestPaths.Fixture("sentencepiece", "bpe-8k.model");
         var (code, lines, _) = Run("Hello world\n", "--tokenizer", model, "--raw");
         Assert.Equal(ExitCodes.Success, code);
         Assert.Equal(["212 3801 2572 549"], lines);
@@ -55,7 +55,7 @@ public class TokenizeCommandTests
     [SkippableFact]
     public void Pairs_MatchTheReferenceInputIds()
     {
-        var root = TestPaths.SharedFixture("rembert-reference");
+        var root = TestPaths.Fixture("rembert-reference");
         var input = File.ReadAllText(Path.Combine(root, "texts.txt"));
         using var expected = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(root, "expected.json")));
         var expectedLines = expected.RootElement.GetProperty("input_ids").EnumerateArray()

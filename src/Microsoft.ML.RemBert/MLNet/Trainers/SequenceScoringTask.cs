@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Onnx.Tasks;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Scoring;
@@ -62,9 +63,7 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
     /// </summary>
     internal override void SaveAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options)
     {
-        ctx.CheckOpSetVersion(options.QuantizeInt8 ? OnnxGraph.MinimumInt8OpSet : OnnxGraph.MinimumOpSet, nameof(SequenceScoringTask));
-        var graph = new OnnxGraph(ctx);
-        var writer = new RemBertOnnxWriter(graph, Model, options);
+        var (graph, writer) = TaskGraph.Start(ctx, Model, options, nameof(SequenceScoringTask));
         var inputs = RemBertOnnxTokenizerWriter.TextOrIds(graph, Encoder.Tokenizer, Encoder.Sentence1ColumnName, Encoder.Sentence2ColumnName,
             Encoder.MaxSequenceLength, options);
         var (_, pooled) = writer.Encode(inputs);

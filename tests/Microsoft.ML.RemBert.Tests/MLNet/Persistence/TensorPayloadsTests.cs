@@ -88,6 +88,7 @@ public sealed class TensorPayloadsTests
     /// proves nothing on the way needs a 2 GB managed array. Writes and reads 2.3 GB (about 30 s).
     /// </summary>
     [Fact]
+    [Trait("Category", "Slow")]
     public void TensorLargerThanTwoGigabytesStreamsThroughAFile()
     {
         const long Elements = 2_300_000_000L / sizeof(float);

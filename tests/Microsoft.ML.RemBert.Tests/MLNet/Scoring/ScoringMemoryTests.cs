@@ -6,7 +6,7 @@ using static Microsoft.ML.RemBert.Tests.MLNet.Scoring.ScoringTestData;
 
 namespace Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 
-/// <summary>Runs alone (no other test allocates meanwhile), so the process's memory is this test's.</summary>
+/// <summary>Runs alone (no other test allocates meanwhile), so the process's memory is this test's: the scoring memory tests and the fuzz runs (Hostile/FuzzRun).</summary>
 [CollectionDefinition(nameof(MemoryMeasurementCollection), DisableParallelization = true)]
 public sealed class MemoryMeasurementCollection;
 
@@ -26,6 +26,8 @@ public sealed class ScoringMemoryTests : MLNetFileTestBase
     public ScoringMemoryTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
+
+    [Trait("Category", "Slow")]
     public void TenThousandPredictionsStayAtTheWarmUpLevel()
     {
         var rows = Rows(50);

@@ -7,7 +7,7 @@ namespace Microsoft.ML.RemBert.Tests.MLNet.Tokenization;
 
 /// <summary>
 /// The transform (in process, and through a saved zip in the <c>rembert predict</c> CLI) against the ids
-/// transformers' RemBertTokenizer gave for ../shared/fixtures/rembert-reference/texts.txt.
+/// transformers' RemBertTokenizer gave for TestData/fixtures/rembert-reference/texts.txt.
 /// </summary>
 public sealed class ReferenceTokenizationTests : MLNetFileTestBase
 {
@@ -17,7 +17,7 @@ public sealed class ReferenceTokenizationTests : MLNetFileTestBase
 
     private static Reference LoadReference()
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(TestPaths.SharedFixture("rembert-reference", "expected.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture("rembert-reference", "expected.json")));
         var root = json.RootElement;
         long[][] Matrix(string name) => root.GetProperty(name).EnumerateArray()
             .Select(row => row.EnumerateArray().Select(value => value.GetInt64()).ToArray()).ToArray();
@@ -41,7 +41,7 @@ public sealed class ReferenceTokenizationTests : MLNetFileTestBase
         int length = reference.InputIds[0].Length;
         var data = MLContext.Data.LoadFromEnumerable(indices.Select(i => reference.Rows[i]));
         var model = MLContext.Transforms.Text.TokenizeForRemBert(
-            TestPaths.SharedFixture("rembert-reference", "base"),
+            TestPaths.Fixture("rembert-reference", "base"),
             inputColumnName: nameof(PairRow.Text),
             secondInputColumnName: paired ? nameof(PairRow.Pair) : null,
             maxSequenceLength: length).Fit(data);

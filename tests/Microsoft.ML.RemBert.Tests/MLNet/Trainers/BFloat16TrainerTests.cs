@@ -53,6 +53,8 @@ public sealed class BFloat16TrainerTests(ITestOutputHelper output) : TrainerTest
     }
 
     [SkippableFact]
+
+    [Trait("Category", "Slow")]
     public void MulticlassBFloat16AgreesWithFloat32HalvesTheZipAndReloadsIdenticallyInAnotherProcess()
     {
         var train = MLContext.Data.LoadFromEnumerable(KeywordData.IntentRows(240, seed: 1));

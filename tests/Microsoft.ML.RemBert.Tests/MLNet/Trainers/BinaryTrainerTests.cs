@@ -9,6 +9,7 @@ namespace Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 public sealed class BinaryTrainerTests(ITestOutputHelper output) : TrainerTestBase
 {
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void LearnsAKeywordEvaluatesAndReloadsInAnotherProcess()
     {
         static Row[] Rows(int count, int seed) => KeywordData.IntentRows(count, seed).Where(row => row.Label != "alarm")

@@ -23,8 +23,8 @@ internal static class KeywordData
         "пожалуйста", "сейчас", "今日", "お願い", "and", "then", "quickly", "maintenant", "ahora", "heute",
     ];
 
-    /// <summary>The path of the tiny reference checkpoint (hidden 48, 3 layers, the 8k multilingual vocabulary); skips without ../shared.</summary>
-    public static string BaseCheckpoint => TestPaths.SharedFixture("rembert-reference", "base");
+    /// <summary>The path of the tiny reference checkpoint (hidden 48, 3 layers, the 8k multilingual vocabulary).</summary>
+    public static string BaseCheckpoint => TestPaths.Fixture("rembert-reference", "base");
 
     /// <summary>The tokenizer committed for offline ML.NET tests (146 pieces).</summary>
     public static string TinyTokenizerPath => TestPaths.TestData("MLNet", "tiny-unigram.model");

@@ -13,6 +13,7 @@ namespace Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 public sealed class MulticlassTrainerTests(ITestOutputHelper output) : TrainerTestBase
 {
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void LearnsKeywordIntentsEvaluatesAndReloadsInAnotherProcess()
     {
         var train = MLContext.Data.LoadFromEnumerable(KeywordData.IntentRows(240, seed: 1));

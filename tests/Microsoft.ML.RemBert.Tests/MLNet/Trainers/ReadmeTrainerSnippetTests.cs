@@ -6,14 +6,16 @@ using Xunit;
 namespace Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 
 /// <summary>
-/// Each trainer pipeline of the README (the block after <c>&lt;!-- snippet: NAME --&gt;</c>) compiles against the
-/// package's public API and runs: load data, train, evaluate, save, load, predict. The test swaps only
-/// <c>google/rembert</c> for the tiny reference checkpoint and the file names for files it generates.
+/// Each trainer pipeline of the README and docs/ (the block after <c>&lt;!-- snippet: NAME --&gt;</c>) compiles against
+/// the package's public API and runs: load data, train, evaluate, save, load, predict. The test swaps only
+/// <c>google/rembert</c> for the tiny reference checkpoint and the file names for files it generates. Every snippet
+/// marker in those files is one of the names run here or by NamedEntityReadmeSnippetTests.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
 {
     [SkippableTheory]
+    [InlineData("front-door")]
     [InlineData("multiclass")]
     [InlineData("binary")]
     [InlineData("regression")]
@@ -32,13 +34,31 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
         Assert.Single(Directory.EnumerateFiles(TempDirectory, "*.zip"));
     }
 
+    /// <summary>The names this class and NamedEntityReadmeSnippetTests run.</summary>
+    private static readonly string[] TestedSnippets = ["front-door", "multiclass", "binary", "regression", "multiple-choice", "question-answering", "ner"];
+
+    [Fact]
+    public void EverySnippetInTheDocsIsRunByATest()
+    {
+        var names = DocumentationFiles().SelectMany(file => SnippetMarker().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value)).ToList();
+        Assert.Equal(TestedSnippets.Order(), names.Order());
+    }
+
+    /// <summary>The code block after the snippet's marker, in whichever of README.md and docs/*.md holds it (exactly one).</summary>
     internal static string Snippet(string name)
     {
-        string readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "README.md"));
-        var match = Regex.Match(readme, $@"<!-- snippet: {name} -->\s*```csharp\n(.*?)```", RegexOptions.Singleline);
-        Assert.True(match.Success, $"README.md has no snippet '{name}'.");
-        return match.Groups[1].Value;
+        var matches = DocumentationFiles()
+            .Select(file => (File: file, Match: Regex.Match(File.ReadAllText(file), $@"<!-- snippet: {name} -->\s*```csharp\n(.*?)```", RegexOptions.Singleline)))
+            .Where(found => found.Match.Success).ToList();
+        Assert.True(matches.Count == 1, $"snippet '{name}' is in {matches.Count} of README.md and docs/*.md: {string.Join(", ", matches.Select(m => m.File))}");
+        return matches[0].Match.Groups[1].Value;
     }
+
+    private static IEnumerable<string> DocumentationFiles() =>
+        Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "docs"), "*.md").Prepend(Path.Combine(TestPaths.RepoRoot, "README.md"));
+
+    [GeneratedRegex("<!-- snippet: ([a-z-]+) -->")]
+    private static partial Regex SnippetMarker();
 
     private void WriteData(string name)
     {
@@ -46,7 +66,7 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
         {
             IEnumerable<string> lines = name switch
             {
-                "multiclass" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{row.Label}").Prepend("Text\tLabel"),
+                "multiclass" or "front-door" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{row.Label}").Prepend("Text\tLabel"),
                 "multiple-choice" => MultipleChoice.ChoiceData.Rows(48, seed).Select(row => $"{row.Prompt}\t{string.Join('\t', row.Choices)}\t{row.Label}")
                     .Prepend("Prompt\tChoice0\tChoice1\tChoice2\tChoice3\tLabel"),
                 "binary" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{(row.Label == "weather" ? "true" : "false")}").Prepend("Text\tLabel"),

@@ -9,6 +9,7 @@ namespace Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 public sealed class RegressionTrainerTests(ITestOutputHelper output) : TrainerTestBase
 {
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void LearnsPairSimilarityEvaluatesAndReloadsInAnotherProcess()
     {
         var train = MLContext.Data.LoadFromEnumerable(KeywordData.PairRows(300, seed: 5));

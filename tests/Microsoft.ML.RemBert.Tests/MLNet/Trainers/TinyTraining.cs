@@ -6,7 +6,7 @@ namespace Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 
 /// <summary>
 /// Options that train a very small RemBERT from random weights with the committed 146-piece tokenizer: seconds per
-/// run and no ../shared, for tests of the training core's behaviour rather than of what it learns.
+/// run and no reference checkpoint, for tests of the training core's behaviour rather than of what it learns.
 /// </summary>
 internal static class TinyTraining
 {

@@ -14,6 +14,7 @@ namespace Microsoft.ML.RemBert.Tests.MLNet.Trainers.MultipleChoice;
 public sealed class MultipleChoiceTrainerTests(ITestOutputHelper output) : TrainerTestBase
 {
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void LearnsToPickTheParaphraseEvaluatesAndReloadsInAnotherProcess()
     {
         var train = MLContext.Data.LoadFromEnumerable(ChoiceData.Rows(240, seed: 1).Select(ChoiceData.FixedChoiceRow.From));

@@ -4,7 +4,7 @@ using Xunit;
 namespace Microsoft.ML.RemBert.Tests.MLNet.Trainers.NamedEntities;
 
 /// <summary>
-/// The README's named-entity pipeline (snippet "ner") compiles against the public API and runs: load tagged sentences,
+/// The named-entity pipeline of docs/tasks.md (snippet "ner") compiles against the public API and runs: load tagged sentences,
 /// train, evaluate by entity, save, load, tag a sentence. Only <c>google/rembert</c> and the file names are swapped.
 /// </summary>
 [Collection(TrainingCollection.Name)]

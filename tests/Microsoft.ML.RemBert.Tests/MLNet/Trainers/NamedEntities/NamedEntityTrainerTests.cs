@@ -17,6 +17,8 @@ public sealed class NamedEntityTrainerTests(ITestOutputHelper output) : TrainerT
     private const int MaxSequenceLength = 32;
 
     [SkippableFact]
+
+    [Trait("Category", "Slow")]
     public void LearnsNamesAndPlacesInSixLanguagesTagsEveryWordAndReloadsInAnotherProcess()
     {
         var trainRows = NamedEntityData.Rows(200, seed: 1).Concat(NamedEntityData.LongRows(16, sentences: 4, seed: 3)).ToArray();

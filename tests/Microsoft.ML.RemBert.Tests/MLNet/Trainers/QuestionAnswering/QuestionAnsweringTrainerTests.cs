@@ -17,6 +17,8 @@ public sealed class QuestionAnsweringTrainerTests(ITestOutputHelper output) : Tr
     private const int DocumentStride = 12;
 
     [SkippableFact]
+
+    [Trait("Category", "Slow")]
     public void LearnsCodeWordsAcrossWindowsEvaluatesAndReloadsInAnotherProcess()
     {
         var trainRows = AnswerData.Rows(200, seed: 1);
