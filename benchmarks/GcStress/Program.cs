@@ -6,4 +6,14 @@ using GcStress;
 // operations done, the failed ones, the forwards whose output differed from the first, and the first failure's stack.
 // Exit code 1 when anything failed or differed.
 // Usage: GcStress [--minutes M] [--layers L]
-return StressRun.Run(StressOptions.Parse(args));
+StressOptions options;
+try
+{
+    options = StressOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"GcStress: {ex.Message}");
+    return 2;
+}
+return StressRun.Run(options);

@@ -15,12 +15,14 @@ internal sealed record StressOptions(double Minutes, int Layers)
             switch (args[i])
             {
                 case "--minutes":
-                    minutes = double.Parse(Value(), CultureInfo.InvariantCulture);
-                    if (!(minutes > 0)) throw new ArgumentException($"--minutes must be positive, not {minutes}.");
+                    var minutesText = Value();
+                    if (!double.TryParse(minutesText, NumberStyles.Float, CultureInfo.InvariantCulture, out minutes) || !(minutes > 0))
+                        throw new ArgumentException($"--minutes must be a positive number, not '{minutesText}'.");
                     break;
                 case "--layers":
-                    layers = int.Parse(Value(), CultureInfo.InvariantCulture);
-                    if (layers < 1) throw new ArgumentException($"--layers must be at least 1, not {layers}.");
+                    var layersText = Value();
+                    if (!int.TryParse(layersText, NumberStyles.Integer, CultureInfo.InvariantCulture, out layers) || layers < 1)
+                        throw new ArgumentException($"--layers must be a whole number of at least 1, not '{layersText}'.");
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: GcStress [--minutes M] [--layers L]");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.RemBert.MLNet.Training;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Tests.Runtime.ScalarSafety;
 using TorchSharp;
 using static TorchSharp.torch;
 

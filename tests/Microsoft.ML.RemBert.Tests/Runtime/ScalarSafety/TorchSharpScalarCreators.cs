@@ -46,32 +46,27 @@ internal sealed class TorchSharpScalarCreators : IDisposable
     /// </summary>
     private static bool IsDisposedLocal(MethodDefinition method, Instruction creation)
     {
-        if (creation.Operand is not MethodReference callee || !(ReturnsScalar(callee) || callee.Name == ".ctor")) return false;
+        if (creation.Operand is not MethodReference callee || !(ReturnsScalar(callee) || callee is { Name: ".ctor", DeclaringType.FullName: ScalarTypeName })) return false;
         var local = StoredLocal(method, creation.Next);
         return local is not null && method.Body.Instructions.Any(instruction =>
             instruction.OpCode.Code == Code.Callvirt && instruction.Operand is MethodReference { Name: "Dispose" } &&
             instruction.Previous is { } load && LoadedLocal(method, load) == local);
     }
 
-    private static VariableDefinition? StoredLocal(MethodDefinition method, Instruction? instruction) => instruction?.OpCode.Code switch
-    {
-        Code.Stloc_0 => method.Body.Variables[0],
-        Code.Stloc_1 => method.Body.Variables[1],
-        Code.Stloc_2 => method.Body.Variables[2],
-        Code.Stloc_3 => method.Body.Variables[3],
-        Code.Stloc_S or Code.Stloc => instruction.Operand as VariableDefinition,
-        _ => null,
-    };
+    private static VariableDefinition? StoredLocal(MethodDefinition method, Instruction? instruction) =>
+        Local(method, instruction, Code.Stloc_0, Code.Stloc_S, Code.Stloc);
 
-    private static VariableDefinition? LoadedLocal(MethodDefinition method, Instruction instruction) => instruction.OpCode.Code switch
+    private static VariableDefinition? LoadedLocal(MethodDefinition method, Instruction instruction) =>
+        Local(method, instruction, Code.Ldloc_0, Code.Ldloc_S, Code.Ldloc);
+
+    /// <summary>The local an instruction stores or loads: the four short forms (consecutive codes) or the operand.</summary>
+    private static VariableDefinition? Local(MethodDefinition method, Instruction? instruction, Code zero, Code shortForm, Code longForm)
     {
-        Code.Ldloc_0 => method.Body.Variables[0],
-        Code.Ldloc_1 => method.Body.Variables[1],
-        Code.Ldloc_2 => method.Body.Variables[2],
-        Code.Ldloc_3 => method.Body.Variables[3],
-        Code.Ldloc_S or Code.Ldloc => instruction.Operand as VariableDefinition,
-        _ => null,
-    };
+        if (instruction is null) return null;
+        var code = instruction.OpCode.Code;
+        if (code >= zero && code <= zero + 3) return method.Body.Variables[code - zero];
+        return code == shortForm || code == longForm ? instruction.Operand as VariableDefinition : null;
+    }
 
     /// <summary>True when the method creates a Scalar and returns something else: the scalar is its own temporary.</summary>
     public bool CreatesTemporaryScalar(MethodDefinition method) => CreatesScalar(method) && !ReturnsScalar(method);
