@@ -106,6 +106,9 @@ internal static class ForwardProfile
     /// <summary>The operations of one encoder layer on random tensors of the forward's shapes.</summary>
     private sealed class LayerParts
     {
+        // The initializer range of the weights (nn.Linear std 0.02), held for the process (the library's Runtime/HeldScalars).
+        private static readonly Scalar WeightScale = 0.02;
+
         private readonly long _heads, _headSize;
         private readonly Tensor _hidden, _attentionMask;
         private readonly Tensor[] _weights, _biases, _transposed;
@@ -121,7 +124,7 @@ internal static class ForwardProfile
             _attentionMask = zeros(batch, 1, 1, sequence);
             // query, key, value, attention output, feed-forward in, feed-forward out: [out, in] as nn.Linear holds them.
             (long Out, long In)[] shapes = [(h, h), (h, h), (h, h), (h, h), (inter, h), (h, inter)];
-            _weights = shapes.Select(s => randn(s.Out, s.In) * 0.02).ToArray();
+            _weights = shapes.Select(s => randn(s.Out, s.In).mul(WeightScale)).ToArray();
             _biases = shapes.Select(s => zeros(s.Out)).ToArray();
             _qkvWeight = cat(_weights[..3], 0);
             _qkvBias = cat(_biases[..3], 0);
@@ -164,8 +167,8 @@ internal static class ForwardProfile
         public Tensor AddLayerNorms()
         {
             var shape = new[] { _hidden.shape[^1] };
-            nn.functional.layer_norm(_hidden + _hidden, shape, _lnWeight, _lnBias, 1e-12).Dispose();
-            return nn.functional.layer_norm(_hidden + _hidden, shape, _lnWeight, _lnBias, 1e-12);
+            nn.functional.layer_norm(_hidden.add(_hidden, HeldScalars.One), shape, _lnWeight, _lnBias, 1e-12).Dispose();
+            return nn.functional.layer_norm(_hidden.add(_hidden, HeldScalars.One), shape, _lnWeight, _lnBias, 1e-12);
         }
 
         private Tensor Heads(Tensor x) => x.view(x.shape[0], x.shape[1], _heads, _headSize).permute(0, 2, 1, 3);
@@ -179,7 +182,8 @@ internal static class ForwardProfile
         public Tensor EagerAttention()
         {
             var q = Heads(_hidden);
-            var scores = matmul(q, q.transpose(-1, -2)) / Math.Sqrt(_headSize) + _attentionMask;
+            using var scale = Math.Sqrt(_headSize).ToScalar();
+            var scores = matmul(q, q.transpose(-1, -2)).div(scale).add(_attentionMask, HeldScalars.One);
             return matmul(nn.functional.softmax(scores, -1), q);
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,6 +36,9 @@ public static class RemBertAttentionMask
             var length = attention_mask.shape[^1];
             keep = keep * ones(length, length, dtype: dtype, device: attention_mask.device).tril();
         }
-        return ((1.0 - keep) * finfo(dtype).min).MoveToOuterDisposeScope();
+        // (1.0 - keep) * min, with scalars held through the calls (Runtime/HeldScalars): TorchSharp's 1.0 - t is
+        // t.negative().add(1.0, alpha: 1).
+        using var min = finfo(dtype).min.ToScalar();
+        return keep.negative().add(HeldScalars.OneDouble, HeldScalars.One).mul(min).MoveToOuterDisposeScope();
     }
 }

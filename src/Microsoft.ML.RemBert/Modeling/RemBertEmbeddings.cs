@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,9 +59,10 @@ public sealed class RemBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         CheckIndexRange(input_ids, _vocabSize, RemBertConfigKeys.VocabSize, nameof(input_ids));
         CheckIndexRange(token_type_ids, _typeVocabSize, RemBertConfigKeys.TypeVocabSize, nameof(token_type_ids));
-        var positionIds = arange(sequenceLength, dtype: ScalarType.Int64, device: input_ids.device).unsqueeze(0);
-        var embeddings = word_embeddings.forward(input_ids) + token_type_embeddings.forward(token_type_ids);
-        embeddings = embeddings + position_embeddings.forward(positionIds);
+        using var end = sequenceLength.ToScalar();
+        var positionIds = arange(HeldScalars.Zero, end, HeldScalars.One, dtype: ScalarType.Int64, device: input_ids.device).unsqueeze(0);
+        var embeddings = word_embeddings.forward(input_ids).add(token_type_embeddings.forward(token_type_ids), HeldScalars.One);
+        embeddings = embeddings.add(position_embeddings.forward(positionIds), HeldScalars.One);
         return dropout.forward(PrecisionOps.LayerNorm(LayerNorm, embeddings)).MoveToOuterDisposeScope();
     }
 
@@ -68,8 +70,10 @@ public sealed class RemBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     /// neither the input nor the limit (typically: a tokenizer of another vocabulary, or a third token type).</summary>
     private static void CheckIndexRange(Tensor ids, long tableSize, string configKey, string parameterName)
     {
-        var smallest = ids.min().ToInt64();
-        var largest = ids.max().ToInt64();
+        using var min = ids.min().ToScalar();
+        using var max = ids.max().ToScalar();
+        var smallest = min.ToInt64();
+        var largest = max.ToInt64();
         if (smallest < 0 || largest >= tableSize)
             throw new ArgumentException(
                 $"{parameterName} holds {(smallest < 0 ? smallest : largest)}, outside [0, {tableSize}) ({configKey} = {tableSize}).", parameterName);

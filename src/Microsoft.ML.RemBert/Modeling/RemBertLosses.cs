@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -69,11 +70,12 @@ public static class RemBertLosses
     {
         using var scope = NewDisposeScope();
         var ignoredIndex = startLogits.shape[1];
-        var start = Positions(startPositions).clamp(0, ignoredIndex);
-        var end = Positions(endPositions).clamp(0, ignoredIndex);
+        using var last = ignoredIndex.ToScalar();
+        var start = Positions(startPositions).clamp(HeldScalars.Zero, last);
+        var end = Positions(endPositions).clamp(HeldScalars.Zero, last);
         var startLoss = CrossEntropy(startLogits, start, ignoredIndex);
         var endLoss = CrossEntropy(endLogits, end, ignoredIndex);
-        return ((startLoss + endLoss) / 2).MoveToOuterDisposeScope();
+        return startLoss.add(endLoss, HeldScalars.One).div(HeldScalars.Two).MoveToOuterDisposeScope();
     }
 
     /// <summary>[batch, 1] positions (as split across devices) become [batch].</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,6 +32,6 @@ public abstract class RemBertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var projected = dropout.forward(PrecisionOps.Linear(dense, hidden_states));
-        return PrecisionOps.LayerNorm(LayerNorm, projected + input_tensor).MoveToOuterDisposeScope();
+        return PrecisionOps.LayerNorm(LayerNorm, projected.add(input_tensor, HeldScalars.One)).MoveToOuterDisposeScope();
     }
 }

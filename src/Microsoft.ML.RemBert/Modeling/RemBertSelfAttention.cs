@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -56,7 +57,8 @@ public sealed class RemBertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 
     private Tensor EagerAttention(Tensor q, Tensor k, Tensor v, Tensor attention_mask)
     {
-        var scores = matmul(q, k.transpose(-1, -2)) / Math.Sqrt(_headSize) + attention_mask;
+        using var scale = Math.Sqrt(_headSize).ToScalar();
+        var scores = matmul(q, k.transpose(-1, -2)).div(scale).add(attention_mask, HeldScalars.One);
         // Softmax in float32 (exact in a float32 model), back to V's type for the second matmul.
         var probabilities = dropout.forward(PrecisionOps.Softmax(scores, v.dtype));
         return matmul(probabilities, v);

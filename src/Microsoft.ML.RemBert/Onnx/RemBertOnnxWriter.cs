@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.Modeling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.Onnx;
@@ -14,6 +15,13 @@ namespace Microsoft.ML.RemBert.Onnx;
 /// </summary>
 internal sealed class RemBertOnnxWriter
 {
+    // The int8 weight quantization's numbers, held for the process (Runtime/HeldScalars): max |w| / 127 per column,
+    // at least 1e-12, and weights rounded into [-127, 127].
+    private static readonly Scalar SmallestScale = 1e-12f;
+    private static readonly Scalar Int8ScaleDivisor = 127f;
+    private static readonly Scalar Int8Bound = 127;
+    private static readonly Scalar NegativeInt8Bound = -127;
+
     private readonly OnnxGraph _graph;
     private readonly Dictionary<string, Tensor> _weights;
     private readonly RemBertConfig _config;
@@ -84,8 +92,8 @@ internal sealed class RemBertOnnxWriter
         using (NewDisposeScope())
         {
             var transposed = _weights[name + ".weight"].detach().cpu().to_type(ScalarType.Float32).t();
-            var scale = transposed.abs().amax([0]).clamp_min(1e-12f) / 127f;
-            weights = Weight(name + ".weight.int8", (transposed / scale).round().clamp(-127, 127).to_type(ScalarType.Int8));
+            var scale = transposed.abs().amax([0]).clamp_min(SmallestScale).div(Int8ScaleDivisor);
+            weights = Weight(name + ".weight.int8", (transposed / scale).round().clamp(NegativeInt8Bound, Int8Bound).to_type(ScalarType.Int8));
             scales = Weight(name + ".weight.scale", scale);
         }
         var (xq, xScale, xZero) = _graph.DynamicQuantizeLinear(x);

@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,6 +16,12 @@ internal sealed class LanguageModelingCollator(PretrainingObjective objective, i
 {
     /// <summary>The label of positions not scored (transformers' ignore index).</summary>
     public const long IgnoreIndex = -100;
+
+    /// <summary><see cref="IgnoreIndex"/> as a Scalar held for the process (Runtime/HeldScalars).</summary>
+    public static readonly Scalar HeldIgnoreIndex = IgnoreIndex;
+
+    private static readonly Scalar ReplaceWithMaskProbability = 0.8;
+    private static readonly Scalar ReplaceWithRandomWordProbability = 0.5;
 
     /// <summary>Collates <paramref name="blocks"/>; the tensors belong to the caller's dispose scope.</summary>
     public LanguageModelingBatch Collate(IReadOnlyList<int[]> blocks, Generator generator)
@@ -37,18 +44,20 @@ internal sealed class LanguageModelingCollator(PretrainingObjective objective, i
         var inputIds = tensor(ids, new long[] { blocks.Count, length });
         var attentionMask = tensor(mask, new long[] { blocks.Count, length });
         if (objective == PretrainingObjective.CausalLanguageModeling)
-            return new LanguageModelingBatch(inputIds, attentionMask, inputIds.masked_fill(attentionMask.eq(0), IgnoreIndex));
+            return new LanguageModelingBatch(inputIds, attentionMask, inputIds.masked_fill(attentionMask.eq(HeldScalars.Zero), HeldIgnoreIndex));
         return Mask(inputIds, attentionMask, tensor(special, new long[] { blocks.Count, length }), generator);
     }
 
     private LanguageModelingBatch Mask(Tensor inputIds, Tensor attentionMask, Tensor special, Generator generator)
     {
-        var probability = full(inputIds.shape, maskProbability, dtype: ScalarType.Float32).masked_fill(special, 0.0);
+        using var chooseProbability = maskProbability.ToScalar();
+        using var maskToken = maskId.ToScalar();
+        var probability = full(inputIds.shape, chooseProbability, dtype: ScalarType.Float32).masked_fill(special, HeldScalars.ZeroDouble);
         var chosen = bernoulli(probability, generator).to_type(ScalarType.Bool);
-        var labels = inputIds.masked_fill(chosen.logical_not(), IgnoreIndex);
-        var replaced = bernoulli(full(inputIds.shape, 0.8, dtype: ScalarType.Float32), generator).to_type(ScalarType.Bool).logical_and(chosen);
-        var masked = inputIds.masked_fill(replaced, maskId);
-        var randomized = bernoulli(full(inputIds.shape, 0.5, dtype: ScalarType.Float32), generator).to_type(ScalarType.Bool)
+        var labels = inputIds.masked_fill(chosen.logical_not(), HeldIgnoreIndex);
+        var replaced = bernoulli(full(inputIds.shape, ReplaceWithMaskProbability, dtype: ScalarType.Float32), generator).to_type(ScalarType.Bool).logical_and(chosen);
+        var masked = inputIds.masked_fill(replaced, maskToken);
+        var randomized = bernoulli(full(inputIds.shape, ReplaceWithRandomWordProbability, dtype: ScalarType.Float32), generator).to_type(ScalarType.Bool)
             .logical_and(chosen).logical_and(replaced.logical_not());
         var randomWords = randint(vocabularySize, inputIds.shape, generator: generator, dtype: ScalarType.Int64);
         return new LanguageModelingBatch(where(randomized, randomWords, masked), attentionMask, labels);

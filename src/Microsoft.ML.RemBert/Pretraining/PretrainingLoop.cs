@@ -90,7 +90,7 @@ internal static class PretrainingLoop
             case RemBertForCausalLM causal:
                 return causal.forward(ids, mask, labels: labels).Loss;
             case RemBertForMaskedLM:
-                var selected = labels.ne(LanguageModelingCollator.IgnoreIndex);
+                var selected = labels.ne(LanguageModelingCollator.HeldIgnoreIndex);
                 if (!selected.any().item<bool>()) return null;
                 var logits = model.PredictionScoresAt(ids, mask, null, selected);
                 return nn.functional.cross_entropy(logits, labels[selected]);

@@ -13,8 +13,11 @@ internal static class DecoupledWeightDecay
     public static bool IsExempt(string name)
         => name.EndsWith(".bias", StringComparison.Ordinal) || name == "bias" || name.Contains("LayerNorm", StringComparison.Ordinal);
 
-    /// <summary>The optimizer; its group 0 decays, group 1 does not. Betas and epsilon are transformers' defaults.</summary>
-    public static AdamW CreateOptimizer(nn.Module model, double learningRate, double weightDecay)
+    /// <summary>
+    /// The optimizer (TorchSharp's AdamW, its scalars held: <see cref="HeldScalarAdamW"/>); its group 0 decays, group 1
+    /// does not. Betas and epsilon are transformers' defaults.
+    /// </summary>
+    public static HeldScalarAdamW CreateOptimizer(nn.Module model, double learningRate, double weightDecay)
     {
         var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         var groups = new List<AdamW.ParamGroup>
@@ -22,6 +25,6 @@ internal static class DecoupledWeightDecay
             new(trainable.Where(p => !IsExempt(p.name)).Select(p => p.parameter).ToList(), lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: weightDecay),
             new(trainable.Where(p => IsExempt(p.name)).Select(p => p.parameter).ToList(), lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0),
         };
-        return new AdamW(groups, lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: weightDecay);
+        return new HeldScalarAdamW(groups, lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: weightDecay);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Runtime;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -120,7 +121,8 @@ internal static class TrainingLoop
             using (RemBertAutocast.Enter(precision))
                 loss = task.ComputeLoss(model, batch.Select(i => training[i]).ToArray(), device);
             double weight = (double)batch.Length / examples;
-            (loss * weight).backward();
+            using (var share = weight.ToScalar())
+                loss.mul(share).backward();
             total += loss.item<float>() * weight;
         }
         return total;
