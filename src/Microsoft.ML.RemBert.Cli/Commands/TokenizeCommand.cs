@@ -2,6 +2,7 @@ using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Text;
+using Microsoft.ML.RemBert.Checkpoints.Hub;
 using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.Tokenization;
 
@@ -34,7 +35,7 @@ public static class TokenizeCommand
     {
         var tokenizer = new Option<string>("--tokenizer")
         {
-            Description = "A SentencePiece .model file or a RemBERT checkpoint directory (sentencepiece.model + tokenizer_config.json).",
+            Description = "A SentencePiece .model file, a RemBERT checkpoint directory (sentencepiece.model + tokenizer_config.json) or a Hub id (google/rembert).",
         };
         var raw = new Option<bool>("--raw")
         {
@@ -109,12 +110,13 @@ public static class TokenizeCommand
     /// <summary>SentencePiece alone, so any .model works (a BPE model without RemBERT's special tokens too).</summary>
     private static Func<string, IReadOnlyList<int>> RawEncoder(string path)
     {
-        var model = SentencePieceProcessor.Load(CheckedModelFile(path));
+        var model = SentencePieceProcessor.Load(CheckedModelFile(Source(path)));
         return model.EncodeToIds;
     }
 
     private static Func<string, IReadOnlyList<int>> SpecialTokenEncoder(string path, int? maxLength)
     {
+        path = Source(path);
         CheckedModelFile(path);
         var tokenizer = RemBertTokenizer.FromPretrained(path);
         var options = new RemBertEncodeOptions { MaxLength = maxLength, Truncation = TruncationStrategy.LongestFirst };
@@ -126,6 +128,15 @@ public static class TokenizeCommand
                 : tokenizer.Encode(line[..tab], line[(tab + 1)..], options).InputIds;
         };
     }
+
+    /// <summary>
+    /// PATH, or for a Hub id its snapshot directory in the Hugging Face cache. Only a missing path of the form
+    /// namespace/name goes to the Hub: a missing file name alone is reported as the missing file it most likely is.
+    /// </summary>
+    private static string Source(string path) =>
+        !File.Exists(path) && !Directory.Exists(path) && path.Contains('/') && RemBertModelSource.IsHubId(path)
+            ? ModelArgument.ResolveCheckpoint(path, "--tokenizer")
+            : path;
 
     /// <summary>The .model file PATH names (itself, or sentencepiece.model in a checkpoint directory), after the shared input-file checks.</summary>
     private static string CheckedModelFile(string path)
