@@ -42,12 +42,12 @@ internal sealed class HubBlobDownloader
     public async Task DownloadAsync(string fileName, HubFileMetadata file, CancellationToken cancellationToken)
     {
         string blob = _cache.BlobPath(file.Etag);
-        if (File.Exists(blob)) return;
+        if (ReuseCachedBlob(fileName, file, blob)) return;
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
         string incomplete = blob + ".incomplete";
         using var fileLock = await HubFileLock.AcquireAsync(_cache.LockPath(file.Etag), incomplete, _settings.LockTimeout, _errors,
             _cache.CacheDirectory, fileName, _log, cancellationToken).ConfigureAwait(false);
-        if (File.Exists(blob)) return; // another process finished it while we waited
+        if (ReuseCachedBlob(fileName, file, blob)) return; // another process finished it while we waited
         HubCacheGuard.RequireWritable(_errors, _cache.CacheDirectory, fileName, incomplete);
         HubCacheGuard.RequireWritable(_errors, _cache.CacheDirectory, fileName, blob);
         for (int attempt = 1; ; attempt++)
@@ -134,6 +134,20 @@ internal sealed class HubBlobDownloader
         }
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (done < file.Size) throw new IOException($"the connection ended at byte {done} of {file.Size}");
+    }
+
+    /// <summary>
+    /// Whether the blob the etag names is already cached. Blobs are shared by etag (content addressing, as in
+    /// huggingface_hub), so a server that gives two files one etag would get the second linked to the first's bytes: a
+    /// cached blob of another size than announced is refused rather than reused.
+    /// </summary>
+    private bool ReuseCachedBlob(string fileName, HubFileMetadata file, string blob)
+    {
+        if (!File.Exists(blob)) return false;
+        long length = new FileInfo(blob).Length;
+        if (length != file.Size)
+            throw _errors.Unexpected(fileName, $"its ETag '{file.Etag}' names a cached blob of {length} bytes, but {file.Size} bytes were announced for it");
+        return true;
     }
 
     /// <summary>The size the Hub announced and, for an LFS file, the SHA-256 its etag is; a mismatch deletes the file.</summary>
