@@ -1,3 +1,5 @@
+using Microsoft.ML.RemBert.Checkpoints.Hub;
+
 namespace Microsoft.ML.RemBert.Cli;
 
 /// <summary>
@@ -26,6 +28,26 @@ public static class ModelArgument
         catch (InvalidOperationException e)
         {
             throw new InvalidDataException($"--model {DefaultName}: {e.Message} Give a checkpoint directory or a Hub id such as google/rembert instead.", e);
+        }
+    }
+
+    /// <summary>
+    /// The checkpoint directory <paramref name="value"/> stands for, a Hub id resolved (and downloaded when missing) in
+    /// the Hugging Face cache with the settings of the environment (HF_TOKEN, HF_HUB_OFFLINE, ...). A value that is
+    /// neither a directory nor a Hub id is refused naming <paramref name="option"/>, not whatever file the command reads next.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Neither an existing directory nor a valid Hub id (the message names the option and the value).</exception>
+    /// <exception cref="RemBertHubException">The Hub id could not be resolved (the message names the repository and what to do).</exception>
+    public static string ResolveCheckpoint(string value, string option = "--model")
+    {
+        string model = Resolve(value);
+        try
+        {
+            return Path.GetFullPath(RemBertModelSource.Resolve(model));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{option}: {e.Message}", e);
         }
     }
 }

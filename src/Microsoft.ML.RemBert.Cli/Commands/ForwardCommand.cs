@@ -20,7 +20,7 @@ public static class ForwardCommand
     /// <summary>Builds the command; SIGINT/SIGTERM cancel it through <paramref name="interruption"/>.</summary>
     public static System.CommandLine.Command Create(Interruption interruption)
     {
-        var model = new Option<string>("--model") { Description = $"Hugging Face checkpoint directory (config.json + weights), or {ModelArgument.DefaultHelp}.", Required = true };
+        var model = new Option<string>("--model") { Description = $"Hugging Face checkpoint directory (config.json + weights), a Hub id (google/rembert), or {ModelArgument.DefaultHelp}.", Required = true };
         var inputs = new Option<FileInfo>("--inputs") { Description = "JSON file with input_ids, token_type_ids, attention_mask.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Where to write the outputs as JSON (a file, /dev/stdout, a FIFO).", Required = true };
         var device = DeviceOption.Create("cpu");
@@ -32,9 +32,11 @@ public static class ForwardCommand
         var command = new System.CommandLine.Command("forward", "Run one forward pass of a RemBERT checkpoint on token ids.")
             { model, inputs, output, device, allowMissingWeights, precision };
         command.SetAction(parse => CliErrors.Run("forward", parse.InvocationConfiguration.Error, interruption, () =>
-            Run(Path.GetFullPath(ModelArgument.Resolve(parse.GetValue(model)!)), parse.GetValue(inputs)!.FullName, parse.GetValue(output)!.FullName,
-                TorchRuntime.ParseDevice(parse.GetValue(device)), Console.Error, parse.GetValue(allowMissingWeights), interruption.Token,
-                PrecisionOption.Value(parse, precision))));
+        {
+            var onDevice = TorchRuntime.ParseDevice(parse.GetValue(device)); // a wrong --device fails before any download
+            Run(ModelArgument.ResolveCheckpoint(parse.GetValue(model)!), parse.GetValue(inputs)!.FullName, parse.GetValue(output)!.FullName,
+                onDevice, Console.Error, parse.GetValue(allowMissingWeights), interruption.Token, PrecisionOption.Value(parse, precision));
+        }));
         return command;
     }
 

@@ -2,6 +2,8 @@ using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Text;
+using Microsoft.ML.RemBert.Checkpoints.Hub;
+using Microsoft.ML.RemBert.Cli.DataFiles;
 using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.Tokenization;
 
@@ -22,7 +24,9 @@ public static class TokenizeCommand
 
     /// <summary>The command reading stdin and writing stdout; SIGINT/SIGTERM stop it through <paramref name="interruption"/>.</summary>
     public static System.CommandLine.Command Create(Interruption interruption) => Create(
-        () => new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, StreamBufferSize),
+        // Lines by the rules of every data file: UTF-8 (invalid bytes are refused naming the line, not tokenized as U+FFFD)
+        // and at most DataFileLines.MaxLineBytes long.
+        () => new DataFileLineReader(Console.OpenStandardInput(), "standard input"),
         () => new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), StreamBufferSize), interruption);
 
     /// <summary>The command reading the lines from <paramref name="openInput"/> and writing ids to <paramref name="openOutput"/>
@@ -34,7 +38,7 @@ public static class TokenizeCommand
     {
         var tokenizer = new Option<string>("--tokenizer")
         {
-            Description = "A SentencePiece .model file or a RemBERT checkpoint directory (sentencepiece.model + tokenizer_config.json).",
+            Description = "A SentencePiece .model file, a RemBERT checkpoint directory (sentencepiece.model + tokenizer_config.json) or a Hub id (google/rembert).",
         };
         var raw = new Option<bool>("--raw")
         {
@@ -78,7 +82,8 @@ public static class TokenizeCommand
                 using var input = openInput();
                 using var output = new StandardOutput(openOutput());
                 var lineNumber = 0;
-                for (var line = input.ReadLine(); line is not null; line = input.ReadLine())
+                var pending = new StringBuilder();
+                for (var line = ReadBoundedLine(input, pending, lineNumber + 1); line is not null; line = ReadBoundedLine(input, pending, lineNumber + 1))
                 {
                     lineNumber++;
                     interruption.Token.ThrowIfCancellationRequested();
@@ -98,6 +103,29 @@ public static class TokenizeCommand
             });
         }
 
+        /// <summary>
+        /// The next line, refused past <see cref="DataFileLines.MaxLineBytes"/> characters before more is held (ReadLine
+        /// would build a 50 MB line whole); null at the end of the input. Standard input's reader checks its lines itself.
+        /// </summary>
+        private static string? ReadBoundedLine(TextReader input, StringBuilder line, int lineNumber)
+        {
+            if (input is DataFileLineReader checkedLines) return checkedLines.ReadLine();
+            line.Clear();
+            for (int c = input.Read(); ; c = input.Read())
+            {
+                if (c < 0) return line.Length > 0 ? line.ToString() : null;
+                if (c == '\n') return line.ToString();
+                if (c == '\r')
+                {
+                    if (input.Peek() == '\n') input.Read();
+                    return line.ToString();
+                }
+                if (line.Length == DataFileLines.MaxLineBytes)
+                    throw new InvalidDataException($"standard input, line {lineNumber} is longer than {DataFileLines.MaxLineBytes:N0} characters, the longest line a data file may have.");
+                line.Append((char)c);
+            }
+        }
+
         private static int Usage(TextWriter error, string message)
         {
             error.WriteLine($"rembert tokenize: {message}");
@@ -109,12 +137,13 @@ public static class TokenizeCommand
     /// <summary>SentencePiece alone, so any .model works (a BPE model without RemBERT's special tokens too).</summary>
     private static Func<string, IReadOnlyList<int>> RawEncoder(string path)
     {
-        var model = SentencePieceProcessor.Load(CheckedModelFile(path));
+        var model = SentencePieceProcessor.Load(CheckedModelFile(Source(path)));
         return model.EncodeToIds;
     }
 
     private static Func<string, IReadOnlyList<int>> SpecialTokenEncoder(string path, int? maxLength)
     {
+        path = Source(path);
         CheckedModelFile(path);
         var tokenizer = RemBertTokenizer.FromPretrained(path);
         var options = new RemBertEncodeOptions { MaxLength = maxLength, Truncation = TruncationStrategy.LongestFirst };
@@ -126,6 +155,15 @@ public static class TokenizeCommand
                 : tokenizer.Encode(line[..tab], line[(tab + 1)..], options).InputIds;
         };
     }
+
+    /// <summary>
+    /// PATH, or for a Hub id its snapshot directory in the Hugging Face cache. Only a missing path of the form
+    /// namespace/name goes to the Hub: a missing file name alone is reported as the missing file it most likely is.
+    /// </summary>
+    private static string Source(string path) =>
+        !File.Exists(path) && !Directory.Exists(path) && path.Contains('/') && RemBertModelSource.IsHubId(path)
+            ? ModelArgument.ResolveCheckpoint(path, "--tokenizer")
+            : path;
 
     /// <summary>The .model file PATH names (itself, or sentencepiece.model in a checkpoint directory), after the shared input-file checks.</summary>
     private static string CheckedModelFile(string path)

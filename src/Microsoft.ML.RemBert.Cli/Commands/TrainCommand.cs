@@ -46,7 +46,7 @@ public static class TrainCommand
             TaskTable.Named(parse.GetValue(task)!), parse.GetValue(train)!.FullName, parse.GetValue(valid)?.FullName, parse.GetValue(output)!.FullName,
             new TrainingArguments
             {
-                Model = ModelArgument.Resolve(parse.GetValue(model)!),
+                Model = parse.GetValue(model)!,
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 LearningRate = parse.GetValue(learningRate),
@@ -73,6 +73,8 @@ public static class TrainCommand
         var mlContext = new MLContext(arguments.Seed);
         IDataView train = task.Read(mlContext, trainPath);
         IDataView? valid = validPath is null ? null : task.Read(mlContext, validPath);
+        // Resolved before training, so a bad --model (../x, a/b/c, a NUL) is blamed on --model, not on the training file.
+        arguments = arguments with { Model = ModelArgument.ResolveCheckpoint(arguments.Model) };
 
         var display = ProgressDisplay.ForConsole(Console.Out);
         ITransformer model;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
@@ -19,10 +20,8 @@ internal static class ChoiceFileReader
         var rows = new List<object[]>();
         int? choiceCount = null;
         bool? labelled = null;
-        int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (var (lineNumber, line) in DataFileLines.Read(path))
         {
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             using var document = JsonLinesReader.ParseLine(path, lineNumber, line);
             var row = document.RootElement;

@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
@@ -20,10 +21,8 @@ internal static class ConllReader
         var words = new List<string>();
         var tags = new List<string>();
         bool? tagged = null;
-        int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (var (lineNumber, line) in DataFileLines.Read(path))
         {
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
             {
                 EndSentence();

@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
@@ -11,7 +12,7 @@ internal static class DelimitedFileReader
     /// <summary>The header's column names.</summary>
     public static IReadOnlyList<string> ReadHeader(string path, char separator)
     {
-        string? header = File.ReadLines(path).FirstOrDefault();
+        string? header = DataFileLines.Read(path).Select(line => line.Text).FirstOrDefault();
         if (string.IsNullOrEmpty(header))
             throw new InvalidDataException($"{path}: the first line must name the columns, but the file is empty.");
         return header.Split(separator).Select(name => name.Trim().Trim('"')).ToList();

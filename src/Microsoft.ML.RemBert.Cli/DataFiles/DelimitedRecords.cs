@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
@@ -8,7 +9,7 @@ internal sealed record DelimitedRecord(int Line, IReadOnlyList<string> Fields);
 /// <summary>
 /// Splits a .tsv or .csv file into records. CSV follows RFC 4180 quoting (a quoted field may hold separators, doubled
 /// quotes and line breaks); in TSV a quote is ordinary text. Blank lines are skipped, as ML.NET's TextLoader skips them.
-/// The header is the first record.
+/// The header is the first record. Lines are read by <see cref="DataFileLines"/>' rules (UTF-8, a bounded length).
 /// </summary>
 internal static class DelimitedRecords
 {
@@ -22,14 +23,12 @@ internal static class DelimitedRecords
 
     public static IEnumerable<DelimitedRecord> Read(string path, char separator, bool quoting)
     {
-        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        int lineNumber = 0, recordLine = 0;
+        int recordLine = 0;
         bool inQuotes = false;
         var fields = new List<string>();
         var field = new StringBuilder();
-        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        foreach (var (lineNumber, line) in DataFileLines.Read(path))
         {
-            lineNumber++;
             if (!inQuotes)
             {
                 if (line.Length == 0) continue;
@@ -56,6 +55,7 @@ internal static class DelimitedRecords
                 }
                 else field.Append(c);
             }
+            if (inQuotes && field.Length > DataFileLines.MaxLineBytes) throw DataFileLines.TooLong(path, recordLine, DataFileLines.MaxLineBytes);
             if (inQuotes) continue; // the quoted field goes on past this line break
             fields.Add(field.ToString());
             yield return new DelimitedRecord(recordLine, fields);

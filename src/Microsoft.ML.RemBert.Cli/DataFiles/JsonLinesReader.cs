@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.IO;
 
 namespace Microsoft.ML.RemBert.Cli.DataFiles;
 
@@ -17,10 +18,8 @@ internal static class JsonLinesReader
         var schema = builder.ToSchema();
 
         var rows = new List<object[]>();
-        int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (var (lineNumber, line) in DataFileLines.Read(path))
         {
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
             rows.Add(ParseRow(path, lineNumber, line, columns));
@@ -31,10 +30,10 @@ internal static class JsonLinesReader
     /// <summary>The names of the properties of the first object in the file (empty for an empty file).</summary>
     public static IReadOnlyList<string> ReadPropertyNames(string path)
     {
-        string? first = File.ReadLines(path).FirstOrDefault(line => !string.IsNullOrWhiteSpace(line));
+        var (number, first) = DataFileLines.Read(path).FirstOrDefault(line => !string.IsNullOrWhiteSpace(line.Text));
         if (first is null)
             return [];
-        using var document = ParseLine(path, 1, first);
+        using var document = ParseLine(path, number, first);
         return document.RootElement.EnumerateObject().Select(property => property.Name).ToList();
     }
 

@@ -33,7 +33,7 @@ internal static class SquadReader
             foreach (var paragraphElement in Property(path, entry, "paragraphs", articlePath, JsonValueKind.Array).EnumerateArray())
             {
                 string paragraphPath = $"{articlePath}.paragraphs[{paragraph++}]";
-                string context = Property(path, paragraphElement, "context", paragraphPath, JsonValueKind.String).GetString()!;
+                string context = BoundedText(path, Property(path, paragraphElement, "context", paragraphPath, JsonValueKind.String), paragraphPath + ".context");
                 if (context.Length == 0) throw Bad(path, paragraphPath + ".context", "the context is empty");
                 int question = 0;
                 foreach (var qa in Property(path, paragraphElement, "qas", paragraphPath, JsonValueKind.Array).EnumerateArray())
@@ -52,7 +52,7 @@ internal static class SquadReader
 
     private static object[] ReadQuestion(string path, string qaPath, string context, JsonElement qa, bool requireAnswers)
     {
-        string question = Property(path, qa, "question", qaPath, JsonValueKind.String).GetString()!;
+        string question = BoundedText(path, Property(path, qa, "question", qaPath, JsonValueKind.String), qaPath + ".question");
         bool impossible = qa.TryGetProperty("is_impossible", out var flag) && (flag.ValueKind == JsonValueKind.True
             || (flag.ValueKind != JsonValueKind.False ? throw Bad(path, qaPath + ".is_impossible", "is not true or false") : false));
         var answers = new List<(string Text, int Start)>();
@@ -84,6 +84,18 @@ internal static class SquadReader
         if (!parent.TryGetProperty(name, out var value)) throw Bad(path, at, "is missing");
         if (value.ValueKind != kind) throw Bad(path, at, $"is {value.ValueKind}, expected {kind}");
         return value;
+    }
+
+    /// <summary>
+    /// The string, refused (before it is copied out of the document) past <see cref="DataFileLines.MaxLineBytes"/>, the
+    /// bound of a line of every other data file: a context is windowed whole, so its length is the memory it takes.
+    /// </summary>
+    private static string BoundedText(string path, JsonElement value, string at)
+    {
+        int rawBytes = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value).Length - 2; // without the quotes
+        if (rawBytes > DataFileLines.MaxLineBytes)
+            throw Bad(path, at, $"is {rawBytes:N0} bytes long, more than the {DataFileLines.MaxLineBytes:N0} a text of a data file may have");
+        return value.GetString()!;
     }
 
     private static InvalidDataException Bad(string path, string at, string what) => new($"{path}: key {at} {what}.");

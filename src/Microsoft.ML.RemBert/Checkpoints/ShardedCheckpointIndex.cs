@@ -41,6 +41,8 @@ internal static class ShardedCheckpointIndex
             foreach (var entry in map.EnumerateObject())
             {
                 string shard = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : "";
+                if (shard.Contains('\0'))
+                    throw new CheckpointFormatException(indexPath, $"key '{entry.Name}' maps to a shard name holding a NUL character, which no file name can hold.");
                 if (shard.Length == 0 || Path.GetFileName(shard) != shard || shard is "." or "..")
                     throw new CheckpointFormatException(indexPath, $"key '{entry.Name}' maps to '{entry.Value}', which is not a file name in the index's folder.");
                 if (!shards.Contains(shard)) shards.Add(shard);

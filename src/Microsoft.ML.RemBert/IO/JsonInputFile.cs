@@ -21,7 +21,13 @@ public static class JsonInputFile
         var utf8 = JsonFiles.WithoutByteOrderMark(bytes);
         // System.Text.Json checks UTF-8 only where it transcodes (a property name, when it is read): check it all up front.
         if (JsonFiles.InvalidUtf8Offset(utf8.Span) is var offset and >= 0)
-            throw new InvalidDataException($"{source}: not valid UTF-8 at byte {offset}; JSON files must be UTF-8.");
+        {
+            // The rule of every data file: the line, the byte within it and the offset in the file.
+            var before = utf8.Span[..offset];
+            int lineStart = before.LastIndexOf((byte)'\n') + 1;
+            long fileOffset = offset + (bytes.Length - utf8.Length);
+            throw DataFileLines.InvalidUtf8(source, before.Count((byte)'\n') + 1, offset - lineStart + 1, fileOffset);
+        }
         try
         {
             return JsonDocument.Parse(utf8, JsonFiles.StrictOptions);

@@ -38,7 +38,6 @@ internal sealed class PretrainingCorpus
     public static PretrainingCorpus Read(string path, RemBertTokenizer tokenizer, int maxLength, CancellationToken cancellationToken)
     {
         var bytes = BoundedInputFile.ReadAllBytes(path, MaxCorpusBytes, "a UTF-8 text corpus, one passage per line");
-        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         var noSpecials = new RemBertEncodeOptions { AddSpecialTokens = false };
         var stream = new List<int>();
         int start = 0, lineNumber = 0, lines = 0;
@@ -51,20 +50,14 @@ internal sealed class PretrainingCorpus
             int end = Array.IndexOf(bytes, (byte)'\n', start);
             if (end < 0) end = bytes.Length;
             var lineBytes = bytes.AsSpan(start, end - start);
+            int lineOffset = start;
             start = end + 1;
             int nul = lineBytes.IndexOf((byte)0);
             if (nul >= 0)
                 throw new InvalidDataException($"{path}:{lineNumber}: byte {nul + 1} of the line is NUL: a corpus is UTF-8 text, one passage per line (is this a binary file?).");
-            string line;
-            try
-            {
-                line = strict.GetString(lineBytes);
-            }
-            catch (DecoderFallbackException e)
-            {
-                int column = e.Index >= 0 ? e.Index + 1 : 1;
-                throw new InvalidDataException($"{path}:{lineNumber}: byte {column} of the line is not valid UTF-8 (the corpus must be UTF-8 text).", e);
-            }
+            // The rules of every data file: a bounded line, UTF-8 (the message names the line, the byte and its offset).
+            if (lineBytes.Length > DataFileLines.MaxLineBytes) throw DataFileLines.TooLong(path, lineNumber, DataFileLines.MaxLineBytes);
+            string line = DataFileLines.Decode(lineBytes, path, lineNumber, lineOffset);
             if (string.IsNullOrWhiteSpace(line)) continue;
             lines++;
             stream.AddRange(tokenizer.Encode(line.TrimEnd('\r'), options: noSpecials).InputIds);

@@ -123,8 +123,9 @@ public sealed partial class RemBertTokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         Validate(options);
-        var first = Tokenize(text);
-        var second = textPair is null ? null : Tokenize(textPair);
+        var (firstLimit, secondLimit) = TokenLimits(options);
+        var first = Tokenize(text, firstLimit);
+        var second = textPair is null ? null : Tokenize(textPair, secondLimit);
         var specialCount = EncodingAssembler.SpecialTokenCount(second is not null, options.AddSpecialTokens);
         var plan = TruncationPlanner.Plan(first.Count, second?.Count, specialCount, options);
 
@@ -150,24 +151,42 @@ public sealed partial class RemBertTokenizer
             throw new ArgumentOutOfRangeException(nameof(options), $"Stride must not be negative, got {options.Stride}.");
     }
 
+    /// <summary>
+    /// How many tokens of each sequence can matter: with truncation to MaxLength and no overflowing windows, a truncated
+    /// sequence keeps at most MaxLength tokens, and <see cref="TruncationPlanner"/>'s decisions depend on its count only up
+    /// to MaxLength (LongestFirst's split depends on min(count, budget); OnlyFirst/OnlySecond on the other sequence's count).
+    /// So only a prefix long enough for MaxLength tokens is tokenized: a 50 MB line costs what a paragraph costs. Null: all.
+    /// </summary>
+    private static (int? First, int? Second) TokenLimits(RemBertEncodeOptions options)
+    {
+        if (options.MaxLength is not int maxLength || options.Truncation == TruncationStrategy.DoNotTruncate || options.ReturnOverflowing)
+            return (null, null);
+        return options.Truncation switch
+        {
+            TruncationStrategy.OnlyFirst => (maxLength, null),
+            TruncationStrategy.OnlySecond => (null, maxLength),
+            _ => (maxLength, maxLength),
+        };
+    }
+
     /// <summary>transformers' <c>tokenize</c>: split on special tokens, preprocess and SentencePiece-encode the text between
-    /// them, keeping each token's character range in <paramref name="text"/>.</summary>
-    private TokenizedSequence Tokenize(string text)
+    /// them, keeping each token's character range in <paramref name="text"/>. With a <paramref name="limit"/>, it stops once
+    /// it has at least that many tokens (the first <paramref name="limit"/> being those of the whole text).</summary>
+    private TokenizedSequence Tokenize(string text, int? limit = null)
     {
         var ids = new List<int>();
         var offsets = new List<(int, int)>();
         var pieces = new List<SentencePieceToken>();
         foreach (var segment in _splitter.Split(text))
         {
+            if (ids.Count >= limit) break;
             if (segment.IsSpecial)
             {
                 ids.Add(segment.SpecialId);
                 offsets.Add((segment.Start, segment.End));
                 continue;
             }
-            var preprocessed = _preprocessor.Process(text, segment.Start, segment.End);
-            pieces.Clear();
-            SentencePiece.Encode(preprocessed.Text.Span, pieces);
+            var preprocessed = EncodeSegment(text, segment.Start, segment.End, limit - ids.Count, pieces);
             foreach (var piece in pieces)
             {
                 ids.Add(piece.Id);
@@ -175,6 +194,38 @@ public sealed partial class RemBertTokenizer
             }
         }
         return new TokenizedSequence(ids.ToArray(), offsets.ToArray());
+    }
+
+    /// <summary>Tokens a prefix must have past the ones needed, so that none of the needed ones is next to the cut.</summary>
+    private const int PrefixMarginTokens = 8;
+
+    /// <summary>
+    /// SentencePiece-encodes text[start..end) into <paramref name="pieces"/>, or with <paramref name="needed"/> only a prefix
+    /// that yields that many tokens and a margin: it starts with 8 characters per token needed and doubles until there
+    /// are enough tokens or the segment is whole. The prefix ends before a whitespace character where there is one near
+    /// the cut; SentencePiece's pieces never span whitespace, so the prefix's tokens are exactly the whole text's first ones
+    /// (in text without whitespace the margin keeps the cut away from the tokens used).
+    /// </summary>
+    private PreprocessedSegment EncodeSegment(string text, int start, int end, int? needed, List<SentencePieceToken> pieces)
+    {
+        for (long length = Math.Max(1024L, 8L * (needed ?? 0)); ; length *= 2)
+        {
+            int cut = needed is null || end - start <= length ? end : PrefixEnd(text, start + (int)length, end);
+            var preprocessed = _preprocessor.Process(text, start, cut);
+            pieces.Clear();
+            SentencePiece.Encode(preprocessed.Text.Span, pieces);
+            if (cut == end || pieces.Count >= needed + PrefixMarginTokens) return preprocessed;
+        }
+    }
+
+    /// <summary>The first whitespace at or after <paramref name="from"/> (looking at most 1024 characters on), else <paramref name="from"/>
+    /// moved off the middle of a surrogate pair.</summary>
+    private static int PrefixEnd(string text, int from, int end)
+    {
+        int stop = Math.Min(end, from + 1024);
+        for (int i = from; i < stop; i++)
+            if (char.IsWhiteSpace(text[i])) return i;
+        return from < end && char.IsLowSurrogate(text[from]) ? from + 1 : from;
     }
 
     /// <summary>The id of a configured special token, which must be a piece of the vocabulary.</summary>

@@ -19,8 +19,8 @@ public class PretrainingBadInputTests
         var corpus = work.File("corpus.txt");
         File.WriteAllBytes(corpus, [.. "weather today\nmusic now\n"u8, .. "caf"u8, 0xE9, .. " ok\n"u8]);
         var e = Assert.Throws<InvalidDataException>(() => Pretrain(corpus));
-        Assert.Contains($"{corpus}:3:", e.Message);
-        Assert.Contains("byte 4", e.Message);
+        // The rule of every data file (issue 20): the line, the byte within it and its offset in the file.
+        Assert.Equal($"{corpus}: line 3, byte 4 (offset 27 in the file) is not valid UTF-8; every data file must be UTF-8 text.", e.Message);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class PretrainingBadInputTests
 
         var (code, error) = ConsoleRedirection.RunMain(["pretrain", "--tokenizer", KeywordData.TinyTokenizerPath, "--corpus", corpus, "--output", output]);
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains($"{corpus}:2:", error);
+        Assert.Contains($"{corpus}: line 2, byte 1", error);
 
         (code, error) = ConsoleRedirection.RunMain(["pretrain", "--tokenizer", garbage, "--corpus", corpus, "--output", output]);
         Assert.Equal(ExitCodes.BadInput, code);

@@ -9,6 +9,9 @@ namespace Microsoft.ML.RemBert.Checkpoints.Hub;
 /// connection from where it stopped; then checks the size and, for an LFS file, the SHA-256 its etag names, and only
 /// then renames it to <c>blobs/&lt;etag&gt;</c>. A corrupt download is deleted. A cancelled one keeps its
 /// <c>.incomplete</c> file to resume (as huggingface_hub does); no blob is ever half-written.
+/// Against a hostile or broken server: no byte past the announced size is read or written (a partial file larger than
+/// it is deleted, never resumed), a body slower than <see cref="HubSettings.MinimumDownloadRate"/> is abandoned, and a
+/// cache file that is a link (or lies under one) is refused rather than written through (<see cref="HubCacheGuard"/>).
 /// </summary>
 internal sealed class HubBlobDownloader
 {
@@ -20,17 +23,17 @@ internal sealed class HubBlobDownloader
     private readonly HubHttp _http;
     private readonly HubCacheRepository _cache;
     private readonly HubErrors _errors;
-    private readonly TimeSpan _readTimeout;
+    private readonly HubSettings _settings;
     private readonly IProgress<RemBertDownloadProgress>? _progress;
     private readonly Action<string>? _log;
 
-    public HubBlobDownloader(HubHttp http, HubCacheRepository cache, HubErrors errors, TimeSpan readTimeout,
+    public HubBlobDownloader(HubHttp http, HubCacheRepository cache, HubErrors errors, HubSettings settings,
         IProgress<RemBertDownloadProgress>? progress, Action<string>? log)
     {
         _http = http;
         _cache = cache;
         _errors = errors;
-        _readTimeout = readTimeout;
+        _settings = settings;
         _progress = progress;
         _log = log;
     }
@@ -39,12 +42,14 @@ internal sealed class HubBlobDownloader
     public async Task DownloadAsync(string fileName, HubFileMetadata file, CancellationToken cancellationToken)
     {
         string blob = _cache.BlobPath(file.Etag);
-        if (File.Exists(blob)) return;
+        if (ReuseCachedBlob(fileName, file, blob)) return;
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
-        using var fileLock = await HubFileLock.AcquireAsync(_cache.LockPath(file.Etag), _log, cancellationToken).ConfigureAwait(false);
-        if (File.Exists(blob)) return; // another process finished it while we waited
-
         string incomplete = blob + ".incomplete";
+        using var fileLock = await HubFileLock.AcquireAsync(_cache.LockPath(file.Etag), incomplete, _settings.LockTimeout, _errors,
+            _cache.CacheDirectory, fileName, _log, cancellationToken).ConfigureAwait(false);
+        if (ReuseCachedBlob(fileName, file, blob)) return; // another process finished it while we waited
+        HubCacheGuard.RequireWritable(_errors, _cache.CacheDirectory, fileName, incomplete);
+        HubCacheGuard.RequireWritable(_errors, _cache.CacheDirectory, fileName, blob);
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -90,27 +95,37 @@ internal sealed class HubBlobDownloader
             _log?.Invoke($"The server sent '{fileName}' from the start instead of from byte {have}; starting over.");
             have = 0;
         }
+        CheckAnnouncedLength(fileName, file, response, have, incomplete);
 
         using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var output = new FileStream(incomplete, have > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes);
+        HubCacheGuard.RequireWritable(_errors, _cache.CacheDirectory, fileName, incomplete); // again, right before the open
+        using var output = OpenIncomplete(fileName, incomplete, append: have > 0);
         using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var buffer = new byte[BufferBytes];
         long done = have, reported = have;
-        while (true)
+        var rate = new DownloadRateCheck(_settings.MinimumDownloadRate, _settings.MinimumDownloadRateWindow, done);
+        // Never a byte past the announced size: a server that sends more (or without end) is cut off there, and the
+        // check of the hash (or the next read's end) decides; the partial file can never outgrow the file.
+        while (done < file.Size)
         {
-            readTimeout.CancelAfter(_readTimeout); // re-armed before every read: a stalled connection fails, a slow one does not
+            readTimeout.CancelAfter(_settings.Timeout); // re-armed before every read: a stalled connection fails; a trickle fails on the rate
             int read;
             try
             {
-                read = await body.ReadAsync(buffer, readTimeout.Token).ConfigureAwait(false);
+                read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, file.Size - done)), readTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new IOException($"no data for {_readTimeout.TotalSeconds:0.#} s", e);
+                throw new IOException($"no data for {_settings.Timeout.TotalSeconds:0.#} s", e);
             }
             if (read == 0) break;
             await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             done += read;
+            if (rate.TooSlow(done) is { } slow)
+            {
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                throw _errors.TooSlow(fileName, slow.Bytes, slow.Window, _settings.MinimumDownloadRate, incomplete);
+            }
             if (done - reported >= ProgressStepBytes || done == file.Size)
             {
                 _progress?.Report(new RemBertDownloadProgress(fileName, done, file.Size));
@@ -119,6 +134,20 @@ internal sealed class HubBlobDownloader
         }
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (done < file.Size) throw new IOException($"the connection ended at byte {done} of {file.Size}");
+    }
+
+    /// <summary>
+    /// Whether the blob the etag names is already cached. Blobs are shared by etag (content addressing, as in
+    /// huggingface_hub), so a server that gives two files one etag would get the second linked to the first's bytes: a
+    /// cached blob of another size than announced is refused rather than reused.
+    /// </summary>
+    private bool ReuseCachedBlob(string fileName, HubFileMetadata file, string blob)
+    {
+        if (!File.Exists(blob)) return false;
+        long length = new FileInfo(blob).Length;
+        if (length != file.Size)
+            throw _errors.Unexpected(fileName, $"its ETag '{file.Etag}' names a cached blob of {length} bytes, but {file.Size} bytes were announced for it");
+        return true;
     }
 
     /// <summary>The size the Hub announced and, for an LFS file, the SHA-256 its etag is; a mismatch deletes the file.</summary>
@@ -140,6 +169,35 @@ internal sealed class HubBlobDownloader
         if (problem is null) return;
         File.Delete(incomplete);
         throw _errors.Corrupt(fileName, problem);
+    }
+
+    /// <summary>
+    /// A body the server itself announces as longer than the rest of the file, or a range of a file of another size, is
+    /// refused before a byte of it is read (a chunked body has no length: it is cut off at the announced size instead).
+    /// </summary>
+    private void CheckAnnouncedLength(string fileName, HubFileMetadata file, HttpResponseMessage response, long have, string incomplete)
+    {
+        string? problem = null;
+        if (response.Content.Headers.ContentLength is { } length && length > file.Size - have)
+            problem = $"the server announced a body of {length} bytes where {file.Size - have} remain of the {file.Size} the Hub announced";
+        else if (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.Length is { } total && total != file.Size)
+            problem = $"the server sent a range of a {total}-byte file where the Hub announced {file.Size} bytes";
+        if (problem is null) return;
+        File.Delete(incomplete);
+        throw _errors.Corrupt(fileName, problem);
+    }
+
+    /// <summary>The partial file, opened for writing; a failure to open it is the cache's problem, named, and not retried.</summary>
+    private FileStream OpenIncomplete(string fileName, string incomplete, bool append)
+    {
+        try
+        {
+            return new FileStream(incomplete, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw _errors.CacheRefused(fileName, incomplete, $"cannot be written ({e.Message})", e);
+        }
     }
 
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>

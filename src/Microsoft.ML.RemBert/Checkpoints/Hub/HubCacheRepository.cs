@@ -16,14 +16,22 @@ namespace Microsoft.ML.RemBert.Checkpoints.Hub;
 ///   .no_exist/&lt;commit&gt;/&lt;file&gt;        empty: the file is known not to exist at that commit
 /// .locks/models--ORG--NAME/&lt;etag&gt;.lock  held while a blob downloads (flock, as Python's filelock)
 /// </code>
+/// Every file written here is checked by <see cref="HubCacheGuard"/> first: a link planted in the cache is refused,
+/// never written through.
 /// </summary>
 internal sealed partial class HubCacheRepository
 {
-    public HubCacheRepository(string cacheDirectory, string repoId)
+    /// <summary>The most bytes a file name may have on the file systems the cache lives on (ext4, APFS, NTFS in UTF-16 units).</summary>
+    public const int MaxFileNameBytes = 255;
+
+    private readonly HubErrors _errors;
+
+    public HubCacheRepository(string cacheDirectory, string repoId, HubErrors errors)
     {
         CacheDirectory = cacheDirectory;
         RepoId = repoId;
         Root = Path.Combine(cacheDirectory, HubRepoId.CacheFolderName(repoId));
+        _errors = errors;
     }
 
     /// <summary>The hub cache holding every repository.</summary>
@@ -45,6 +53,7 @@ internal sealed partial class HubCacheRepository
         if (CommitHash().IsMatch(revision)) return revision;
         string reference = RefPath(revision);
         if (!File.Exists(reference)) return null;
+        HubCacheGuard.RequireWritable(_errors, CacheDirectory, $"refs/{revision}", reference); // a planted link is refused even when only read
         string commit = File.ReadAllText(reference).Trim();
         return CommitHash().IsMatch(commit) ? commit : null;
     }
@@ -54,6 +63,7 @@ internal sealed partial class HubCacheRepository
     {
         if (revision == commit) return;
         string reference = RefPath(revision);
+        HubCacheGuard.RequireWritable(_errors, CacheDirectory, $"refs/{revision}", reference);
         if (File.Exists(reference) && File.ReadAllText(reference) == commit) return; // a read-only shared cache stays usable
         Directory.CreateDirectory(Path.GetDirectoryName(reference)!);
         AtomicFile.Write(reference, stream => stream.Write(Encoding.UTF8.GetBytes(commit)));
@@ -75,6 +85,7 @@ internal sealed partial class HubCacheRepository
     public void MarkMissing(string commit, string fileName)
     {
         string marker = Path.Combine(Root, ".no_exist", commit, fileName);
+        HubCacheGuard.RequireWritable(_errors, CacheDirectory, fileName, marker);
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
         if (!File.Exists(marker)) File.WriteAllBytes(marker, Array.Empty<byte>());
     }
@@ -82,15 +93,20 @@ internal sealed partial class HubCacheRepository
     /// <summary>
     /// Points snapshots/&lt;commit&gt;/&lt;file&gt; at the blob with a relative symlink (the cache survives being moved), made
     /// under a temporary name and renamed into place so a reader never sees a half-made pointer. Where symlinks are not
-    /// allowed (Windows without developer mode) the blob is copied instead, as huggingface_hub does.
+    /// allowed (Windows without developer mode) the blob is copied instead, as huggingface_hub does. The temporary name
+    /// is short whatever the file's name, so any name a file system allows can be cached.
     /// </summary>
     public string LinkIntoSnapshot(string commit, string fileName, string etag)
     {
         string pointer = Path.Combine(SnapshotDirectory(commit), fileName);
+        if (fileName.Split('/').FirstOrDefault(part => Encoding.UTF8.GetByteCount(part) > MaxFileNameBytes) is { } tooLong)
+            throw _errors.CacheRefused(fileName, pointer,
+                $"has a name of {Encoding.UTF8.GetByteCount(tooLong)} bytes, more than the {MaxFileNameBytes} a file system allows");
         string folder = Path.GetDirectoryName(pointer)!;
+        HubCacheGuard.RequireWritable(_errors, CacheDirectory, fileName, folder, directory: true);
         Directory.CreateDirectory(folder);
         string blob = BlobPath(etag);
-        string temporary = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");
+        string temporary = Path.Combine(folder, $".tmp-{Guid.NewGuid():N}"[..17]);
         try
         {
             File.CreateSymbolicLink(temporary, Path.GetRelativePath(folder, blob));
@@ -98,10 +114,30 @@ internal sealed partial class HubCacheRepository
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
-            File.Delete(temporary);
-            AtomicFile.Write(pointer, stream => { using var source = File.OpenRead(blob); source.CopyTo(stream); });
+            TryDelete(temporary);
+            try
+            {
+                if (FileNodes.KindOf(pointer) == FileNodeKind.SymbolicLink) File.Delete(pointer); // AtomicFile would write through it
+                AtomicFile.Write(pointer, stream => { using var source = File.OpenRead(blob); source.CopyTo(stream); });
+            }
+            catch (Exception copy) when (copy is IOException or UnauthorizedAccessException)
+            {
+                throw _errors.CacheRefused(fileName, pointer, $"cannot be linked ({e.Message}) nor copied ({copy.Message})", copy);
+            }
         }
         return pointer;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a leftover temporary link is harmless; the error that matters is the one being handled
+        }
     }
 
     private string RefPath(string revision) => Path.Combine(new[] { Root, "refs" }.Concat(revision.Split('/')).ToArray());

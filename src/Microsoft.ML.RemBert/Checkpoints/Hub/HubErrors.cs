@@ -84,6 +84,23 @@ internal sealed class HubErrors
             $"The download of '{fileName}' from '{_repoId}' (revision '{_settings.Revision}') is corrupt: {problem}. "
             + "The partial file was deleted; run again to download it anew.");
 
+    /// <summary>A cache file that cannot be written safely (a link planted in the cache) or at all (a name too long, no permission).</summary>
+    public RemBertHubException CacheRefused(string fileName, string path, string problem, Exception? inner = null) =>
+        new(_repoId, _settings.Revision, fileName,
+            $"The Hugging Face cache '{_settings.CacheDirectory}' cannot hold '{fileName}' of '{_repoId}': '{path}' {problem}.", inner: inner);
+
+    /// <summary>Another process holds the download lock and its download has made no progress for <paramref name="waited"/>.</summary>
+    public RemBertHubException LockHeld(string fileName, string lockPath, TimeSpan waited) =>
+        new(_repoId, _settings.Revision, fileName,
+            $"'{lockPath}' is held by another process, whose download of '{fileName}' of '{_repoId}' has not progressed for {waited.TotalSeconds:0.#} s "
+            + "(RemBertHubOptions.LockTimeout); wait for it to finish or stop it, then run again.");
+
+    /// <summary>A body arriving slower than the minimum rate; its partial file is kept to resume.</summary>
+    public RemBertHubException TooSlow(string fileName, long bytes, TimeSpan window, long minimumRate, string incomplete) =>
+        new(_repoId, _settings.Revision, fileName,
+            $"The download of '{fileName}' from '{_repoId}' was abandoned: {bytes} bytes arrived in {window.TotalSeconds:0.#} s, "
+            + $"below the minimum of {minimumRate} bytes/s (RemBertHubOptions.MinimumDownloadRate); the partial file '{incomplete}' is kept and resumed next time.");
+
     private string ServerSays(string? serverMessage) =>
         string.IsNullOrWhiteSpace(serverMessage) ? "" : $" The Hub says: {Scrub(serverMessage.Trim())}";
 

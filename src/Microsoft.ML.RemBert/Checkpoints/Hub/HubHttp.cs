@@ -13,6 +13,12 @@ namespace Microsoft.ML.RemBert.Checkpoints.Hub;
 internal sealed partial class HubHttp : IDisposable
 {
     private const int MaxRedirects = 10;
+
+    /// <summary>
+    /// The longest etag accepted. It names <c>blobs/&lt;etag&gt;.incomplete</c> and <c>&lt;etag&gt;.lock</c>, which must stay
+    /// under the 255 bytes a file name may have; the Hub's are 40 (git sha1) or 64 (sha256) characters.
+    /// </summary>
+    public const int MaxEtagLength = 128;
     private static readonly string UserAgent =
         $"Microsoft.ML.RemBert/{typeof(HubHttp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0"}";
 
@@ -45,7 +51,7 @@ internal sealed partial class HubHttp : IDisposable
     /// <summary>The file's metadata at <paramref name="revision"/>, or that it does not exist.</summary>
     public async Task<HubFileLookup> LookupAsync(string revision, string fileName, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Head, ResolveUri(revision, fileName), rangeStart: 0, followAbsoluteRedirects: false, cancellationToken)
+        using var response = await SendAsync(HttpMethod.Head, ResolveUri(revision, fileName), fileName, rangeStart: 0, followOtherOrigins: false, cancellationToken)
             .ConfigureAwait(false);
         int status = (int)response.StatusCode;
         string? commit = Header(response, "X-Repo-Commit");
@@ -56,15 +62,20 @@ internal sealed partial class HubHttp : IDisposable
         if (status >= 400) throw Failure(response, fileName);
 
         if (commit is null || !HubCacheRepository.CommitHash().IsMatch(commit))
-            throw _errors.Unexpected(fileName, commit is null ? "no X-Repo-Commit header" : $"X-Repo-Commit '{commit}' is not a commit hash");
+            throw _errors.Unexpected(fileName, commit is null ? "no X-Repo-Commit header" : $"X-Repo-Commit '{Shorten(commit)}' is not a commit hash");
         string? etag = NormalizeEtag(Header(response, "X-Linked-Etag") ?? Header(response, "ETag"));
-        if (etag is null || !SafeBlobName().IsMatch(etag))
-            throw _errors.Unexpected(fileName, etag is null ? "no ETag or X-Linked-Etag header" : $"the ETag '{etag}' cannot name a cache file");
-        long? size = long.TryParse(Header(response, "X-Linked-Size"), out var linked) ? linked : response.Content.Headers.ContentLength;
+        if (etag is null || etag.Length > MaxEtagLength || !SafeBlobName().IsMatch(etag))
+            throw _errors.Unexpected(fileName, etag is null ? "no ETag or X-Linked-Etag header"
+                : etag.Length > MaxEtagLength ? $"the ETag is {etag.Length} characters long, more than the {MaxEtagLength} a cache file name may take (the Hub's are 40 or 64)"
+                : $"the ETag '{etag}' cannot name a cache file");
+        string? linkedSize = Header(response, "X-Linked-Size");
+        long? size = linkedSize is null ? response.Content.Headers.ContentLength
+            : long.TryParse(linkedSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var linked) ? linked
+            : throw _errors.Unexpected(fileName, $"X-Linked-Size '{Shorten(linkedSize)}' is not a size in bytes");
         if (size is not >= 0)
             throw _errors.Unexpected(fileName, "no X-Linked-Size or Content-Length header");
         // A file the Hub serves itself is fetched at the commit, not the branch, so it cannot change between HEAD and GET.
-        var location = status is >= 300 and < 400 ? new Uri(response.RequestMessage!.RequestUri!, response.Headers.Location!) : ResolveUri(commit, fileName);
+        var location = status is >= 300 and < 400 ? RedirectTarget(response.RequestMessage!.RequestUri!, response.Headers.Location!, fileName) : ResolveUri(commit, fileName);
         return new HubFileLookup(new HubFileMetadata(commit, etag, size.Value, location), commit);
     }
 
@@ -74,14 +85,14 @@ internal sealed partial class HubHttp : IDisposable
     /// </summary>
     public async Task<HttpResponseMessage> GetAsync(Uri uri, string fileName, long rangeStart, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(HttpMethod.Get, uri, rangeStart, followAbsoluteRedirects: true, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Get, uri, fileName, rangeStart, followOtherOrigins: true, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.PartialContent or HttpStatusCode.RequestedRangeNotSatisfiable) return response;
         using (response) throw Failure(response, fileName);
     }
 
     public void Dispose() => _client.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, long rangeStart, bool followAbsoluteRedirects, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, string fileName, long rangeStart, bool followOtherOrigins, CancellationToken cancellationToken)
     {
         for (int redirects = 0; ; redirects++)
         {
@@ -110,12 +121,35 @@ internal sealed partial class HubHttp : IDisposable
             int status = (int)response.StatusCode;
             var location = response.Headers.Location;
             if (status is < 300 or >= 400 || location is null) return response;
-            // huggingface_hub follows only relative redirects for metadata (a renamed repository); an absolute one is the CDN.
-            if ((location.IsAbsoluteUri && !followAbsoluteRedirects) || redirects == MaxRedirects) return response;
+            Uri target;
+            try
+            {
+                target = RedirectTarget(uri, location, fileName);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+            // huggingface_hub follows only relative redirects for metadata (a renamed repository); one to another origin
+            // is the CDN, whose address is the metadata. A protocol-relative //host/... is relative in form only.
+            if ((!followOtherOrigins && !SameOrigin(uri, target)) || redirects == MaxRedirects) return response;
             response.Dispose();
-            uri = new Uri(uri, location);
+            uri = target;
         }
     }
+
+    /// <summary>Where <paramref name="location"/> leads from <paramref name="from"/>: only http and https are followed.</summary>
+    private Uri RedirectTarget(Uri from, Uri location, string fileName)
+    {
+        var target = new Uri(from, location);
+        if (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
+            throw _errors.Unexpected(fileName, $"a redirect to a '{Shorten(target.Scheme)}:' address ({Shorten(location.OriginalString)}); only http and https are followed");
+        return target;
+    }
+
+    /// <summary>A header value as a message quotes it: at most 100 characters, so a hostile server cannot flood the message.</summary>
+    internal static string Shorten(string value) => value.Length <= 100 ? value : value[..100] + $"... ({value.Length} characters)";
 
     private Exception Failure(HttpResponseMessage response, string fileName)
     {

@@ -6,6 +6,15 @@ namespace Microsoft.ML.RemBert.Checkpoints.Hub;
 /// </summary>
 internal sealed record HubSettings(string Revision, string Endpoint, string? Token, bool Offline, string CacheDirectory, TimeSpan Timeout)
 {
+    /// <summary>See <see cref="RemBertHubOptions.MinimumDownloadRate"/>.</summary>
+    public long MinimumDownloadRate { get; init; } = 1024;
+
+    /// <summary>See <see cref="RemBertHubOptions.MinimumDownloadRateWindow"/>.</summary>
+    public TimeSpan MinimumDownloadRateWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>See <see cref="RemBertHubOptions.LockTimeout"/>.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The public Hub.</summary>
     public const string DefaultEndpoint = "https://huggingface.co";
 
@@ -25,11 +34,22 @@ internal sealed record HubSettings(string Revision, string Endpoint, string? Tok
             throw new ArgumentException($"The Hub endpoint '{endpoint}' (Endpoint or HF_ENDPOINT) is not an http(s) address.", nameof(options));
         if (options.Timeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "Timeout must be positive.");
+        if (options.MinimumDownloadRate < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MinimumDownloadRate, "MinimumDownloadRate must not be negative (0 turns the check off).");
+        if (options.MinimumDownloadRateWindow <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MinimumDownloadRateWindow, "MinimumDownloadRateWindow must be positive.");
+        if (options.LockTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.LockTimeout, "LockTimeout must be positive.");
 
         string? token = options.Token ?? Variable("HF_TOKEN");
         bool offline = options.Offline ?? (IsTrue(Variable("HF_HUB_OFFLINE")) || IsTrue(Variable("TRANSFORMERS_OFFLINE")));
         return new HubSettings(ValidRevision(options.Revision), endpoint, string.IsNullOrWhiteSpace(token) ? null : token.Trim(),
-            offline, CacheDirectoryFrom(options.CacheDirectory, Variable), options.Timeout);
+            offline, CacheDirectoryFrom(options.CacheDirectory, Variable), options.Timeout)
+        {
+            MinimumDownloadRate = options.MinimumDownloadRate,
+            MinimumDownloadRateWindow = options.MinimumDownloadRateWindow,
+            LockTimeout = options.LockTimeout,
+        };
     }
 
     /// <summary>Never prints the token (the record's generated ToString would).</summary>

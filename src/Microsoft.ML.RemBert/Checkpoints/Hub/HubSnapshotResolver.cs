@@ -18,8 +18,8 @@ internal sealed class HubSnapshotResolver
         _repoId = repoId;
         _settings = settings;
         _options = options;
-        _cache = new HubCacheRepository(settings.CacheDirectory, repoId);
         _errors = new HubErrors(repoId, settings);
+        _cache = new HubCacheRepository(settings.CacheDirectory, repoId, _errors);
     }
 
     public async Task<string> ResolveAsync(CancellationToken cancellationToken)
@@ -132,7 +132,7 @@ internal sealed class HubSnapshotResolver
     private async Task FetchAsync(HubHttp http, string commit, string name, HubFileMetadata file, CancellationToken cancellationToken)
     {
         if (File.Exists(Path.Combine(_cache.SnapshotDirectory(commit), name))) return;
-        var downloader = new HubBlobDownloader(http, _cache, _errors, _settings.Timeout, _options.Progress, _options.Log);
+        var downloader = new HubBlobDownloader(http, _cache, _errors, _settings, _options.Progress, _options.Log);
         await downloader.DownloadAsync(name, file, cancellationToken).ConfigureAwait(false);
         _cache.LinkIntoSnapshot(commit, name, file.Etag);
     }

@@ -37,6 +37,22 @@ public sealed class RemBertHubOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// The slowest download accepted, in bytes per second, averaged over <see cref="MinimumDownloadRateWindow"/>; a body
+    /// arriving slower is abandoned (its partial file kept to resume), so a server trickling bytes cannot hold a resolve
+    /// forever. Default 1024 (1 KB/s); 0 turns the check off.
+    /// </summary>
+    public long MinimumDownloadRate { get; set; } = 1024;
+
+    /// <summary>The time over which <see cref="MinimumDownloadRate"/> is measured; default 60 s (a trickle fails within about a minute).</summary>
+    public TimeSpan MinimumDownloadRateWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long to wait for another process's download lock while its download makes no progress (its partial file
+    /// does not grow) before giving up with a message naming the lock; default 5 minutes.
+    /// </summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// The handler requests go through (a proxy, a test double); null: a handler that honours the usual proxy
     /// variables. It must not follow redirects itself: the Hub's redirect carries the file's commit, hash and size.
     /// </summary>

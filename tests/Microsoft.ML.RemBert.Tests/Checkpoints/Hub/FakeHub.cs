@@ -55,6 +55,12 @@ internal sealed class FakeHub : IDisposable
     /// <summary>The repository's former id: the Hub answers it with a relative redirect to the new one.</summary>
     public string? RenamedFrom { get; set; }
 
+    /// <summary>
+    /// Answers a request in place of the fake Hub when it returns a response (a hostile server's answer); it gets the
+    /// request and the answer the Hub would give, to change or replace.
+    /// </summary>
+    public Func<LoopbackRequest, LoopbackResponse, LoopbackResponse>? Hostile { get; set; }
+
     public IReadOnlyList<LoopbackRequest> Requests => _requests.ToArray();
 
     public string Endpoint => Hub.BaseAddress;
@@ -84,6 +90,12 @@ internal sealed class FakeHub : IDisposable
         Convert.ToHexStringLower(SHA1.HashData(Encoding.ASCII.GetBytes($"blob {content.Length}\0").Concat(content).ToArray()));
 
     private LoopbackResponse Handle(LoopbackRequest request)
+    {
+        var answer = Answer(request);
+        return Hostile is null ? answer : Hostile(request, answer);
+    }
+
+    private LoopbackResponse Answer(LoopbackRequest request)
     {
         if (request.Path.StartsWith("/cdn/", StringComparison.Ordinal))
         {

@@ -11,8 +11,13 @@ internal sealed record LoopbackRequest(string Server, string Method, string Path
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
 
-/// <summary>What to answer; <see cref="CutAfter"/> sends only that many body bytes, then drops the connection.</summary>
-internal sealed record LoopbackResponse(int Status, IReadOnlyList<(string Name, string Value)> Headers, byte[] Body, int? CutAfter = null);
+/// <summary>
+/// What to answer; <see cref="CutAfter"/> sends only that many body bytes, then drops the connection. With
+/// <see cref="WriteBody"/> the body is whatever it writes (endless, trickling) until it returns or the client leaves,
+/// delimited by the connection's close; no Content-Length is added then, nor when <see cref="Headers"/> has one.
+/// </summary>
+internal sealed record LoopbackResponse(int Status, IReadOnlyList<(string Name, string Value)> Headers, byte[] Body, int? CutAfter = null,
+    Action<Stream>? WriteBody = null);
 
 /// <summary>
 /// A minimal HTTP/1.1 server on 127.0.0.1 and a free port, for tests of the download code that must never touch the
@@ -103,9 +108,12 @@ internal sealed class LoopbackHttpServer : IDisposable
     {
         var head = new StringBuilder($"HTTP/1.1 {response.Status} {ReasonPhrase(response.Status)}\r\n");
         foreach (var (name, value) in response.Headers) head.Append($"{name}: {value}\r\n");
-        head.Append($"Content-Length: {response.Body.Length}\r\nConnection: close\r\n\r\n");
-        stream.Write(Encoding.ASCII.GetBytes(head.ToString()));
-        if (method != "HEAD") stream.Write(response.Body, 0, Math.Min(response.Body.Length, response.CutAfter ?? int.MaxValue));
+        if (response.WriteBody is null && !response.Headers.Any(h => h.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+            head.Append($"Content-Length: {response.Body.Length}\r\n");
+        head.Append("Connection: close\r\n\r\n");
+        stream.Write(Encoding.Latin1.GetBytes(head.ToString()));
+        if (method != "HEAD" && response.WriteBody is not null) response.WriteBody(stream);
+        else if (method != "HEAD") stream.Write(response.Body, 0, Math.Min(response.Body.Length, response.CutAfter ?? int.MaxValue));
         stream.Flush();
     }
 
