@@ -44,7 +44,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (!ContainsRemBertTransformer(model))
+        if (RemBertModelDescription.Find(model) is null)
             throw new ArgumentException($"The model ({model.GetType().Name}) contains no RemBERT transformer; a batching prediction engine gains nothing over ML.NET's PredictionEngine for it.", nameof(model));
         _model = model;
         _data = new DataOperationsCatalog(env);
@@ -211,13 +211,6 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
             // A metrics callback must not stop the loop (documented on BatchScored).
         }
     }
-
-    private static bool ContainsRemBertTransformer(ITransformer model) => model switch
-    {
-        RemBertScoringTransformer => true,
-        IEnumerable<ITransformer> chain => chain.Any(ContainsRemBertTransformer),
-        _ => false,
-    };
 
     /// <summary>A queued row: its task, its node in the queue while it waits (null once taken or cancelled).</summary>
     private sealed class Request(RemBertBatchingPredictionEngine<TInput, TOutput> owner, TInput input, CancellationToken cancellationToken)
