@@ -61,12 +61,13 @@ app.Use(async (context, next) =>
     }
     catch (Exception) when (context.RequestAborted.IsCancellationRequested)
     {
-        status = 499; // the client disconnected: nobody to answer
+        status = RequestReader.ClientDisconnected; // nobody to answer
     }
     catch (ApiException error)
     {
         status = error.Status;
-        await TryWriteErrorAsync(context, status, error.Message);
+        if (status != RequestReader.ClientDisconnected)
+            await TryWriteErrorAsync(context, status, error.Message);
     }
     catch (RemBertOverloadedException error)
     {

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace MLNetPipelines.WebApi;
 
@@ -10,6 +12,9 @@ namespace MLNetPipelines.WebApi;
 /// </summary>
 internal static class RequestReader
 {
+    /// <summary>The status counted for a client that left mid-request (nginx's "client closed request"); it is never sent.</summary>
+    public const int ClientDisconnected = 499;
+
     /// <summary>The largest text field, in UTF-8 bytes.</summary>
     public const int MaxTextBytes = 64 * 1024;
 
@@ -18,8 +23,6 @@ internal static class RequestReader
 
     /// <summary>The largest body: a full batch of rows with a few largest texts each.</summary>
     public const long MaxBodyBytes = 64L * 1024 * 1024;
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The body as a parsed JSON document (the caller disposes it).</summary>
     public static async Task<JsonDocument> ReadJsonAsync(HttpContext context)
@@ -33,15 +36,18 @@ internal static class RequestReader
         {
             throw new ApiException(413, $"body: the request body is over {MaxBodyBytes} bytes.");
         }
+        catch (BadHttpRequestException error) when (error.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal))
+        {
+            // The connection closed before the body's Content-Length: the client sent part of it and left.
+            throw new ApiException(ClientDisconnected, "body: the client disconnected before sending the whole body.");
+        }
+        catch (BadHttpRequestException error) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            throw new ApiException(error.StatusCode, $"body: {error.Message}");
+        }
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        try
-        {
-            StrictUtf8.GetCharCount(bytes.Span);
-        }
-        catch (DecoderFallbackException error)
-        {
-            throw new ApiException(400, $"body: the request body is not valid UTF-8 (byte offset {error.Index}).");
-        }
+        if (Utf8.ToUtf16(bytes.Span, new char[bytes.Length], out int valid, out _, replaceInvalidSequences: false) != OperationStatus.Done)
+            throw new ApiException(400, $"body: the request body is not valid UTF-8 (byte offset {valid}).");
         if (bytes.Length == 0)
             throw new ApiException(400, "body: the request body is empty; send a JSON object.");
         try
