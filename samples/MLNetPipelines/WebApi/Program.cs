@@ -32,6 +32,7 @@ var app = builder.Build();
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MLNetPipelines.WebApi");
 var metrics = new ServingMetrics();
 
+NativeHeap.UseMappingsForLargeBlocks(); // before the first model: see NativeHeap for why a reloading server needs it
 ModelHost host;
 try
 {

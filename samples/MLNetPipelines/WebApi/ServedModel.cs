@@ -132,6 +132,10 @@ internal sealed class ServedModel
         {
             await Scorer.DisposeAsync().ConfigureAwait(false);
             (_model as IDisposable)?.Dispose();
+            // A reload is rare: collect now what only a finalizer frees, and hand the freed heap back to the system.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            NativeHeap.Trim();
             _logger.LogInformation("Disposed the model loaded from {Path} at {LoadedAt:O} (sha256 {Sha256}).", Path, LoadedAt, Sha256);
         }
         catch (Exception error)
