@@ -1,0 +1,59 @@
+using System.Globalization;
+using Serving;
+
+// Closed-loop HTTP load on the Web API sample, 127.0.0.1 only: for each zip, the server runs once with a pool of
+// PredictionEngines (one per request, as PredictionEnginePool serves) and once with the batching engine; each client
+// count runs until --requests answers or --seconds pass. Prints a Markdown table for docs/serving.md.
+//   dotnet run -c Release --project benchmarks/Serving -- [--clients 1,4,16,64] [--requests 2000] [--seconds 20]
+//       [--zips intent,wide] [--work DIR] [--configuration Release]
+var clients = new[] { 1, 4, 16, 64 };
+int maxRequests = 2000;
+double maxSeconds = 20;
+string work = Path.Combine(Path.GetTempPath(), "rembert-serving-benchmark");
+string configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+var zips = new[] { "intent", "wide" };
+for (int i = 0; i < args.Length; i++)
+{
+    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+    switch (args[i])
+    {
+        case "--clients": clients = Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(); break;
+        case "--requests": maxRequests = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--seconds": maxSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--work": work = Next(); break;
+        case "--zips": zips = Next().Split(','); break;
+        case "--configuration": configuration = Next(); break;
+        default: Console.Error.WriteLine($"unknown argument '{args[i]}'"); return 2;
+    }
+}
+Directory.CreateDirectory(work);
+var sentences = BenchmarkZips.Sentences();
+Console.WriteLine($"{Environment.ProcessorCount} cores, load average {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}; " +
+    $"each cell: at most {maxRequests} requests and {maxSeconds} s; {sentences.Length} test sentences of intents.test.tsv.");
+var results = new List<string>();
+foreach (var name in zips)
+{
+    string zip = name == "wide" ? BenchmarkZips.Wide(work) : BenchmarkZips.Intent(work);
+    foreach (var engine in new[] { "pool", "batching" })
+    {
+        using var server = ServerProcess.Start(zip, engine, configuration);
+        using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(5) };
+        await ClosedLoop.RunAsync(http, sentences, clients: 4, maxRequests: 32, TimeSpan.FromSeconds(60)); // warm-up
+        foreach (int count in clients)
+        {
+            var result = await ClosedLoop.RunAsync(http, sentences, count, maxRequests, TimeSpan.FromSeconds(maxSeconds));
+            string line = string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {engine} | {count} | {result.Requests} | {result.RequestsPerSecond:F1} | {result.P50Ms:F1} | {result.P99Ms:F1} | {result.MeanBatchSize:F2} | {server.PeakResidentBytes() / 1e6:F0} |");
+            Console.WriteLine(line);
+            results.Add(line);
+        }
+        int exit = server.Stop();
+        if (exit != 0)
+            Console.Error.WriteLine($"The server exited with {exit} after SIGTERM.");
+    }
+}
+Console.WriteLine();
+Console.WriteLine("| zip | engine | clients | requests | requests/s | p50 ms | p99 ms | mean batch | peak RSS MB |");
+Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+results.ForEach(Console.WriteLine);
+return 0;

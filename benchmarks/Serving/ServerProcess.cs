@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace Serving;
+
+/// <summary>The Web API sample in a child process on 127.0.0.1 (port 0), started from its own bin folder.</summary>
+internal sealed partial class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri address) => (_process, Address) = (process, address);
+
+    public Uri Address { get; }
+
+    public static ServerProcess Start(string zip, string engine, string configuration)
+    {
+        string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+        string dll = Path.Combine(root, "samples", "MLNetPipelines", "WebApi", "bin", configuration, "net10.0", "WebApi.dll");
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"{dll} is missing; build benchmarks/Serving (it builds the sample).", dll);
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var argument in new[] { dll, "--model", zip, "--urls", "http://127.0.0.1:0", "--engine", engine })
+            start.ArgumentList.Add(argument);
+        var process = Process.Start(start)!;
+        var listening = new TaskCompletionSource<Uri>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && Listening().Match(line) is { Success: true } match)
+                listening.TrySetResult(new Uri(match.Groups[1].Value));
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  server: {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The server exited with {process.ExitCode} before listening."));
+        if (!listening.Task.Wait(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The server did not listen within 3 minutes.");
+        }
+        return new ServerProcess(process, listening.Task.Result);
+    }
+
+    /// <summary>The server's peak resident set size (VmHWM).</summary>
+    public long PeakResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(line => line.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    /// <summary>SIGTERM, as a service manager stops it; the exit code.</summary>
+    public int Stop()
+    {
+        kill(_process.Id, 15);
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(30)))
+            _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:[0-9]+)")]
+    private static partial Regex Listening();
+}

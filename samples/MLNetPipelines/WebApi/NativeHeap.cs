@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace MLNetPipelines.WebApi;
+
+/// <summary>
+/// Keeps the memory of disposed models from staying in the process. libtorch allocates each weight with malloc; glibc
+/// serves blocks above its mmap threshold with their own mappings, returned to the system when freed, but it raises that
+/// threshold to the size of each such block freed (up to 32 MB), after which weights of the next model come from the
+/// heap and stay there, fragmented, when freed. Measured with this sample: 12 reloads alternating a 14 MB and a 250 MB
+/// zip grew RSS from 684 MB to 2,124 MB although every old model was disposed; with the threshold fixed at 128 KiB
+/// (which turns the adjustment off) RSS stayed between 267 and 539 MB. Linux with glibc only; elsewhere a no-op.
+/// </summary>
+internal static partial class NativeHeap
+{
+    private const int MmapThreshold = -3; // M_MMAP_THRESHOLD in malloc.h
+
+    /// <summary>Fixes glibc's mmap threshold at 128 KiB; call before the first model is loaded.</summary>
+    public static void UseMappingsForLargeBlocks()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        try
+        {
+            mallopt(MmapThreshold, 128 * 1024);
+        }
+        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (e.g. musl): its allocator has no such threshold to fix.
+        }
+    }
+
+    /// <summary>Returns freed heap pages to the system, after a model is disposed.</summary>
+    public static void Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        try
+        {
+            malloc_trim(0);
+        }
+        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int mallopt(int parameter, int value);
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int malloc_trim(nuint pad);
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using Microsoft.ML.RemBert.Modeling;
+
+namespace MLNetPipelines.WebApi;
+
+/// <summary>
+/// The command line: <c>--model MODEL.zip [--urls URLS] [--device cpu|cuda] [--precision float32|bfloat16]</c>, plus the
+/// serving knobs <c>[--engine batching|pool] [--max-batch-size N] [--max-delay-ms N] [--max-queue-length N]</c>.
+/// </summary>
+internal sealed record ServeArguments
+{
+    public const string Usage =
+        "usage: --model MODEL.zip [--urls http://127.0.0.1:5080] [--device cpu|cuda] [--precision float32|bfloat16] " +
+        "[--engine batching|pool] [--max-batch-size 32] [--max-delay-ms 5] [--max-queue-length 1024]";
+
+    /// <summary>The zip to serve; replacing it (atomic rename) reloads it.</summary>
+    public required string ModelPath { get; init; }
+
+    /// <summary>Where Kestrel listens; port 0 picks a free port (logged as "Now listening on: ...").</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>"cpu", "cuda" or "cuda:N".</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>The precision the model scores in.</summary>
+    public RemBertPrecision Precision { get; init; } = RemBertPrecision.Float32;
+
+    /// <summary>"batching" (the default: RemBertBatchingPredictionEngine) or "pool" (a pool of PredictionEngines, one per request, for comparison).</summary>
+    public string Engine { get; init; } = "batching";
+
+    public int MaxBatchSize { get; init; } = 32;
+
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    public int MaxQueueLength { get; init; } = 1024;
+
+    /// <summary>Parses <paramref name="args"/>; an <see cref="ArgumentException"/> names the argument at fault.</summary>
+    public static ServeArguments Parse(string[] args)
+    {
+        string? model = null, urls = null, device = null, engine = null;
+        RemBertPrecision precision = RemBertPrecision.Float32;
+        int maxBatchSize = 32, maxDelayMs = 5, maxQueueLength = 1024;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--model": model = Value(args, ref i); break;
+                case "--urls": urls = Value(args, ref i); break;
+                case "--device":
+                    device = Value(args, ref i);
+                    if (device != "cpu" && device != "cuda" && !(device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                        throw new ArgumentException($"--device is '{device}'; use cpu, cuda or cuda:N.");
+                    break;
+                case "--precision":
+                    string name = Value(args, ref i);
+                    precision = name switch
+                    {
+                        "float32" => RemBertPrecision.Float32,
+                        "bfloat16" => RemBertPrecision.BFloat16,
+                        _ => throw new ArgumentException($"--precision is '{name}'; use float32 or bfloat16."),
+                    };
+                    break;
+                case "--engine":
+                    engine = Value(args, ref i);
+                    if (engine is not ("batching" or "pool"))
+                        throw new ArgumentException($"--engine is '{engine}'; use batching or pool.");
+                    break;
+                case "--max-batch-size": maxBatchSize = Count(args, ref i, minimum: 1); break;
+                case "--max-delay-ms": maxDelayMs = Count(args, ref i, minimum: 0); break;
+                case "--max-queue-length": maxQueueLength = Count(args, ref i, minimum: 1); break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}'.");
+            }
+        }
+        if (model is null)
+            throw new ArgumentException("--model is required: the ML.NET zip to serve.");
+        return new ServeArguments
+        {
+            ModelPath = Path.GetFullPath(model), Urls = urls ?? "http://127.0.0.1:5080", Device = device ?? "cpu", Precision = precision,
+            Engine = engine ?? "batching", MaxBatchSize = maxBatchSize, MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs), MaxQueueLength = maxQueueLength,
+        };
+    }
+
+    private static string Value(string[] args, ref int i)
+    {
+        if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            throw new ArgumentException($"{args[i]} needs a value.");
+        return args[++i];
+    }
+
+    private static int Count(string[] args, ref int i, int minimum)
+    {
+        string option = args[i], text = Value(args, ref i);
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < minimum)
+            throw new ArgumentException($"{option} is '{text}'; it must be a whole number of at least {minimum}.");
+        return value;
+    }
+}

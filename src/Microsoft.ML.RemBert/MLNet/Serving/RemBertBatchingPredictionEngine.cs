@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.RemBert.MLNet.Serving;
+
+/// <summary>
+/// Scores single rows sent from many threads (e.g. the requests of a web service) by coalescing them: requests wait in
+/// a bounded queue, and one background loop takes up to <see cref="RemBertBatchingOptions.MaxBatchSize"/> of them,
+/// runs one <c>Transform</c> of the model over them (our transformers score such a view in batches of their
+/// <c>InferenceBatchSize</c>, one forward pass each) and completes each request with its own row. A forward pass over
+/// 16 short rows costs little more than over one, so concurrent callers are served several times faster than by one
+/// <see cref="PredictionEngine{TSrc, TDst}"/> per thread. Made by <c>mlContext.Model.CreateBatchingPredictionEngine</c>.
+/// </summary>
+/// <remarks>
+/// <para>Thread safety: every member may be called from any thread at once.</para>
+/// <para>Results equal <c>PredictionEngine.Predict</c> for the same rows (up to float rounding
+/// of a row padded within a batch, about 1e-6). A row that makes its batch fail (e.g. a QA row with an empty context) fails only its
+/// own task: the batch is then scored again one row at a time to isolate it.</para>
+/// <para>The engine does not own the model: <see cref="DisposeAsync"/> scores what is queued and stops the loop;
+/// dispose the model after it (in-flight requests then never see a disposed model).</para>
+/// </remarks>
+public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDisposable
+    where TInput : class
+    where TOutput : class, new()
+{
+    private readonly ITransformer _model;
+    private readonly DataOperationsCatalog _data;
+    private readonly RemBertBatchingOptions _options;
+    private readonly int _maxBatchSize;
+    private readonly TimeSpan _maxDelay;
+    private readonly int _maxQueueLength;
+    private readonly Action<int, TimeSpan>? _batchScored;
+
+    // Guarded by _queue itself (Monitor): the loop waits on it, PredictAsync and cancellations pulse it.
+    private readonly LinkedList<Request> _queue = new();
+    private bool _closing;
+    private readonly Thread _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal RemBertBatchingPredictionEngine(IHostEnvironment env, ITransformer model, RemBertBatchingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (RemBertModelDescription.Find(model) is null)
+            throw new ArgumentException($"The model ({model.GetType().Name}) contains no RemBERT transformer; a batching prediction engine gains nothing over ML.NET's PredictionEngine for it.", nameof(model));
+        _model = model;
+        _data = new DataOperationsCatalog(env);
+        _options = options;
+        (_maxBatchSize, _maxDelay, _maxQueueLength, _batchScored) = (options.MaxBatchSize, options.MaxDelay, options.MaxQueueLength, options.BatchScored);
+
+        // Fails now, naming a missing or mistyped column, rather than in every request.
+        var inputSchema = _data.LoadFromEnumerable(Array.Empty<TInput>()).Schema;
+        model.GetOutputSchema(inputSchema);
+
+        _loop = new Thread(Run) { IsBackground = true, Name = "RemBERT batching engine" };
+        _loop.Start();
+    }
+
+    /// <summary>The options the engine was made with (changing them afterwards has no effect).</summary>
+    public RemBertBatchingOptions Options => _options;
+
+    /// <summary>Requests waiting to be scored now.</summary>
+    public int QueueLength
+    {
+        get { lock (_queue) return _queue.Count; }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="input"/> and returns its prediction once its batch is scored.
+    /// </summary>
+    /// <param name="input">The row; it must not be changed until the task completes.</param>
+    /// <param name="cancellationToken">Cancels the request while it waits in the queue (it then leaves the queue); a row already being scored completes.</param>
+    /// <exception cref="RemBertOverloadedException">Thrown at once when <see cref="RemBertBatchingOptions.MaxQueueLength"/> requests already wait.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed or being disposed.</exception>
+    public Task<TOutput> PredictAsync(TInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<TOutput>(cancellationToken);
+        var request = new Request(this, input, cancellationToken);
+        lock (_queue)
+        {
+            ObjectDisposedException.ThrowIf(_closing, this);
+            if (_queue.Count >= _maxQueueLength)
+                throw new RemBertOverloadedException(_maxQueueLength);
+            request.Node = _queue.AddLast(request);
+            if (_queue.Count == 1 || _queue.Count >= _maxBatchSize)
+                Monitor.PulseAll(_queue);
+        }
+        if (cancellationToken.CanBeCanceled)
+            request.Registration = cancellationToken.Register(static state => ((Request)state!).Cancel(), request);
+        return request.Completion.Task;
+    }
+
+    /// <summary>Refuses new requests, scores every queued one, then stops the loop. Idempotent.</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (_queue)
+        {
+            _closing = true;
+            Monitor.PulseAll(_queue);
+        }
+        return new ValueTask(_stopped.Task);
+    }
+
+    private void Run()
+    {
+        try
+        {
+            while (TakeBatch() is { Count: > 0 } batch)
+                Score(batch);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Waits for a first request, then for company until MaxBatchSize wait or the first one waited MaxDelay; empty when closing with nothing queued.</summary>
+    private List<Request> TakeBatch()
+    {
+        lock (_queue)
+        {
+            while (true)
+            {
+                while (_queue.Count == 0)
+                {
+                    if (_closing)
+                        return [];
+                    Monitor.Wait(_queue);
+                }
+                while (_queue.Count is > 0 && _queue.Count < _maxBatchSize && !_closing)
+                {
+                    var waited = Stopwatch.GetElapsedTime(_queue.First!.Value.QueuedAt);
+                    if (waited >= _maxDelay)
+                        break;
+                    Monitor.Wait(_queue, _maxDelay - waited);
+                }
+                if (_queue.Count > 0)
+                    break;
+                // Every waiting request was cancelled while the loop waited for company: wait for the next one.
+            }
+            var batch = new List<Request>(Math.Min(_queue.Count, _maxBatchSize));
+            while (batch.Count < _maxBatchSize && _queue.First is { } node)
+            {
+                _queue.RemoveFirst();
+                node.Value.Node = null;
+                batch.Add(node.Value);
+            }
+            return batch;
+        }
+    }
+
+    private void Score(List<Request> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var outputs = Transform(batch.Select(request => request.Input).ToList());
+            for (int i = 0; i < batch.Count; i++)
+                batch[i].Complete(outputs[i]);
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One bad row fails the whole Transform: score each row alone so only that row's caller sees the error.
+            foreach (var request in batch)
+                ScoreAlone(request);
+        }
+        catch (Exception error)
+        {
+            batch[0].Fail(error);
+        }
+        finally
+        {
+            Report(batch.Count, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private void ScoreAlone(Request request)
+    {
+        try
+        {
+            request.Complete(Transform([request.Input])[0]);
+        }
+        catch (Exception error)
+        {
+            request.Fail(error);
+        }
+    }
+
+    private List<TOutput> Transform(List<TInput> rows)
+    {
+        var scored = _model.Transform(_data.LoadFromEnumerable(rows));
+        var outputs = _data.CreateEnumerable<TOutput>(scored, reuseRowObject: false, ignoreMissingColumns: true).ToList();
+        if (outputs.Count != rows.Count)
+            throw new InvalidOperationException($"The model returned {outputs.Count} rows for {rows.Count}; a batching engine needs a model that maps each row to one row (no filter).");
+        return outputs;
+    }
+
+    private void Report(int size, TimeSpan elapsed)
+    {
+        try
+        {
+            _batchScored?.Invoke(size, elapsed);
+        }
+        catch (Exception)
+        {
+            // A metrics callback must not stop the loop (documented on BatchScored).
+        }
+    }
+
+    /// <summary>A queued row: its task, its node in the queue while it waits (null once taken or cancelled).</summary>
+    private sealed class Request(RemBertBatchingPredictionEngine<TInput, TOutput> owner, TInput input, CancellationToken cancellationToken)
+    {
+        public TInput Input => input;
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
+        public TaskCompletionSource<TOutput> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public LinkedListNode<Request>? Node { get; set; }
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void Cancel()
+        {
+            lock (owner._queue)
+            {
+                if (Node is null)
+                    return; // already taken into a batch: it completes with its result
+                owner._queue.Remove(Node);
+                Node = null;
+            }
+            Completion.TrySetCanceled(cancellationToken);
+        }
+
+        public void Complete(TOutput output)
+        {
+            Registration.Dispose();
+            Completion.TrySetResult(output);
+        }
+
+        public void Fail(Exception error)
+        {
+            Registration.Dispose();
+            Completion.TrySetException(error);
+        }
+    }
+}
