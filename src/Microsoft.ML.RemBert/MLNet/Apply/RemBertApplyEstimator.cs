@@ -69,6 +69,18 @@ public sealed class RemBertApplyEstimator : IEstimator<RemBertScoringTransformer
         }
     }
 
+    /// <summary>
+    /// The task <c>Fit</c> applies the checkpoint as: config.json's <c>architectures</c> and <c>problem_type</c>, or
+    /// <see cref="RemBertApplyOptions.Task"/> (reads config.json only; a Hub id is resolved, downloading what the cache lacks).
+    /// </summary>
+    /// <exception cref="ArgumentException">The checkpoint has no trained head, or contradicts <see cref="RemBertApplyOptions.Task"/>.</exception>
+    public RemBertApplyTask ResolveTask()
+    {
+        _options.Validate();
+        using var channel = _host.Start("ApplyRemBertModel");
+        return FineTunedCheckpoint.Open(_options, channel).Task;
+    }
+
     /// <summary>The input columns plus the task's output columns (from config.json only: no weights are loaded); throws naming a missing or mistyped input column.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
