@@ -47,6 +47,7 @@ public sealed class RemBertApplyEstimator : IEstimator<RemBertScoringTransformer
         _options.Validate();
         using var channel = _host.Start("ApplyRemBertModel");
         var checkpoint = FineTunedCheckpoint.Open(_options, channel);
+        _options.Validate(checkpoint.Task);
         AppliedTaskColumns.Check(AppliedTaskColumns.Inputs(checkpoint.Task, _options), input.Schema, DataName);
         int? choiceCount = checkpoint.Task == RemBertApplyTask.MultipleChoice ? ChoiceCount(input) : null;
         var device = TorchRuntime.ParseDevice(_options.Device);
@@ -88,6 +89,7 @@ public sealed class RemBertApplyEstimator : IEstimator<RemBertScoringTransformer
         _options.Validate();
         using var channel = _host.Start("ApplyRemBertModel");
         var checkpoint = FineTunedCheckpoint.Open(_options, channel);
+        _options.Validate(checkpoint.Task);
         foreach (var input in AppliedTaskColumns.Inputs(checkpoint.Task, _options))
         {
             if (!inputSchema.TryFindColumn(input.Column.Name, out var column))

@@ -113,13 +113,21 @@ public sealed class RemBertApplyOptions
             throw new ArgumentOutOfRangeException(nameof(Precision), Precision, $"{nameof(Precision)} is {Precision}; it must be {RemBertPrecisions.AcceptedNames}.");
         AtLeast(InferenceBatchSize, 1, nameof(InferenceBatchSize));
         AtLeast(MaxSequenceLength, 3, nameof(MaxSequenceLength));
-        AtLeast(TopK, 1, nameof(TopK));
-        AtLeast(MaxAnswerLength, 1, nameof(MaxAnswerLength));
-        if (ChoiceCount is int choices)
+    }
+
+    /// <summary>Throws naming the first invalid option of <paramref name="task"/>'s own (the other tasks' options are not read).</summary>
+    internal void Validate(RemBertApplyTask task)
+    {
+        if (task == RemBertApplyTask.QuestionAnswering)
+        {
+            AtLeast(TopK, 1, nameof(TopK));
+            AtLeast(MaxAnswerLength, 1, nameof(MaxAnswerLength));
+        }
+        if (task == RemBertApplyTask.MultipleChoice && ChoiceCount is int choices)
             AtLeast(choices, 2, nameof(ChoiceCount));
-        if (Stride < 0 || Stride >= MaxSequenceLength - 2)
+        if (task == RemBertApplyTask.NamedEntityRecognition && (Stride < 0 || Stride >= MaxSequenceLength - 2))
             throw new ArgumentOutOfRangeException(nameof(Stride), Stride, $"{nameof(Stride)} is {Stride}; it must be at least 0 and less than MaxSequenceLength - 2 = {MaxSequenceLength - 2}.");
-        if (DocumentStride is int stride && (stride < 0 || stride >= MaxSequenceLength - 4))
+        if (task == RemBertApplyTask.QuestionAnswering && DocumentStride is int stride && (stride < 0 || stride >= MaxSequenceLength - 4))
             throw new ArgumentOutOfRangeException(nameof(DocumentStride), stride,
                 $"{nameof(DocumentStride)} is {stride}; it must be between 0 and {MaxSequenceLength - 5} for MaxSequenceLength {MaxSequenceLength}.");
     }
