@@ -7,6 +7,7 @@ using Microsoft.ML.RemBert.MLNet.Trainers.QuestionAnswering;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.Transforms.Onnx;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.MLNet.Apply;
@@ -179,6 +180,29 @@ public sealed class ApplyRemBertModelTests : MLNetFileTestBase
     }
 
     [SkippableFact]
+    public void AppliedClassifierServesAPredictionEngineAndExportsToOnnx()
+    {
+        var reference = ReferenceOutputs.Load();
+        var data = MLContext.Data.LoadFromEnumerable(SingleRows.Select(r => new SentenceRow { Sentence1 = reference.Text(r).Text }));
+        using var model = MLContext.Transforms.ApplyRemBertModel(new RemBertApplyOptions { Model = ReferenceOutputs.Checkpoint("seqcls") }).Fit(data);
+        var expected = model.Transform(data).GetColumn<float[]>("Score").ToArray();
+
+        using (var engine = MLContext.Model.CreatePredictionEngine<SentenceRow, ScoreRow>(model, new PredictionEngineOptions { OwnsTransformer = false }))
+        {
+            for (int i = 0; i < SingleRows.Length; i++)
+                AssertClose(expected[i], engine.Predict(new SentenceRow { Sentence1 = reference.Text(SingleRows[i]).Text }).Score, $"row {SingleRows[i]} alone");
+        }
+
+        string onnx = Path.Combine(TempDirectory, "applied.onnx");
+        using (var stream = File.Create(onnx))
+            MLContext.Model.ConvertToOnnx(model, data, stream);
+        MLContext.SetOnnxSessionOption(Onnx.TextInputOnnxExportTests.ExtensionsSessionOptions());
+        var exported = MLContext.Transforms.ApplyOnnxModel(onnx).Fit(data).Transform(data).GetColumn<float[]>("Score").ToArray();
+        for (int i = 0; i < SingleRows.Length; i++)
+            AssertClose(expected[i], exported[i], $"row {SingleRows[i]} through ONNX Runtime");
+    }
+
+    [SkippableFact]
     public void BaseCheckpointIsRefusedWithAdviceToTrain()
     {
         string checkpoint = ReferenceOutputs.Checkpoint("base");
@@ -273,6 +297,11 @@ public sealed class ApplyRemBertModelTests : MLNetFileTestBase
     {
         public string Sentence1 { get; set; } = "";
         public string Sentence2 { get; set; } = "";
+    }
+
+    private sealed class ScoreRow
+    {
+        public float[] Score { get; set; } = [];
     }
 
     private sealed class QuestionRow
