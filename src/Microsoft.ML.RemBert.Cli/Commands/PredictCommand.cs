@@ -21,7 +21,11 @@ public static class PredictCommand
     // Fully qualified: inside Microsoft.ML.* the namespace Microsoft.ML.Command shadows the type name.
     public static System.CommandLine.Command Create(Interruption interruption)
     {
-        var model = new Option<FileInfo>("--model") { Description = "ML.NET model zip (mlContext.Model.Save).", Required = true };
+        var model = new Option<FileInfo>("--model")
+        {
+            Description = "ML.NET model zip (mlContext.Model.Save), or a fine-tuned transformers checkpoint directory (RemBertFor... with its head), applied as its task's model.",
+            Required = true,
+        };
         var input = new Option<FileInfo>("--input")
         {
             Description = "Input rows: .tsv or .csv with a header line, .jsonl, or the model's task format (.conll, SQuAD .json, choices .jsonl). Default: JSON lines on stdin.",
@@ -60,12 +64,21 @@ public static class PredictCommand
     {
         if (outputFile is not null) AtomicFile.EnsureWritable(outputFile.FullName);
         var mlContext = new MLContext();
-        ITransformer transformer = ModelZip.Load(mlContext, modelFile.FullName, out DataViewSchema inputSchema);
-        if (precision is { } wanted)
-            ConvertRemBertModels(transformer, wanted, modelFile.FullName);
-
-        IDataView data = TaskTable.TryOf(transformer)?.ReadForPrediction(inputFile.FullName)
-            ?? ModelInputFile.Load(mlContext, inputFile.FullName, inputSchema);
+        ITransformer transformer;
+        IDataView data;
+        if (Directory.Exists(modelFile.FullName))
+        {
+            // A checkpoint directory is applied at the precision asked, when it is loaded.
+            transformer = CheckpointModel.Load(mlContext, modelFile.FullName, inputFile.FullName, precision, out data);
+        }
+        else
+        {
+            transformer = ModelZip.Load(mlContext, modelFile.FullName, out DataViewSchema inputSchema);
+            if (precision is { } wanted)
+                ConvertRemBertModels(transformer, wanted, modelFile.FullName);
+            data = TaskTable.TryOf(transformer)?.ReadForPrediction(inputFile.FullName)
+                ?? ModelInputFile.Load(mlContext, inputFile.FullName, inputSchema);
+        }
         IDataView predictions;
         try
         {
