@@ -27,7 +27,7 @@ internal static class ComparisonTable
         var shapes = Shapes.Where(shape => shapeFilter is null || $"{shape.Batch}x{shape.Sequence}" == shapeFilter).ToArray();
         Console.WriteLine($"OnnxComparison: best of {repeats} forwards per engine after one warm-up, each engine alone in its own process; " +
             $"{Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}");
-        if (!quick)
+        if (models.Any(model => model.Item2 == ComparisonModels.FullSize))
             Console.WriteLine("full-size: google/rembert's shape (32 layers, 250,300-row vocabulary); its fp32 export keeps the weights in ONNX external data");
         Console.WriteLine();
         Console.WriteLine("ORT: ONNX Runtime, ORT_ENABLE_ALL, intra-op threads = libtorch's; \"ours\": our ConvertToOnnx export; " +
@@ -55,7 +55,8 @@ internal static class ComparisonTable
                     }
                     double? best = new[] { rates[EngineKind.OrtFloat32], rates[EngineKind.OrtStandardFloat32] }.Max();
                     string Cell(EngineKind engine) => rates[engine] is double value ? value.ToString("N0", CultureInfo.InvariantCulture)
-                        : engine == EngineKind.OrtStandardFloat32 && standardProblem is not null ? "n/a (no python3-torch)" : "n/a";
+                        : engine == EngineKind.OrtStandardFloat32 && standardProblem is not null
+                            ? (standardProblem.StartsWith(StandardExport.NoTorch, StringComparison.Ordinal) ? "n/a (no python3-torch)" : "n/a (export failed)") : "n/a";
                     string Ratio(double? rate, double? baseline) => rate is double value && baseline is double other ? (value / other).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
                     Console.WriteLine($"| {name} | {batch} x {sequence} | {Cell(EngineKind.TorchFloat32)} | {Cell(EngineKind.TorchBFloat16)} | " +
                         $"{Cell(EngineKind.OrtFloat32)} | {Cell(EngineKind.OrtStandardFloat32)} | {Cell(EngineKind.OrtInt8)} | " +

@@ -8,6 +8,9 @@ namespace OnnxComparison;
 /// </summary>
 internal static class StandardExport
 {
+    /// <summary>How a problem that is python3-torch's absence starts.</summary>
+    public const string NoTorch = "python3-torch absent";
+
     /// <summary>The interpreter that has Debian's python3-torch.</summary>
     private const string Python = "/usr/bin/python3";
 
@@ -18,12 +21,12 @@ internal static class StandardExport
     public static string? Write(string checkpoint, string onnx)
     {
         if (!File.Exists(Python))
-            return $"no {Python} (the standard export needs Debian's python3-torch)";
+            return $"{NoTorch}: no {Python}";
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("import torch");
         if (RunQuietly(start) is not 0)
-            return "python3-torch absent (apt-get install python3-torch)";
+            return $"{NoTorch}: {Python} cannot import torch (apt-get install python3-torch)";
         start.ArgumentList.Clear();
         foreach (var arg in new[] { Script, checkpoint, onnx }) start.ArgumentList.Add(arg);
         var clock = Stopwatch.StartNew();
