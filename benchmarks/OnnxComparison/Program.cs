@@ -14,6 +14,12 @@ if (args is [Program.ChildArgument, var engine, var directory, var batch, var se
     return 0;
 }
 
+if (args is [StandardExport.CheckArgument, var checkedDirectory])
+{
+    StandardExport.PrintDifference(checkedDirectory);
+    return 0;
+}
+
 bool quick = args.Contains("--quick");
 if (args.Contains("--profile"))
 {
