@@ -1,8 +1,9 @@
 using System.Globalization;
 using OnnxComparison;
 
-// Our TorchSharp forward (fp32, bf16) against ONNX Runtime (fp32, int8) on our own export of the same weights (issue 12),
-// and a profile of where our fp32 forward's time goes. See README.md for the modes.
+// Our TorchSharp forward (fp32, bf16) against ONNX Runtime (fp32, int8) on our own export of the same weights (issue 12)
+// and on torch.onnx.export's (issue 23), a profile of where our fp32 forward's time goes, and ONNX Runtime's own
+// profile of any exports. See README.md for the modes.
 int Number(string name, int fallback) =>
     args.SkipWhile(arg => arg != name).Skip(1).Select(text => int.Parse(text, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
 
