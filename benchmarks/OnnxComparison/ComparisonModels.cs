@@ -27,11 +27,15 @@ internal static class ComparisonModels
 
     /// <summary>
     /// Writes a randomly initialised binary classifier (seed 1) of <paramref name="config"/>'s shape as a transformers
-    /// checkpoint, and as fp32 and int8 exports through ML.NET's ConvertToOnnx, into <paramref name="directory"/>
-    /// (an export whose weights exceed one protobuf's 2 GiB writes them to <c>NAME.onnx.data</c> beside it: ONNX external
-    /// data); returns why the model has no export, or null.
+    /// checkpoint, as fp32 and int8 exports through ML.NET's ConvertToOnnx, and as the standard export of the same
+    /// checkpoint (<see cref="StandardExport"/>), into <paramref name="directory"/> (an export whose weights exceed one
+    /// protobuf's 2 GiB writes them beside it: ONNX external data); returns why our exports, and why the standard one,
+    /// are missing (null when written).
     /// </summary>
-    public static string? Prepare(RemBertConfig config, string directory)
+    public static (string? OnnxProblem, string? StandardProblem) Prepare(RemBertConfig config, string directory)
+        => (PrepareOurs(config, directory), StandardExport.Write(directory, Path.Combine(directory, EngineKinds.OnnxFile(EngineKind.OrtStandardFloat32))));
+
+    private static string? PrepareOurs(RemBertConfig config, string directory)
     {
         config = config with { NumLabels = 2, Architectures = [RemBertArchitectures.ForSequenceClassification] };
         torch.manual_seed(1);

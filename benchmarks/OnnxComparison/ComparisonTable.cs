@@ -27,32 +27,46 @@ internal static class ComparisonTable
         var shapes = Shapes.Where(shape => shapeFilter is null || $"{shape.Batch}x{shape.Sequence}" == shapeFilter).ToArray();
         Console.WriteLine($"OnnxComparison: best of {repeats} forwards per engine after one warm-up, each engine alone in its own process; " +
             $"{Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}");
-        if (!quick)
+        if (models.Any(model => model.Item2 == ComparisonModels.FullSize))
             Console.WriteLine("full-size: google/rembert's shape (32 layers, 250,300-row vocabulary); its fp32 export keeps the weights in ONNX external data");
         Console.WriteLine();
-        Console.WriteLine("| model | batch | torch fp32 tok/s | torch bf16 tok/s | ORT fp32 tok/s | ORT int8 tok/s | torch fp32 / ORT fp32 | torch bf16 / ORT fp32 | ORT int8 / ORT fp32 |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("ORT: ONNX Runtime, ORT_ENABLE_ALL, intra-op threads = libtorch's; \"ours\": our ConvertToOnnx export; " +
+            "\"standard\": torch.onnx.export of the same checkpoint (export_standard_onnx.py); ratios against the best ORT fp32 of the row");
+        Console.WriteLine();
+        Console.WriteLine("| model | batch | torch fp32 tok/s | torch bf16 tok/s | ORT fp32 ours tok/s | ORT fp32 standard tok/s | ORT int8 ours tok/s | " +
+            "ORT fp32 ours / standard | torch fp32 / best ORT fp32 | torch bf16 / best ORT fp32 | ORT int8 / best ORT fp32 |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         bool allRan = true;
+        int threads = torch.get_num_threads();
         foreach (var (name, config) in models)
         {
             string directory = Directory.CreateTempSubdirectory("rembert-onnx-comparison-").FullName;
             try
             {
-                string? onnxProblem = ComparisonModels.Prepare(config, directory);
+                var (onnxProblem, standardProblem) = ComparisonModels.Prepare(config, directory);
                 foreach (var (batch, sequence) in shapes)
                 {
-                    var rates = Enum.GetValues<EngineKind>().ToDictionary(engine => engine, engine =>
-                        EngineKinds.IsOnnx(engine) && onnxProblem is not null ? null : Rate(engine, name, directory, batch, sequence, repeats));
-                    allRan &= rates.Values.All(rate => rate is not null) || onnxProblem is not null;
-                    double? baseline = rates[EngineKind.OrtFloat32];
-                    string Cell(double? rate) => rate is double value ? value.ToString("N0", CultureInfo.InvariantCulture) : "n/a";
-                    string Ratio(EngineKind engine) => rates[engine] is double value && baseline is double ort ? (value / ort).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
-                    Console.WriteLine($"| {name} | {batch} x {sequence} | {Cell(rates[EngineKind.TorchFloat32])} | {Cell(rates[EngineKind.TorchBFloat16])} | " +
-                        $"{Cell(rates[EngineKind.OrtFloat32])} | {Cell(rates[EngineKind.OrtInt8])} | {Ratio(EngineKind.TorchFloat32)} | " +
-                        $"{Ratio(EngineKind.TorchBFloat16)} | {Ratio(EngineKind.OrtInt8)} |");
+                    var rates = new Dictionary<EngineKind, double?>();
+                    foreach (var engine in Enum.GetValues<EngineKind>())
+                    {
+                        string? missing = engine == EngineKind.OrtStandardFloat32 ? standardProblem : EngineKinds.IsOnnx(engine) ? onnxProblem : null;
+                        rates[engine] = missing is null ? Rate(engine, name, directory, batch, sequence, repeats, threads) : null;
+                        allRan &= rates[engine] is not null || missing is not null;
+                    }
+                    double? best = new[] { rates[EngineKind.OrtFloat32], rates[EngineKind.OrtStandardFloat32] }.Max();
+                    string Cell(EngineKind engine) => rates[engine] is double value ? value.ToString("N0", CultureInfo.InvariantCulture)
+                        : engine == EngineKind.OrtStandardFloat32 && standardProblem is not null
+                            ? (standardProblem.StartsWith(StandardExport.NoTorch, StringComparison.Ordinal) ? "n/a (no python3-torch)" : "n/a (export failed)") : "n/a";
+                    string Ratio(double? rate, double? baseline) => rate is double value && baseline is double other ? (value / other).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+                    Console.WriteLine($"| {name} | {batch} x {sequence} | {Cell(EngineKind.TorchFloat32)} | {Cell(EngineKind.TorchBFloat16)} | " +
+                        $"{Cell(EngineKind.OrtFloat32)} | {Cell(EngineKind.OrtStandardFloat32)} | {Cell(EngineKind.OrtInt8)} | " +
+                        $"{Ratio(rates[EngineKind.OrtFloat32], rates[EngineKind.OrtStandardFloat32])} | {Ratio(rates[EngineKind.TorchFloat32], best)} | " +
+                        $"{Ratio(rates[EngineKind.TorchBFloat16], best)} | {Ratio(rates[EngineKind.OrtInt8], best)} |");
                 }
                 if (onnxProblem is not null)
                     Console.WriteLine($"  ({name}: no ONNX export: {onnxProblem})");
+                if (standardProblem is not null)
+                    Console.WriteLine($"  ({name}: no standard export: {standardProblem})");
             }
             finally
             {
@@ -63,11 +77,11 @@ internal static class ComparisonTable
     }
 
     /// <summary>Tokens/s of one engine, timed in a child process; null when the child failed.</summary>
-    private static double? Rate(EngineKind engine, string model, string directory, int batch, int sequence, int repeats)
+    private static double? Rate(EngineKind engine, string model, string directory, int batch, int sequence, int repeats, int threads)
     {
         string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
         var values = ChildProbe.Run($"{EngineKinds.Name(engine)} {model} {batch}x{sequence}",
-            Program.ChildArgument, EngineKinds.Name(engine), directory, Text(batch), Text(sequence), Text(repeats));
+            Program.ChildArgument, EngineKinds.Name(engine), directory, Text(batch), Text(sequence), Text(repeats), Text(threads));
         return values is null ? null : batch * sequence / double.Parse(values[Program.SecondsKey], CultureInfo.InvariantCulture);
     }
 }

@@ -14,6 +14,9 @@ internal enum EngineKind
 
     /// <summary>ONNX Runtime on our int8 export (RemBertOnnxExportOptions.QuantizeInt8).</summary>
     OrtInt8,
+
+    /// <summary>ONNX Runtime on the standard export of the same weights (torch.onnx.export by export_standard_onnx.py): the peer.</summary>
+    OrtStandardFloat32,
 }
 
 /// <summary>Names and files of <see cref="EngineKind"/>.</summary>
@@ -26,6 +29,7 @@ internal static class EngineKinds
         EngineKind.TorchBFloat16 => "torch-bf16",
         EngineKind.OrtFloat32 => "ort-fp32",
         EngineKind.OrtInt8 => "ort-int8",
+        EngineKind.OrtStandardFloat32 => "ort-standard-fp32",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -37,9 +41,14 @@ internal static class EngineKinds
         throw new ArgumentException($"Unknown engine '{name}'; use {string.Join(", ", Enum.GetValues<EngineKind>().Select(Name))}.", nameof(name));
     }
 
-    /// <summary>True for the ONNX Runtime engines, which need the export.</summary>
+    /// <summary>True for the ONNX Runtime engines on our ConvertToOnnx exports.</summary>
     public static bool IsOnnx(EngineKind kind) => kind is EngineKind.OrtFloat32 or EngineKind.OrtInt8;
 
     /// <summary>The export an ONNX Runtime engine loads.</summary>
-    public static string OnnxFile(EngineKind kind) => kind == EngineKind.OrtInt8 ? "model.int8.onnx" : "model.onnx";
+    public static string OnnxFile(EngineKind kind) => kind switch
+    {
+        EngineKind.OrtInt8 => "model.int8.onnx",
+        EngineKind.OrtStandardFloat32 => "model.standard.onnx",
+        _ => "model.onnx",
+    };
 }

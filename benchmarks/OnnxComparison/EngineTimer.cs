@@ -10,12 +10,15 @@ namespace OnnxComparison;
 /// <summary>Each engine's timed loop over the same ids; run in a child process of its own.</summary>
 internal static class EngineTimer
 {
-    /// <summary>Best seconds per forward of <paramref name="engine"/> on the model in <paramref name="directory"/>, after one warm-up.</summary>
-    public static double BestSeconds(EngineKind engine, string directory, int batch, int sequence, int repeats) => engine switch
+    /// <summary>
+    /// Best seconds per forward of <paramref name="engine"/> on the model in <paramref name="directory"/>, after one warm-up;
+    /// ONNX Runtime runs with <paramref name="threads"/> intra-op threads (libtorch's count, which the parent passes).
+    /// </summary>
+    public static double BestSeconds(EngineKind engine, string directory, int batch, int sequence, int repeats, int threads) => engine switch
     {
         EngineKind.TorchFloat32 => TorchSeconds(directory, RemBertPrecision.Float32, batch, sequence, repeats),
         EngineKind.TorchBFloat16 => TorchSeconds(directory, RemBertPrecision.BFloat16, batch, sequence, repeats),
-        _ => OrtSeconds(Path.Combine(directory, EngineKinds.OnnxFile(engine)), batch, sequence, repeats),
+        _ => OrtSeconds(Path.Combine(directory, EngineKinds.OnnxFile(engine)), batch, sequence, repeats, threads),
     };
 
     /// <summary>Our TorchSharp classifier (eval, no_grad) loaded in <paramref name="precision"/>.</summary>
@@ -34,23 +37,42 @@ internal static class EngineTimer
         });
     }
 
-    /// <summary>ONNX Runtime with its default CPU session options (all graph optimisations, one thread per core).</summary>
-    private static double OrtSeconds(string onnx, int batch, int sequence, int repeats)
+    /// <summary>ONNX Runtime on <paramref name="onnx"/>, first output only (our graph's Score, the standard graph's logits).</summary>
+    private static double OrtSeconds(string onnx, int batch, int sequence, int repeats, int threads)
     {
-        using var session = new InferenceSession(onnx);
-        var ids = Inputs(batch, sequence);
-        var inputs = session.InputMetadata.Keys.Select(name => name switch
+        using var options = OrtSessionOptions(threads);
+        using var session = new InferenceSession(onnx, options);
+        var inputs = OrtInputs(session, batch, sequence);
+        string[] output = [session.OutputMetadata.Keys.Contains("Score.output") ? "Score.output" : session.OutputMetadata.Keys.First()];
+        return Best(repeats, () =>
         {
-            "InputIds" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(ids, [batch, sequence])),
-            "AttentionMask" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(Enumerable.Repeat(1L, batch * sequence).ToArray(), [batch, sequence])),
-            "TokenTypeIds" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(new long[batch * sequence], [batch, sequence])),
+            using var results = session.Run(inputs, output);
+        });
+    }
+
+    /// <summary>Every ONNX Runtime session of the comparison: all graph optimisations, <paramref name="threads"/> intra-op threads.</summary>
+    public static SessionOptions OrtSessionOptions(int threads) => new()
+    {
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        IntraOpNumThreads = threads,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+    };
+
+    /// <summary>
+    /// The inputs of either graph: ids, an all-ones mask and zero token types, under our export's names (InputIds…) or
+    /// transformers' (input_ids…); a string input (the text column our transformer was built on) gets empty strings.
+    /// </summary>
+    public static List<NamedOnnxValue> OrtInputs(InferenceSession session, int batch, int sequence)
+    {
+        var ids = Inputs(batch, sequence);
+        return session.InputMetadata.Keys.Select(name => name switch
+        {
+            "InputIds" or "input_ids" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(ids, [batch, sequence])),
+            "AttentionMask" or "attention_mask" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(Enumerable.Repeat(1L, batch * sequence).ToArray(), [batch, sequence])),
+            "TokenTypeIds" or "token_type_ids" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(new long[batch * sequence], [batch, sequence])),
             // The text column the transformer was built on: unused by the graph, which is fed ids.
             _ => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(Enumerable.Repeat("", batch).ToArray(), [batch, 1])),
         }).ToList();
-        return Best(repeats, () =>
-        {
-            using var results = session.Run(inputs, ["Score.output"]);
-        });
     }
 
     /// <summary>The same seeded ids for every engine, below 1,000 so they exist in every vocabulary built here.</summary>

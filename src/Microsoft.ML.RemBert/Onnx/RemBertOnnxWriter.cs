@@ -145,11 +145,16 @@ internal sealed class RemBertOnnxWriter
     private string ResidualOutput(string x, string residual, string prefix)
         => LayerNorm(_graph.Op("Add", EncoderLinear(x, prefix + "dense"), residual), prefix + "LayerNorm");
 
-    /// <summary>LayerNorm over the last axis, decomposed (opset ≤ 12 has no LayerNormalization): biased variance, as torch.</summary>
+    /// <summary>
+    /// LayerNorm over the last axis, decomposed (opset ≤ 12 has no LayerNormalization): biased variance, as torch. Written
+    /// node for node as torch.onnx.export writes nn.LayerNorm (ReduceMean, Sub, Pow 2, ReduceMean, Add ε, Sqrt, Div, Mul,
+    /// Add), the pattern ONNX Runtime's LayerNormFusion turns into one LayerNormalization kernel: with Mul(x, x) for the
+    /// square it keeps all nine operators.
+    /// </summary>
     private string LayerNorm(string x, string name)
     {
         var centered = _graph.Op("Sub", x, _graph.MeanOfLastAxis(x));
-        var variance = _graph.MeanOfLastAxis(_graph.Op("Mul", centered, centered));
+        var variance = _graph.MeanOfLastAxis(_graph.Op("Pow", centered, _graph.Scalar(2f)));
         var deviation = _graph.Op("Sqrt", _graph.Op("Add", variance, _graph.Scalar((float)_config.LayerNormEps)));
         var normalized = _graph.Op("Div", centered, deviation);
         var scaled = _graph.Op("Mul", normalized, Weight(name + ".weight", _weights[name + ".weight"]));
@@ -159,9 +164,10 @@ internal sealed class RemBertOnnxWriter
     /// <summary>config.hidden_act, decomposed where opset ≤ 12 has no operator for it.</summary>
     private string Activation(string x) => _config.HiddenAct switch
     {
-        // Exact GELU: x · ½ · (1 + erf(x / √2)).
-        RemBertActivation.Gelu or RemBertActivation.GeluPython => _graph.Op("Mul", x,
-            _graph.Scale(_graph.Op("Add", _graph.Scalar(1f), _graph.Op("Erf", _graph.Scale(x, (float)(1 / Math.Sqrt(2))))), 0.5f)),
+        // Exact GELU: (x · (erf(x / √2) + 1)) · ½, in torch.onnx.export's order: the pattern ONNX Runtime's GeluFusion
+        // turns into one Gelu kernel (then BiasGelu with the intermediate dense's bias); x · (1/√2) is not matched.
+        RemBertActivation.Gelu or RemBertActivation.GeluPython => _graph.Scale(_graph.Op("Mul", x,
+            _graph.Op("Add", _graph.Op("Erf", _graph.Op("Div", x, _graph.Scalar((float)Math.Sqrt(2)))), _graph.Scalar(1f))), 0.5f),
         // Tanh GELU: ½ · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))).
         RemBertActivation.GeluNew => _graph.Op("Mul", _graph.Scale(x, 0.5f), _graph.Op("Add", _graph.Scalar(1f), _graph.Op("Tanh",
             _graph.Scale(_graph.Op("Add", x, _graph.Scale(_graph.Op("Mul", x, _graph.Op("Mul", x, x)), 0.044715f)), (float)Math.Sqrt(2 / Math.PI))))),
