@@ -132,6 +132,7 @@ internal sealed class ScoringModelLifetime
         try
         {
             _task.Dispose();
+            Runtime.NativeHeap.Trim();
         }
         finally
         {

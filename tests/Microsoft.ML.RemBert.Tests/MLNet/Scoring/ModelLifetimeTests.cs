@@ -70,7 +70,9 @@ public sealed class ModelLifetimeTests(ServingModelFixture serving, ITestOutputH
         var rss = result.StandardOutput.Split('\n').Where(line => line.StartsWith("rss=", StringComparison.Ordinal))
             .Select(line => long.Parse(line["rss=".Length..])).ToArray();
 
-        output.WriteLine(string.Join(" ", rss.Select(value => value >> 20)));
+        output.WriteLine("RSS MiB after each reload: " + string.Join(" ", rss.Select(value => value >> 20)));
+        output.WriteLine("managed MiB after each reload: " + string.Join(" ", result.StandardOutput.Split('\n')
+            .Where(line => line.StartsWith("managed=", StringComparison.Ordinal)).Select(line => long.Parse(line["managed=".Length..]) >> 20)));
         output.WriteLine($"RSS after reload 1: {rss[0] >> 20} MiB; max {rss.Max() >> 20} MiB; after reload {rss.Length}: {rss[^1] >> 20} MiB");
         Assert.Equal(Reloads, rss.Length);
         Assert.All(rss, value => Assert.InRange(value, 0, rss[0] + rss[0] / 10));
