@@ -43,23 +43,26 @@ public static class PredictCommand
         });
 
         var precision = PrecisionOption.Create("the RemBERT models in the zip (default: the precision they were saved in)", defaultValue: null);
+        var device = DeviceOption.Create(defaultValue: null, "Device the zip's RemBERT models score on: cpu (the default), cuda, cuda:N or auto.");
         var command = new System.CommandLine.Command("predict", "Apply a saved ML.NET model to a data file and write its output columns as JSON lines.");
         command.Options.Add(model);
         command.Options.Add(input);
         command.Options.Add(output);
         command.Options.Add(columns);
         command.Options.Add(precision);
+        command.Options.Add(device);
         // Bad files and schema mismatches are the user's to fix: one line naming the cause, not a stack trace.
         command.SetAction(parseResult => CliErrors.Run("predict", parseResult.InvocationConfiguration.Error, interruption, () =>
         {
             using var standardInput = parseResult.GetValue(input) is null ? StandardInputCopy.Create(interruption.Token) : null;
             return Run(parseResult.GetValue(model)!, parseResult.GetValue(input) ?? new FileInfo(standardInput!.Path), parseResult.GetValue(output),
-                parseResult.GetValue(columns), PrecisionOption.ValueOrNull(parseResult, precision), interruption.Token);
+                parseResult.GetValue(columns), new RemBertScoringSettings { Device = parseResult.GetValue(device), Precision = PrecisionOption.ValueOrNull(parseResult, precision) },
+                interruption.Token);
         }));
         return command;
     }
 
-    private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo? outputFile, string[]? requestedColumns, RemBertPrecision? precision,
+    private static int Run(FileInfo modelFile, FileInfo inputFile, FileInfo? outputFile, string[]? requestedColumns, RemBertScoringSettings scoring,
         CancellationToken cancellationToken)
     {
         if (outputFile is not null) AtomicFile.EnsureWritable(outputFile.FullName);
@@ -68,14 +71,16 @@ public static class PredictCommand
         IDataView data;
         if (Directory.Exists(modelFile.FullName))
         {
-            // A checkpoint directory is applied at the precision asked, when it is loaded.
-            transformer = CheckpointModel.Load(mlContext, modelFile.FullName, inputFile.FullName, precision, out data);
+            // A checkpoint directory is applied at the precision asked when it is loaded; only the device is left.
+            transformer = CheckpointModel.Load(mlContext, modelFile.FullName, inputFile.FullName, scoring.Precision, out data);
+            if (scoring.Device is not null)
+                ConfigureRemBertModels(transformer, new RemBertScoringSettings { Device = scoring.Device }, modelFile.FullName);
         }
         else
         {
             transformer = ModelZip.Load(mlContext, modelFile.FullName, out DataViewSchema inputSchema);
-            if (precision is { } wanted)
-                ConvertRemBertModels(transformer, wanted, modelFile.FullName);
+            if (scoring.Device is not null || scoring.Precision is not null)
+                ConfigureRemBertModels(transformer, scoring, modelFile.FullName);
             data = TaskTable.TryOf(transformer)?.ReadForPrediction(inputFile.FullName)
                 ?? ModelInputFile.Load(mlContext, inputFile.FullName, inputSchema);
         }
@@ -122,26 +127,20 @@ public static class PredictCommand
         }
     }
 
-    /// <summary>Converts every RemBERT transformer of <paramref name="transformer"/> (a chain, possibly nested) to <paramref name="precision"/>.</summary>
-    private static void ConvertRemBertModels(ITransformer transformer, RemBertPrecision precision, string modelPath)
+    /// <summary>Moves every RemBERT transformer of <paramref name="transformer"/> to the device and precision of <paramref name="scoring"/>.</summary>
+    private static void ConfigureRemBertModels(ITransformer transformer, RemBertScoringSettings scoring, string modelPath)
     {
-        int converted = 0;
-        void Visit(ITransformer t)
+        try
         {
-            if (t is RemBertScoringTransformer scoring)
-            {
-                scoring.ConvertTo(precision);
-                converted++;
-            }
-            else if (t is IEnumerable<ITransformer> chain)
-            {
-                foreach (var inner in chain) Visit(inner);
-            }
+            transformer.ConfigureRemBertScoring(scoring);
         }
-        Visit(transformer);
-        if (converted == 0)
-            throw new InvalidDataException($"{PrecisionOption.Name}: {modelPath} holds no RemBERT model whose precision could be set.");
-        BFloat16Support.WarnIfEmulated(precision, TorchSharp.torch.CPU, Console.Error.WriteLine);
+        catch (InvalidOperationException)
+        {
+            string options = string.Join(" and ", new[] { scoring.Device is null ? null : "--device", scoring.Precision is null ? null : PrecisionOption.Name }.OfType<string>());
+            throw new InvalidDataException($"{options}: {modelPath} holds no RemBERT model whose device or precision could be set.");
+        }
+        if (scoring.Precision is { } precision)
+            BFloat16Support.WarnIfEmulated(precision, TorchRuntime.ParseDevice(scoring.Device ?? "cpu"), Console.Error.WriteLine);
     }
 
     // Row-to-row transformers append their outputs after the input columns (an input column they replace becomes

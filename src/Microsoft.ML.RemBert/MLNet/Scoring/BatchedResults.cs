@@ -17,6 +17,9 @@ namespace Microsoft.ML.RemBert.MLNet.Scoring;
 internal sealed class BatchedResults<TRow, TResult>
 {
     private readonly RemBertScoringTask<TRow, TResult> _task;
+    private readonly ScoringModelLifetime _lifetime;
+    // Only referenced: it keeps a PredictionEngine's hold on the model for as long as the engine can read these results.
+    private readonly ScoringModelLifetime.EngineHold? _engineHold;
     private readonly DataViewRow _served;
     private readonly ValueGetter<DataViewRowId> _servedId;
     private readonly DataViewRowCursor? _readAhead;
@@ -30,10 +33,12 @@ internal sealed class BatchedResults<TRow, TResult>
     private long _firstPosition = -1;
     private long _checkedPosition = -1;
 
-    public BatchedResults(RemBertScoringTask<TRow, TResult> task, DataViewRow served, DataViewRowCursor? readAhead, int batchSize)
+    public BatchedResults(RemBertScoringTask<TRow, TResult> task, ScoringModelLifetime lifetime, ScoringModelLifetime.EngineHold? engineHold, DataViewRow served, DataViewRowCursor? readAhead, int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _task = task;
+        _lifetime = lifetime;
+        _engineHold = engineHold;
         _served = served;
         _servedId = served.GetIdGetter();
         _readAhead = readAhead;
@@ -87,7 +92,9 @@ internal sealed class BatchedResults<TRow, TResult>
             }
             while (_rows.Count < _batchSize && _readAhead.MoveNext());
         }
-        _results = _task.ScoreBatch(_rows);
+        // The lease keeps the model's tensors alive for this forward pass even if another thread disposes the model meanwhile.
+        using (_lifetime.Acquire())
+            _results = _task.ScoreBatch(_rows);
         _firstPosition = position;
         _rows.Clear();
     }

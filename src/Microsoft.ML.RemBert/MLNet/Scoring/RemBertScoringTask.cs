@@ -4,6 +4,7 @@ using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.Runtime;
+using TorchSharp;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
 
@@ -20,6 +21,8 @@ namespace Microsoft.ML.RemBert.MLNet.Scoring;
 /// </remarks>
 internal abstract class RemBertScoringTask : IDisposable
 {
+    private torch.Device? _modelDevice;
+
     private protected RemBertScoringTask()
     {
     }
@@ -32,11 +35,13 @@ internal abstract class RemBertScoringTask : IDisposable
 
     /// <summary>
     /// Getters of the output columns marked active by <paramref name="isOutputActive"/> (null for inactive ones) for
-    /// the current row of <paramref name="current"/>. With <paramref name="readAhead"/> (a cursor over the same input
+    /// the current row of <paramref name="current"/>, each forward pass under a lease of <paramref name="lifetime"/>;
+    /// the getters keep <paramref name="engineHold"/> (a PredictionEngine row's hold on the model) reachable. With <paramref name="readAhead"/> (a cursor over the same input
     /// rows, in the same order, with <see cref="InputColumns"/> active) rows are read from it in batches of
     /// <paramref name="batchSize"/>; without it each row of <paramref name="current"/> is scored alone.
     /// </summary>
-    internal abstract Delegate?[] CreateGetters(DataViewRow current, DataViewRowCursor? readAhead, int batchSize, Func<int, bool> isOutputActive);
+    internal abstract Delegate?[] CreateGetters(ScoringModelLifetime lifetime, ScoringModelLifetime.EngineHold? engineHold, DataViewRow current, DataViewRowCursor? readAhead, int batchSize,
+        Func<int, bool> isOutputActive);
 
     /// <summary>
     /// Saves the task's state (model weights, tokenizer, options) into the transformer's directory of the model zip,
@@ -70,6 +75,24 @@ internal abstract class RemBertScoringTask : IDisposable
     /// every task that owns a model overrides it. Null: the task exposes none.
     /// </summary>
     internal virtual RemBertPreTrainedModel? ScoredModel => null;
+
+    /// <summary>Where the model's weights live, so where <c>Collate</c> puts a batch's tensors (the CPU for a task without a model).</summary>
+    internal torch.Device ModelDevice => _modelDevice ??= ScoredModel?.parameters().First().device ?? torch.CPU;
+
+    /// <summary>
+    /// Moves the model to <paramref name="device"/> and/or converts its weights to <paramref name="precision"/> (null: unchanged).
+    /// Not thread-safe: no forward pass may run meanwhile.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The task exposes no RemBERT model.</exception>
+    internal void MoveModel(torch.Device? device, RemBertPrecision? precision)
+    {
+        var model = ScoredModel ?? throw new NotSupportedException($"{GetType().Name} does not expose its RemBERT model, so its device and precision cannot be changed.");
+        if (device is not null)
+            model.to(device);
+        if (precision is { } wanted)
+            model.to(wanted.ToScalarType());
+        _modelDevice = null;
+    }
 
     /// <summary>Frees the task's native memory (the model's tensors).</summary>
     public abstract void Dispose();

@@ -58,13 +58,14 @@ internal abstract class RemBertScoringTask<TRow, TResult> : RemBertScoringTask
     }
 
     /// <inheritdoc/>
-    internal sealed override Delegate?[] CreateGetters(DataViewRow current, DataViewRowCursor? readAhead, int batchSize, Func<int, bool> isOutputActive)
+    internal sealed override Delegate?[] CreateGetters(ScoringModelLifetime lifetime, ScoringModelLifetime.EngineHold? engineHold, DataViewRow current, DataViewRowCursor? readAhead, int batchSize,
+        Func<int, bool> isOutputActive)
     {
         var outputs = Outputs;
         var getters = new Delegate?[outputs.Count];
         if (!Enumerable.Range(0, outputs.Count).Any(isOutputActive))
             return getters;
-        var results = new BatchedResults<TRow, TResult>(this, current, readAhead, batchSize);
+        var results = new BatchedResults<TRow, TResult>(this, lifetime, engineHold, current, readAhead, batchSize);
         for (int i = 0; i < outputs.Count; i++)
         {
             if (isOutputActive(i))

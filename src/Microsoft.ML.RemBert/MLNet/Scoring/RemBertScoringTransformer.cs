@@ -3,6 +3,7 @@ using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Runtime;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 
@@ -18,11 +19,14 @@ namespace Microsoft.ML.RemBert.MLNet.Scoring;
 /// <remarks>
 /// <para>Thread safety: one transformer may be used from several threads at once (each cursor and each
 /// PredictionEngine keeps its own batch; the model runs in eval mode under <c>no_grad</c>). A PredictionEngine
-/// itself is not thread-safe, as in ML.NET: create one per thread, with
-/// <c>new PredictionEngineOptions { OwnsTransformer = false }</c> when they share a transformer, because ML.NET's
-/// PredictionEngine disposes the transformer it owns (the default) when it is disposed.</para>
-/// <para>The transformer owns its model's native memory: <see cref="Dispose"/> frees it; dispose it only once no
-/// cursor or PredictionEngine still uses it.</para>
+/// itself is not thread-safe, as in ML.NET: create one per thread (or pool them).</para>
+/// <para>Lifetime (docs/serving.md, "Model lifetime"): the transformer owns its model's native memory. It is freed once
+/// the transformer has been disposed and no PredictionEngine over it exists any more (an engine holds the model until
+/// it is garbage-collected), after the forward passes in flight (each holds a lease). So a pool of default engines
+/// over one model keeps working while it disposes its surplus engines (each of which disposes the transformer it
+/// owns), a model disposed while other threads score never frees tensors under them, later use throws an
+/// <see cref="ObjectDisposedException"/> naming who disposed the model, and a model never disposed is freed when it
+/// becomes unreachable and is collected.</para>
 /// <para>A derived transformer declares only its <c>LoadableClass</c> attribute (<c>SignatureLoadModel</c>, one per
 /// type), its <c>VersionInfo</c> (<see cref="CreateVersionInfo"/>), a constructor and a static
 /// <c>Create(IHostEnvironment, ModelLoadContext)</c> that calls <see cref="Load{TTask, TTransformer}"/>: ML.NET's
@@ -40,7 +44,8 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
 
     private readonly VersionInfo _versionInfo;
     private readonly RemBertScoringTask _task;
-    private int _disposed;
+    private readonly ScoringModelLifetime _lifetime;
+    private int _inferenceBatchSize;
 
     /// <summary>Builds a transformer around <paramref name="task"/>, which it then owns (and disposes).</summary>
     /// <param name="env">The ML.NET environment.</param>
@@ -56,12 +61,13 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
         if (inferenceBatchSize < 1)
             throw Host.ExceptParam(nameof(inferenceBatchSize), $"InferenceBatchSize must be at least 1, not {inferenceBatchSize}.");
         _task = task;
-        InferenceBatchSize = inferenceBatchSize;
+        _inferenceBatchSize = inferenceBatchSize;
         _versionInfo = versionInfo;
+        _lifetime = new ScoringModelLifetime(task, GetType().Name);
     }
 
     /// <summary>Rows gathered into one forward pass by <see cref="Transform"/>'s cursors (PredictionEngine scores one row at a time).</summary>
-    public int InferenceBatchSize { get; }
+    public int InferenceBatchSize => Volatile.Read(ref _inferenceBatchSize);
 
     /// <summary>The ML.NET host of this transformer (errors, logging).</summary>
     private protected IHost Host { get; }
@@ -71,10 +77,13 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            _lifetime.ThrowIfDisposed();
             return _task;
         }
     }
+
+    /// <summary>The owner of the model's native memory: scoring, saving and exporting hold a lease on it.</summary>
+    internal ScoringModelLifetime Lifetime => _lifetime;
 
     /// <summary>Always true: <see cref="PredictionEngine{TSrc, TDst}"/> works on this transformer.</summary>
     public bool IsRowToRowMapper => true;
@@ -153,8 +162,9 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
         Host.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel();
         ctx.SetVersionInfo(_versionInfo);
+        using var lease = _lifetime.Acquire();
         ctx.Writer.Write(InferenceBatchSize);
-        ScoringTask.Save(ctx);
+        _task.Save(ctx);
     }
 
     /// <summary>
@@ -215,19 +225,34 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     /// new precision. Not thread-safe: call it before scoring, never while a cursor or PredictionEngine uses the transformer.
     /// </summary>
     /// <exception cref="NotSupportedException">The transformer's task exposes no RemBERT model.</exception>
-    public void ConvertTo(RemBertPrecision precision)
+    public void ConvertTo(RemBertPrecision precision) => Configure(device: null, precision, inferenceBatchSize: null);
+
+    /// <summary>
+    /// Moves the model to <paramref name="device"/>, converts its weights to <paramref name="precision"/> and sets
+    /// <see cref="InferenceBatchSize"/> (null: unchanged); see <c>RemBertScoringExtensions.ConfigureRemBertScoring</c>.
+    /// Not thread-safe: never while a cursor or PredictionEngine scores with this transformer.
+    /// </summary>
+    internal void Configure(TorchSharp.torch.Device? device, RemBertPrecision? precision, int? inferenceBatchSize)
     {
-        var model = ScoringTask.ScoredModel
-            ?? throw new NotSupportedException($"{GetType().Name} does not expose its RemBERT model, so its precision cannot be changed.");
-        model.to(precision.ToScalarType());
+        if (inferenceBatchSize is < 1)
+            throw Host.ExceptParam(nameof(inferenceBatchSize), $"InferenceBatchSize must be at least 1, not {inferenceBatchSize}.");
+        if (device is not null || precision is not null)
+            _lifetime.Change(task => task.MoveModel(device, precision));
+        if (precision is { } wanted)
+            BFloat16Support.WarnIfEmulated(wanted, device ?? _task.ModelDevice, message =>
+            {
+                using var channel = Host.Start("Scoring settings");
+                channel.Warning(message);
+            });
+        if (inferenceBatchSize is int size)
+            Volatile.Write(ref _inferenceBatchSize, size);
     }
 
-    /// <summary>Frees the model's native memory. Idempotent; the transformer cannot score afterwards.</summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-            return;
-        _task.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    /// <summary>
+    /// Lets the model go: its native memory is freed once no PredictionEngine over it exists any more (at once when
+    /// none was created) and the forward passes in flight have finished; any later use throws an
+    /// <see cref="ObjectDisposedException"/> naming the caller of this Dispose. Idempotent and thread-safe. A
+    /// PredictionEngine that owns its transformer (ML.NET's default) calls it too: the other engines keep scoring.
+    /// </summary>
+    public void Dispose() => _lifetime.Dispose(DisposeCaller.Describe());
 }

@@ -39,7 +39,10 @@ internal sealed class ScoredDataView : ITransformCanSaveOnnx
 
     /// <summary>Writes the task's graph (see <see cref="RemBertScoringTask.SaveAsOnnx"/>).</summary>
     public void SaveAsOnnx(OnnxContext ctx)
-        => OnnxExternalData.Save(_onnxOptions with { Warning = _transformer.WarnOnnxExport }, options => _transformer.ScoringTask.SaveAsOnnx(ctx, options));
+    {
+        using var lease = _transformer.Lifetime.Acquire();
+        OnnxExternalData.Save(_onnxOptions with { Warning = _transformer.WarnOnnxExport }, options => _transformer.ScoringTask.SaveAsOnnx(ctx, options));
+    }
 
     /// <summary>Not a saved data transform: the transformer itself is what goes into a model zip.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx)
@@ -71,7 +74,7 @@ internal sealed class ScoredDataView : ITransformCanSaveOnnx
         {
             if (anyOutput)
                 readAhead = _input.GetRowCursor(task.InputColumns.Select(input => _input.Schema[input.Name]), Shuffler(seed));
-            var getters = task.CreateGetters(primary, readAhead, _transformer.InferenceBatchSize, i => needed.Contains(inputCount + i));
+            var getters = task.CreateGetters(_transformer.Lifetime, engineHold: null, primary, readAhead, _transformer.InferenceBatchSize, i => needed.Contains(inputCount + i));
             return new BatchScoringCursor(primary, readAhead, Schema, getters);
         }
         catch

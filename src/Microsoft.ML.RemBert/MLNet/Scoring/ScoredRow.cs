@@ -28,9 +28,16 @@ internal static class ScoredRow
     }
 }
 
-/// <summary>The row a <see cref="ScoringRowMapper"/> returns for one input row (PredictionEngine); owns the input row.</summary>
-internal sealed class ScoredDataViewRow(DataViewRow input, DataViewSchema schema, Delegate?[] outputGetters) : DataViewRow
+/// <summary>
+/// The row a <see cref="ScoringRowMapper"/> returns for one input row (PredictionEngine); owns the input row, and holds
+/// the model through <paramref name="hold"/> for as long as it is reachable.
+/// </summary>
+internal sealed class ScoredDataViewRow(DataViewRow input, DataViewSchema schema, Delegate?[] outputGetters, ScoringModelLifetime.EngineHold hold)
+    : DataViewRow
 {
+    /// <summary>The model's hold for this row (only referenced: its finalizer releases it once the row is collected).</summary>
+    internal ScoringModelLifetime.EngineHold Hold => hold;
+
     /// <inheritdoc/>
     public override long Position => input.Position;
 

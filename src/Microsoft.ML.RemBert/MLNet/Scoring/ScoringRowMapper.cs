@@ -29,12 +29,16 @@ internal sealed class ScoringRowMapper(RemBertScoringTransformer transformer, Da
         return result.Order().Select(index => inputSchema[index]).ToList();
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The scored row of <paramref name="input"/>; it holds the model until it is collected (see
+    /// <see cref="ScoringModelLifetime"/>): ML.NET's PredictionEngine scores through one such row for its whole life.
+    /// </summary>
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
     {
+        var hold = transformer.Lifetime.CreateEngineHold();
         var active = activeColumns.Select(column => column.Index).ToHashSet();
         int inputCount = inputSchema.Count;
-        var getters = transformer.ScoringTask.CreateGetters(input, readAhead: null, batchSize: 1, i => active.Contains(inputCount + i));
-        return new ScoredDataViewRow(input, outputSchema, getters);
+        var getters = transformer.ScoringTask.CreateGetters(transformer.Lifetime, hold, input, readAhead: null, batchSize: 1, i => active.Contains(inputCount + i));
+        return new ScoredDataViewRow(input, outputSchema, getters, hold);
     }
 }

@@ -25,8 +25,6 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
     // Version 1: the layout documented at Save.
     private static readonly EntryFormatVersion Version = new(Current: 1, OldestReadable: 1);
 
-    private readonly Device _device;
-
     public SequenceScoringTask(SequenceEncoder encoder, RemBertForSequenceClassification model, SequenceHead head)
     {
         if (model.Config.NumLabels != head.NumLabels)
@@ -34,7 +32,6 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
         Encoder = encoder;
         Model = model;
         Head = head;
-        _device = model.parameters().First().device;
     }
 
     public SequenceEncoder Encoder { get; }
@@ -52,7 +49,7 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
     public override Func<EncodedSequence> CreateRowReader(DataViewRow input) => Encoder.CreateReader(input, "input data");
 
     public override RemBertBatchInputs Collate(IReadOnlyList<EncodedSequence> rows)
-        => RemBertBatchInputs.Pad(rows.Select(row => row.InputIds).ToList(), rows.Select(row => row.TokenTypeIds).ToList(), Encoder.Tokenizer.PadTokenId, _device);
+        => RemBertBatchInputs.Pad(rows.Select(row => row.InputIds).ToList(), rows.Select(row => row.TokenTypeIds).ToList(), Encoder.Tokenizer.PadTokenId, ModelDevice);
 
     public override float[][] Forward(RemBertBatchInputs inputs, IReadOnlyList<EncodedSequence> rows) => SequenceTrainingTask.Logits(Model, inputs);
 

@@ -25,14 +25,11 @@ internal sealed class MultipleChoiceScoringTask : RemBertScoringTask<EncodedSequ
     // Version 1: the layout documented at Save.
     private static readonly EntryFormatVersion Version = new(Current: 1, OldestReadable: 1);
 
-    private readonly Device _device;
-
     public MultipleChoiceScoringTask(MultipleChoiceEncoder encoder, RemBertForMultipleChoice model, ChoiceClasses classes)
     {
         Encoder = encoder;
         Model = model;
         Classes = classes;
-        _device = model.parameters().First().device;
     }
 
     public MultipleChoiceEncoder Encoder { get; }
@@ -51,7 +48,7 @@ internal sealed class MultipleChoiceScoringTask : RemBertScoringTask<EncodedSequ
         => Encoder.CreateReader(input, "input data", Classes.ChoiceCount, "the model");
 
     public override RemBertBatchInputs Collate(IReadOnlyList<EncodedSequence[]> rows)
-        => MultipleChoiceBatch.Collate(rows, Encoder.Tokenizer.PadTokenId, _device);
+        => MultipleChoiceBatch.Collate(rows, Encoder.Tokenizer.PadTokenId, ModelDevice);
 
     public override float[][] Forward(RemBertBatchInputs inputs, IReadOnlyList<EncodedSequence[]> rows)
         => MultipleChoiceBatch.Probabilities(Model, inputs);

@@ -26,8 +26,6 @@ internal sealed class NamedEntityScoringTask : RemBertScoringTask<WindowedWords,
     // Version 1: the layout documented at Save.
     private static readonly EntryFormatVersion Version = new(Current: 1, OldestReadable: 1);
 
-    private readonly Device _device;
-
     public NamedEntityScoringTask(WordSource words, WordWindows windows, TagSet tags, string predictedLabelColumnName, string scoreColumnName,
         RemBertForTokenClassification model)
     {
@@ -39,7 +37,6 @@ internal sealed class NamedEntityScoringTask : RemBertScoringTask<WindowedWords,
         PredictedLabelColumnName = predictedLabelColumnName;
         ScoreColumnName = scoreColumnName;
         Model = model;
-        _device = model.parameters().First().device;
         InputColumns = [words.InputColumn];
         Outputs = CreateOutputs(tags, predictedLabelColumnName, scoreColumnName);
     }
@@ -92,7 +89,7 @@ internal sealed class NamedEntityScoringTask : RemBertScoringTask<WindowedWords,
     public override RemBertBatchInputs Collate(IReadOnlyList<WindowedWords> rows)
     {
         var windows = rows.SelectMany(row => row.Windows).DefaultIfEmpty(new WordWindow([Windows.Tokenizer.ClsTokenId, Windows.Tokenizer.SepTokenId], [-1, -1]));
-        return NamedEntityTrainingTask.Collate(windows, Windows.Tokenizer.PadTokenId, _device);
+        return NamedEntityTrainingTask.Collate(windows, Windows.Tokenizer.PadTokenId, ModelDevice);
     }
 
     public override WordTags[] Forward(RemBertBatchInputs inputs, IReadOnlyList<WindowedWords> rows)

@@ -27,15 +27,12 @@ internal sealed class QuestionAnsweringScoringTask : RemBertScoringTask<Question
 
     private static readonly VectorDataViewType TextVector = new(TextDataViewType.Instance);
 
-    private readonly Device _device;
-
     public QuestionAnsweringScoringTask(QuestionAnsweringEncoder encoder, AnswerSpanSelector selector, RemBertForQuestionAnswering model, AnswerColumnNames columns)
     {
         Encoder = encoder;
         Selector = selector;
         Model = model;
         Columns = columns;
-        _device = model.parameters().First().device;
         Outputs =
         [
             ScoringOutputColumn<AnswerCandidates>.Create(columns.Answer, TextVector,
@@ -65,7 +62,7 @@ internal sealed class QuestionAnsweringScoringTask : RemBertScoringTask<Question
 
     // Every window of every row in one batch: a long document costs one forward pass, not one per window.
     public override RemBertBatchInputs Collate(IReadOnlyList<QuestionWindows> rows)
-        => QuestionAnsweringTrainingTask.Collate(rows.SelectMany(row => row.Windows).ToList(), Encoder.Tokenizer.PadTokenId, _device);
+        => QuestionAnsweringTrainingTask.Collate(rows.SelectMany(row => row.Windows).ToList(), Encoder.Tokenizer.PadTokenId, ModelDevice);
 
     public override AnswerCandidates[] Forward(RemBertBatchInputs inputs, IReadOnlyList<QuestionWindows> rows)
     {
