@@ -38,7 +38,7 @@ internal sealed partial class WebApiServer : IDisposable
     /// <summary>Starts the server on <paramref name="model"/> with <paramref name="arguments"/> and waits until it listens.</summary>
     public static WebApiServer Start(string model, params string[] arguments)
     {
-        var process = DotnetProcess.Start(new[] { SampleApp.Assembly("WebApi"), "--model", model, "--urls", "http://127.0.0.1:0" }.Concat(arguments));
+        var process = DotnetProcess.StartForSignals(new[] { SampleApp.Assembly("WebApi"), "--model", model, "--urls", "http://127.0.0.1:0" }.Concat(arguments));
         var server = new WebApiServer(process);
         try
         {

@@ -12,7 +12,7 @@ namespace Microsoft.ML.RemBert.Tests.Tokenization;
 /// </summary>
 public class RemBertMLTokenizerTests
 {
-    private static readonly Lazy<string[]> Lines = new(() => SentencePieceFixtures.ReadLines(TestPaths.SharedFixture("sentencepiece", "lines.txt")));
+    private static readonly Lazy<string[]> Lines = new(() => SentencePieceFixtures.ReadLines(TestPaths.Fixture("sentencepiece", "lines.txt")));
 
     [Theory]
     [InlineData(true)]

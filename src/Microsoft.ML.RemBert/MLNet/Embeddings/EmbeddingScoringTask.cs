@@ -6,7 +6,9 @@ using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Runtime;
 using Microsoft.ML.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.MLNet.Embeddings;
@@ -84,6 +86,9 @@ internal sealed class EmbeddingScoringTask : RemBertScoringTask<EncodedSequence,
         return Enumerable.Range(0, count).Select(row => values.AsSpan(row * size, size).ToArray()).ToArray();
     }
 
+    /// <summary>What padding positions read as under max pooling: never the maximum (held: issue 25).</summary>
+    private static readonly Scalar MaskedForMax = float.NegativeInfinity;
+
     /// <summary>One vector per row of <paramref name="hidden"/> <c>[rows, seq, hidden]</c>, over the positions <paramref name="attentionMask"/> marks.</summary>
     internal static Tensor Pool(Tensor hidden, Tensor attentionMask, RemBertPooling pooling)
     {
@@ -91,8 +96,8 @@ internal sealed class EmbeddingScoringTask : RemBertScoringTask<EncodedSequence,
         return pooling switch
         {
             RemBertPooling.Cls => hidden.select(1, 0),
-            RemBertPooling.Max => hidden.masked_fill(mask.eq(0), float.NegativeInfinity).amax([1]),
-            _ => (hidden * mask.to_type(ScalarType.Float32)).sum(1) / mask.to_type(ScalarType.Float32).sum(1).clamp_min(1),
+            RemBertPooling.Max => hidden.masked_fill(mask.eq(HeldScalars.Zero), MaskedForMax).amax([1]),
+            _ => (hidden * mask.to_type(ScalarType.Float32)).sum(1) / mask.to_type(ScalarType.Float32).sum(1).clamp_min(HeldScalars.One),
         };
     }
 

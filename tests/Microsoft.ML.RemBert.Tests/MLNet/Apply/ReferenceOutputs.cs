@@ -26,11 +26,11 @@ internal sealed class ReferenceOutputs
     public int[][] AttentionMask { get; }
 
     /// <summary>The fixture checkpoint directory <paramref name="name"/> (seqcls, tokcls, qa, mc, base…); skips the test without ../shared.</summary>
-    public static string Checkpoint(string name) => TestPaths.SharedFixture("rembert-reference", name);
+    public static string Checkpoint(string name) => TestPaths.Fixture("rembert-reference", name);
 
     public static ReferenceOutputs Load()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(TestPaths.SharedFixture("rembert-reference", "expected.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture("rembert-reference", "expected.json")));
         return new ReferenceOutputs(document.RootElement);
     }
 
