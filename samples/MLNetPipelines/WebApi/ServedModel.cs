@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.ML;
+using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Serving;
 using Microsoft.ML.RemBert.Modeling;
-using TorchSharp;
 
 namespace MLNetPipelines.WebApi;
 
@@ -77,33 +77,19 @@ internal sealed class ServedModel
         }
     }
 
-    /// <summary>
-    /// THE CALL SITE FOR --device AND --precision. Until the library's <c>ConfigureRemBertScoring</c> (issue 19 part 2)
-    /// is merged, bfloat16 uses <see cref="RemBertScoringTransformer.ConvertTo"/> on the chain's RemBERT transformer and
-    /// cuda is refused with a clear error. Once merged, replace the body with:
-    /// <code>model.ConfigureRemBertScoring(new RemBertScoringSettings { Device = arguments.Device, Precision = arguments.Precision });</code>
-    /// </summary>
+    /// <summary>--device and --precision, applied to every RemBERT transformer of the loaded chain before it serves.</summary>
     private static void ApplyScoringSettings(ITransformer model, ServeArguments arguments)
     {
-        if (arguments.Device != "cpu")
+        try
         {
-            throw new NotSupportedException(torch.cuda.is_available()
-                ? $"--device {arguments.Device}: moving a loaded zip to CUDA needs ConfigureRemBertScoring, which this build does not have yet; use --device cpu."
-                : $"--device {arguments.Device}: CUDA is not available in this process (TorchSharp's CPU backend or no GPU); available: cpu.");
+            model.ConfigureRemBertScoring(new RemBertScoringSettings { Device = arguments.Device, Precision = arguments.Precision });
         }
-        if (arguments.Precision != RemBertPrecision.Float32)
+        catch (ArgumentException error)
         {
-            foreach (var transformer in RemBertTransformers(model))
-                transformer.ConvertTo(arguments.Precision);
+            // The library names the device and what is available; the server adds the flag it came from.
+            throw new NotSupportedException($"--device {arguments.Device}: {error.Message.Replace(" (Parameter 'settings')", "")}", error);
         }
     }
-
-    private static IEnumerable<Microsoft.ML.RemBert.MLNet.Scoring.RemBertScoringTransformer> RemBertTransformers(ITransformer model) => model switch
-    {
-        Microsoft.ML.RemBert.MLNet.Scoring.RemBertScoringTransformer transformer => [transformer],
-        IEnumerable<ITransformer> chain => chain.SelectMany(RemBertTransformers),
-        _ => [],
-    };
 
     /// <summary>Takes a lease; false once the model is retired and every lease released (then use the current model).</summary>
     public bool TryAcquire()

@@ -401,7 +401,7 @@ public sealed class WebApiTests : MLNetFileTestBase
         {
             var cuda = DotnetProcess.Run([SampleApp.Assembly("WebApi"), "--model", zip, "--device", "cuda", "--urls", "http://127.0.0.1:0"], TimeSpan.FromMinutes(1));
             Assert.Equal(1, cuda.ExitCode);
-            Assert.Contains($"{zip}: --device cuda: CUDA is not available", cuda.StandardError);
+            Assert.Contains($"{zip}: --device cuda: Device 'cuda' is not available in this process", cuda.StandardError);
             Assert.Contains("available: cpu", cuda.StandardError);
         }
     }
