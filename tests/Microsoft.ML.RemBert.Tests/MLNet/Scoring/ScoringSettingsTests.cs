@@ -22,17 +22,7 @@ public sealed class ScoringSettingsTests(ITestOutputHelper output) : MLNetFileTe
     private const float BFloat16Tolerance = 0.02f;
 
     private string SaveIntentModel()
-    {
-        var data = MLContext.Data.LoadFromEnumerable(KeywordData.IntentRows(48, seed: 1));
-        var model = MLContext.Transforms.Conversion.MapValueToKey("Label")
-            .Append(MLContext.MulticlassClassification.Trainers.RemBert(TinyTraining.Multiclass()))
-            .Append(MLContext.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
-            .Fit(data);
-        string path = Path.Combine(TempDirectory, "intents.zip");
-        MLContext.Model.Save(model, data.Schema, path);
-        model.Dispose();
-        return path;
-    }
+        => ServingModelFixture.SaveIntentPipeline(MLContext, TinyTraining.Multiclass(), Path.Combine(TempDirectory, "intents.zip"));
 
     private Prediction[] Predict(ITransformer model) => MLContext.Data.CreateEnumerable<Prediction>(
         model.Transform(MLContext.Data.LoadFromEnumerable(KeywordData.IntentRows(40, seed: 2))), reuseRowObject: false).ToArray();

@@ -21,8 +21,7 @@ public sealed class ServingModelFixture : IDisposable
     private string Train()
     {
         var mlContext = new MLContext(seed: 1);
-        var data = mlContext.Data.LoadFromEnumerable(KeywordData.IntentRows(48, seed: 1));
-        var options = new RemBertTextClassificationOptions
+        return SaveIntentPipeline(mlContext, new RemBertTextClassificationOptions
         {
             Model = RemBertDefaultModel.Directory,
             LabelColumnName = "Label",
@@ -32,12 +31,20 @@ public sealed class ServingModelFixture : IDisposable
             MaxSequenceLength = 24,
             Seed = 1,
             Device = "cpu",
-        };
+        }, Path.Combine(_directory, "intents.zip"));
+    }
+
+    /// <summary>
+    /// Fits the TextClassification sample's pipeline (MapValueToKey, the RemBERT trainer with <paramref name="options"/>,
+    /// MapKeyToValue) on 48 intent rows, saves it to <paramref name="path"/> and disposes it; returns the path.
+    /// </summary>
+    internal static string SaveIntentPipeline(MLContext mlContext, RemBertTextClassificationOptions options, string path)
+    {
+        var data = mlContext.Data.LoadFromEnumerable(KeywordData.IntentRows(48, seed: 1));
         var model = mlContext.Transforms.Conversion.MapValueToKey("Label")
             .Append(mlContext.MulticlassClassification.Trainers.RemBert(options))
             .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
             .Fit(data);
-        string path = Path.Combine(_directory, "intents.zip");
         mlContext.Model.Save(model, data.Schema, path);
         model.Dispose();
         return path;
