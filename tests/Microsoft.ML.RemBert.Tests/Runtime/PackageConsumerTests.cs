@@ -75,7 +75,7 @@ public class PackageConsumerTests : IClassFixture<PackedLibrary>
             : (BuildVersions.MLNet, BuildVersions.OnnxConverter);
         string app = _package.CreateApp($"mlnet-{mlnet}", treatWarningsAsErrors: true,
             ("Microsoft.ML", mlnet), ("Microsoft.ML.OnnxConverter", onnxConverter));
-        File.Copy(TestPaths.TestData("PackageConsumers", "MLNetRange", "Program.cs"), Path.Combine(app, "Program.cs"));
+        CopySources("MLNetRange", app);
         string scratch = Directory.CreateDirectory(Path.Combine(app, "scratch")).FullName;
 
         string trained = Run(app, "run", "--", "train", TestPaths.TestData("MLNet", "tiny-unigram.model"), scratch);
@@ -102,7 +102,7 @@ public class PackageConsumerTests : IClassFixture<PackedLibrary>
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "The native patch is for Linux.");
         string app = _package.CreateApp("with-mlnet-torchsharp", ("Microsoft.ML.TorchSharp", BuildVersions.MLNetTorchSharp));
-        File.Copy(TestPaths.TestData("PackageConsumers", "TorchSharpAlongside", "Program.cs"), Path.Combine(app, "Program.cs"));
+        CopySources("TorchSharpAlongside", app);
         string scratch = Directory.CreateDirectory(Path.Combine(app, "scratch")).FullName;
 
         string output = Run(app, "run", "--", TestPaths.TestData("MLNet", "tiny-unigram.model"), scratch);
@@ -113,6 +113,14 @@ public class PackageConsumerTests : IClassFixture<PackedLibrary>
         Assert.Contains("ours-tokenizer: 4x16", output);
         Assert.Contains("ours-forward: 4x2 finite=True", output);
         Assert.Contains($"torchsharp: {PackedLibrary.TorchSharpVersion}.0", output);
+    }
+
+    /// <summary>Copies TestData/PackageConsumers/<paramref name="name"/>/Program.cs and the apps' shared sources into <paramref name="app"/>.</summary>
+    private static void CopySources(string name, string app)
+    {
+        File.Copy(TestPaths.TestData("PackageConsumers", name, "Program.cs"), Path.Combine(app, "Program.cs"));
+        foreach (string shared in Directory.GetFiles(TestPaths.TestData("PackageConsumers", "Shared"), "*.cs"))
+            File.Copy(shared, Path.Combine(app, Path.GetFileName(shared)));
     }
 
     private string Run(string directory, params string[] arguments)

@@ -9,6 +9,9 @@ namespace Microsoft.ML.RemBert.Checkpoints.Hub;
 /// download overwrite the file it points at. The cache directory itself may be a link: the user chose it.
 /// </summary>
 /// <remarks>
+/// Reading is not checked: a repository folder linked to another disk still serves its cached snapshots, but a download
+/// into it is refused (link the whole cache, HF_HUB_CACHE, instead). On Windows <see cref="IO.FileNodes"/> does not see
+/// links, so the check there is only that each part is a directory or a file.
 /// A check, then an open: a process that swaps a link in between wins the race. Writes go through a rename where they
 /// can (refs, blobs), which replaces a link rather than following it; the check covers the appends and the lock.
 /// </remarks>

@@ -9,7 +9,8 @@ namespace Microsoft.ML.RemBert.MLNet.Serving;
 /// Scores single rows sent from many threads (e.g. the requests of a web service) by coalescing them: requests wait in
 /// a bounded queue, and one background loop takes up to <see cref="RemBertBatchingOptions.MaxBatchSize"/> of them,
 /// runs one <c>Transform</c> of the model over them (our transformers score such a view in batches of their
-/// <c>InferenceBatchSize</c>, one forward pass each) and completes each request with its own row. A forward pass over
+/// <c>InferenceBatchSize</c>, one forward pass each) and completes each request with its own row (a batch of one row
+/// goes through a PredictionEngine the loop keeps, which skips Transform's per-view setup). A forward pass over
 /// 16 short rows costs little more than over one, so concurrent callers are served several times faster than by one
 /// <see cref="PredictionEngine{TSrc, TDst}"/> per thread. Made by <c>mlContext.Model.CreateBatchingPredictionEngine</c>.
 /// </summary>
@@ -32,6 +33,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     private readonly TimeSpan _maxDelay;
     private readonly int _maxQueueLength;
     private readonly Action<int, TimeSpan>? _batchScored;
+    private readonly PredictionEngine<TInput, TOutput> _single;
 
     // Guarded by _queue itself (Monitor): the loop waits on it, PredictAsync and cancellations pulse it.
     private readonly LinkedList<Request> _queue = new();
@@ -54,6 +56,9 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         // Fails now, naming a missing or mistyped column, rather than in every request.
         var inputSchema = _data.LoadFromEnumerable(Array.Empty<TInput>()).Schema;
         model.GetOutputSchema(inputSchema);
+        // A batch of one (a lone caller, or a row isolated after its batch failed) skips Transform's per-view setup:
+        // PredictionEngine's row mapper scores it alone, with the same result. Used by the loop thread only.
+        _single = new PredictionEngine<TInput, TOutput>(env, model, ownsTransformer: false, inputSchemaDefinition: null, outputSchemaDefinition: null, ignoreMissingColumns: true);
 
         _loop = new Thread(Run) { IsBackground = true, Name = "RemBERT batching engine" };
         _loop.Start();
@@ -115,6 +120,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         }
         finally
         {
+            _single.Dispose();
             _stopped.TrySetResult();
         }
     }
@@ -157,21 +163,23 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     private void Score(List<Request> batch)
     {
         var started = Stopwatch.GetTimestamp();
+        if (batch.Count == 1)
+        {
+            ScoreAlone(batch[0]);
+            Report(1, Stopwatch.GetElapsedTime(started));
+            return;
+        }
         try
         {
             var outputs = Transform(batch.Select(request => request.Input).ToList());
             for (int i = 0; i < batch.Count; i++)
                 batch[i].Complete(outputs[i]);
         }
-        catch (Exception) when (batch.Count > 1)
+        catch (Exception)
         {
             // One bad row fails the whole Transform: score each row alone so only that row's caller sees the error.
             foreach (var request in batch)
                 ScoreAlone(request);
-        }
-        catch (Exception error)
-        {
-            batch[0].Fail(error);
         }
         finally
         {
@@ -183,7 +191,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     {
         try
         {
-            request.Complete(Transform([request.Input])[0]);
+            request.Complete(_single.Predict(request.Input));
         }
         catch (Exception error)
         {

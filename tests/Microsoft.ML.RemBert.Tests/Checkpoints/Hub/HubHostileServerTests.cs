@@ -236,6 +236,22 @@ public class HubHostileServerTests
     }
 
     [Fact]
+    public void ARepositoryFolderLinkedToAnotherDiskStillServesItsCachedSnapshot()
+    {
+        using var hub = new FakeHub();
+        using var cache = new HubTestCache();
+        using var elsewhere = new TemporaryDirectory();
+        RemBertModelSource.Resolve(FakeHub.RepoId, cache.Options(hub.Endpoint));
+        string moved = Path.Combine(elsewhere.Path, "models--google--rembert-tiny");
+        Directory.Move(cache.RepoFolder, moved);
+        Directory.CreateSymbolicLink(cache.RepoFolder, moved);
+
+        string snapshot = RemBertModelSource.Resolve(FakeHub.RepoId, cache.Options(hub.Endpoint, offline: true));
+
+        Assert.Equal(hub.Files["model.safetensors"], File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
+    }
+
+    [Fact]
     public void ShardNamesUpTo255BytesAreCachedAndLongerOnesRefusedInOneLine()
     {
         string longest = "model-" + new string('x', 255 - "model-.safetensors".Length) + ".safetensors";

@@ -8,8 +8,6 @@
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.RemBert.Checkpoints;
-using Microsoft.ML.RemBert.Modeling;
 
 var ml = new MLContext(seed: 1);
 string scratch = args[^1], zip = Path.Combine(scratch, "model.zip");
@@ -21,15 +19,7 @@ Console.WriteLine($"microsoft.ml: {loaded}");
 
 if (args[0] == "train")
 {
-    string checkpoint = Path.Combine(scratch, "tiny-rembert");
-    var config = new RemBertConfig
-    {
-        VocabSize = 146, HiddenSize = 8, NumHiddenLayers = 1, NumAttentionHeads = 2, InputEmbeddingSize = 4,
-        OutputEmbeddingSize = 4, IntermediateSize = 16, MaxPositionEmbeddings = 128, PadTokenId = 0, BosTokenId = 3, EosTokenId = 4,
-    }.WithLabels(new[] { "neg", "pos" });
-    using (var fresh = new RemBertForSequenceClassification(config)) fresh.SavePretrained(checkpoint);
-    File.Copy(args[1], Path.Combine(checkpoint, "sentencepiece.model"));
-
+    string checkpoint = TinyCheckpoint.Write(Path.Combine(scratch, "tiny-rembert"), args[1]);
     var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
     var model = ml.MulticlassClassification.Trainers.RemBert(model: checkpoint, maxEpochs: 1).Fit(keyed);
     ml.Model.Save(model, keyed.Schema, zip);

@@ -40,14 +40,7 @@ catch (Exception e)
 
 // Ours, in the same process and on the same TorchSharp: the tokenizer transform, then a tiny RemBERT saved as a
 // checkpoint directory (with the tokenizer beside it, the layout the trainer reads) and a forward pass.
-string checkpoint = Path.Combine(scratch, "tiny-rembert");
-var config = new RemBertConfig
-{
-    VocabSize = 146, HiddenSize = 8, NumHiddenLayers = 1, NumAttentionHeads = 2, InputEmbeddingSize = 4,
-    OutputEmbeddingSize = 4, IntermediateSize = 16, MaxPositionEmbeddings = 128, PadTokenId = 0, BosTokenId = 3, EosTokenId = 4,
-}.WithLabels(new[] { "neg", "pos" });
-using (var fresh = new RemBertForSequenceClassification(config)) fresh.SavePretrained(checkpoint);
-File.Copy(tokenizerModel, Path.Combine(checkpoint, "sentencepiece.model"));
+string checkpoint = TinyCheckpoint.Write(Path.Combine(scratch, "tiny-rembert"), tokenizerModel);
 
 var ours = ml.Transforms.Text.TokenizeForRemBert(checkpoint, inputColumnName: "Sentence1", maxSequenceLength: 16);
 // Our trainer fits beside Microsoft.ML.TorchSharp (an exception here exits non-zero and fails the test).
