@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Tests.MLNet.Apply;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
@@ -105,6 +106,26 @@ public sealed class SaveAsPretrainedTests : MLNetFileTestBase
             for (int c = 0; c < probabilities.Length; c++)
                 Assert.Equal(probabilities[c], scores[i][c], 1e-4f);
         }
+    }
+
+    [SkippableFact]
+    public void BFloat16ZipExportsBFloat16WeightsThatScoreIdentically()
+    {
+        var reference = ReferenceOutputs.Load();
+        var data = Data("seqcls", reference);
+        using var applied = MLContext.Transforms.ApplyRemBertModel(new RemBertApplyOptions
+            { Model = ReferenceOutputs.Checkpoint("seqcls"), Precision = RemBertPrecision.BFloat16 }).Fit(data);
+        var zipped = (RemBertScoringTransformer)SaveAndLoad(applied, data);
+        string directory = Path.Combine(TempDirectory, "bf16");
+        zipped.SaveAsPretrained(directory);
+
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "config.json"))).RootElement;
+        Assert.Equal("bfloat16", config.GetProperty("torch_dtype").GetString());
+        using (var weights = CheckpointReader.Open(directory))
+            Assert.All(weights.Keys, key => Assert.Equal(TorchSharp.torch.ScalarType.BFloat16, weights.GetInfo(key).DType));
+        using var reapplied = MLContext.Transforms.ApplyRemBertModel(new RemBertApplyOptions
+            { Model = directory, Precision = RemBertPrecision.BFloat16 }).Fit(data);
+        Assert.Equal(Scores(zipped, data), Scores(reapplied, data));
     }
 
     [SkippableFact]
