@@ -12,8 +12,9 @@ internal sealed record RowField(string Name, DataViewType ColumnType, Type ClrTy
 /// The input and output row classes of a zip whose task is known only when it is loaded: ML.NET's engines map public
 /// fields to columns by name, so one class per zip is emitted with a field named and typed after each input column
 /// (e.g. <c>string Sentence1</c>, <c>string[] Choices</c>) and each output column the model adds (<c>string PredictedLabel</c>,
-/// <c>float[] Score</c>, <c>string[] Answer</c>...). A few small types per loaded zip stay in the process (emitted
-/// types are not collected); a reload adds two.
+/// <c>float[] Score</c>, <c>string[] Answer</c>...). Emitted types are never collected, and ML.NET keeps what it builds
+/// for each row type, so the classes are made once per distinct pair of schemas and reused by every reload of a zip
+/// with the same columns (the usual case: a retrained model of the same task). Thread-safe.
 /// </summary>
 internal sealed class RowTypes
 {
@@ -21,6 +22,7 @@ internal sealed class RowTypes
         .DefineDynamicAssembly(new AssemblyName("MLNetPipelines.WebApi.Rows"), AssemblyBuilderAccess.Run)
         .DefineDynamicModule("Rows");
     private static int _serial;
+    private static readonly Dictionary<string, (Type Input, Type Output)> Emitted = new();
 
     private RowTypes(Type inputType, IReadOnlyList<RowField> inputs, Type outputType, IReadOnlyList<RowField> outputs)
         => (InputType, Inputs, OutputType, Outputs) = (inputType, inputs, outputType, outputs);
@@ -39,13 +41,22 @@ internal sealed class RowTypes
     /// <exception cref="NotSupportedException">A column's type has no JSON form here (named).</exception>
     public static RowTypes Create(DataViewSchema inputSchema, DataViewSchema outputSchema, IReadOnlyCollection<string> required)
     {
-        int serial = Interlocked.Increment(ref _serial);
         var inputColumns = inputSchema.Where(column => !column.IsHidden).ToList();
         var inputNames = inputSchema.Select(column => column.Name).ToHashSet();
         var outputColumns = outputSchema.Where(column => !column.IsHidden && !inputNames.Contains(column.Name)).ToList();
 
-        var inputType = Emit($"Input{serial}", inputColumns, forInput: true);
-        var outputType = Emit($"Output{serial}", outputColumns, forInput: false);
+        string key = Signature(inputColumns) + " -> " + Signature(outputColumns);
+        Type inputType, outputType;
+        lock (Emitted)
+        {
+            if (!Emitted.TryGetValue(key, out var types))
+            {
+                int serial = ++_serial;
+                types = (Emit($"Input{serial}", inputColumns, forInput: true), Emit($"Output{serial}", outputColumns, forInput: false));
+                Emitted.Add(key, types);
+            }
+            (inputType, outputType) = types;
+        }
         return new RowTypes(
             inputType, inputColumns.Select(column => Field(inputType, column, required.Contains(column.Name))).ToList(),
             outputType, outputColumns.Select(column => Field(outputType, column, required: false)).ToList());
@@ -70,6 +81,10 @@ internal sealed class RowTypes
         var field = type.GetField(column.Name)!;
         return new RowField(column.Name, column.Type, field.FieldType, field, required);
     }
+
+    /// <summary>What the emitted class depends on: each column's name and type (DataViewType's text names size and key count).</summary>
+    private static string Signature(List<DataViewSchema.Column> columns) =>
+        string.Join("; ", columns.Select(column => $"{column.Name}: {column.Type}"));
 
     private static Type Emit(string name, List<DataViewSchema.Column> columns, bool forInput)
     {

@@ -33,7 +33,9 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     private readonly TimeSpan _maxDelay;
     private readonly int _maxQueueLength;
     private readonly Action<int, TimeSpan>? _batchScored;
-    private readonly PredictionEngine<TInput, TOutput> _single;
+    // Dropped when the loop stops: the engine's scoring row holds the model until collected (docs/serving.md, "Model
+    // lifetime"), and a stopped batching engine that is still referenced must not keep a disposed model's memory.
+    private PredictionEngine<TInput, TOutput>? _single;
 
     // Guarded by _queue itself (Monitor): the loop waits on it, PredictAsync and cancellations pulse it.
     private readonly LinkedList<Request> _queue = new();
@@ -120,7 +122,8 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         }
         finally
         {
-            _single.Dispose();
+            _single?.Dispose();
+            _single = null;
             _stopped.TrySetResult();
         }
     }
@@ -191,7 +194,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     {
         try
         {
-            request.Complete(_single.Predict(request.Input));
+            request.Complete(_single!.Predict(request.Input));
         }
         catch (Exception error)
         {
