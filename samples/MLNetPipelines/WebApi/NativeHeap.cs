@@ -8,7 +8,8 @@ namespace MLNetPipelines.WebApi;
 /// threshold to the size of each such block freed (up to 32 MB), after which weights of the next model come from the
 /// heap and stay there, fragmented, when freed. Measured with this sample: 12 reloads alternating a 14 MB and a 250 MB
 /// zip grew RSS from 684 MB to 2,124 MB although every old model was disposed; with the threshold fixed at 128 KiB
-/// (which turns the adjustment off) RSS stayed between 267 and 539 MB. Linux with glibc only; elsewhere a no-op.
+/// (which turns the adjustment off) RSS stayed between 267 and 539 MB. Linux with glibc only; elsewhere a no-op. The
+/// library itself gives freed heap pages back (malloc_trim) each time a model's tensors are freed.
 /// </summary>
 internal static partial class NativeHeap
 {
@@ -25,8 +26,8 @@ internal static partial class NativeHeap
             mallopt(MmapThreshold, 128 * 1024);
             // Each thread that mallocs may get an arena of its own (up to 8 per core), and every reload starts a new
             // batching loop thread: freed blocks then stay spread over many arenas. Two arenas keep the tokenizer and
-            // libtorch's small allocations in few places that malloc_trim can give back (measured: 20 reloads grew RSS
-            // by 27-29 MB with glibc's default, see WebApiTests.TwentyReloadsKeepTheProcessWithinTenPercentOfItsSizeAfterTheFirst).
+            // libtorch's small allocations in few places that malloc_trim can give back. (Before this and the other reload
+            // fixes, 20 reloads grew RSS by 27-29 MB in WebApiTests; this change was not measured on its own.)
             mallopt(ArenaMax, 2);
         }
         catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
@@ -35,23 +36,6 @@ internal static partial class NativeHeap
         }
     }
 
-    /// <summary>Returns freed heap pages to the system, after a model is disposed.</summary>
-    public static void Trim()
-    {
-        if (!OperatingSystem.IsLinux())
-            return;
-        try
-        {
-            malloc_trim(0);
-        }
-        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
-        {
-        }
-    }
-
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int mallopt(int parameter, int value);
-
-    [LibraryImport("libc", EntryPoint = "malloc_trim")]
-    private static partial int malloc_trim(nuint pad);
 }

@@ -118,10 +118,12 @@ internal sealed class ServedModel
         {
             await Scorer.DisposeAsync().ConfigureAwait(false);
             (_model as IDisposable)?.Dispose();
-            // A reload is rare: collect now what only a finalizer frees, and hand the freed heap back to the system.
+            // A reload is rare: collect now what only a finalizer frees (the library trims the C heap when it frees the
+            // tensors), then once more, aggressively, so the GC also gives back the managed memory the old model's
+            // objects held instead of keeping it for later allocations.
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            NativeHeap.Trim();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             _logger.LogInformation("Disposed the model loaded from {Path} at {LoadedAt:O} (sha256 {Sha256}).", Path, LoadedAt, Sha256);
         }
         catch (Exception error)
