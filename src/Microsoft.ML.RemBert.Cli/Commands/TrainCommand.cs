@@ -8,7 +8,7 @@ using Microsoft.ML.RemBert.IO;
 namespace Microsoft.ML.RemBert.Cli.Commands;
 
 /// <summary>
-/// <c>rembert train TASK --model M --train FILE [--valid FILE] --output model.zip</c>: reads the task's data file, fits
+/// <c>rembert train TASK --model M --train FILE [--valid FILE] --output model.zip [--checkpoint-dir DIR --checkpoint-steps N --resume]</c>: reads the task's data file, fits
 /// the task's ML.NET pipeline around a RemBERT trainer, prints the metrics (on the validation file, else on the training
 /// file) and saves the model zip and its report (<c>model.report.html</c>) together, atomically: an error or a signal
 /// leaves neither half-written.
@@ -35,13 +35,24 @@ public static class TrainCommand
         var weightDecay = new Option<double?>("--weight-decay") { Description = "AdamW's decoupled weight decay (default 0)." };
         var precision = PrecisionOption.Create("training's compute (bfloat16: mixed precision over float32 master weights)");
         var inferencePrecision = PrecisionOption.Create("the trained model as it is scored and saved in the zip", "float32", "--inference-precision");
-        var patience = new Option<int?>("--early-stopping-patience") { Description = "With --valid: stop after this many epochs without improvement (default 0: never)." };
+        var patience = new Option<int?>("--early-stopping-patience") { Description = "With --valid: stop after this many validations without improvement (default 0: never)." };
+        var bestMetric = new Option<string?>("--best-model-metric") { Description = "With --valid: the validation metric that picks the kept weights and drives early stopping (e.g. MacroAccuracy, LogLoss, Auc, F1Score, RSquared, EntityF1, ExactMatch; default: the task's first)." };
+        var evaluationSteps = Positive<int>("--evaluation-steps", "With --valid: validate every N optimizer steps instead of after every epoch.");
+        var checkpointDir = new Option<DirectoryInfo?>("--checkpoint-dir") { Description = "Write checkpoints of the training state here, to resume from with --resume (see docs/checkpoints-and-resume.md)." };
+        var checkpointSteps = Positive<int>("--checkpoint-steps", "With --checkpoint-dir: optimizer steps between checkpoints (default 500).");
+        var checkpointsToKeep = Positive<int>("--checkpoints-to-keep", "With --checkpoint-dir: the newest checkpoints kept (default 2).");
+        var resume = new Option<bool>("--resume") { Description = "Continue from the newest complete checkpoint in --checkpoint-dir (same options and data); from the start when there is none." };
 
         var command = new System.CommandLine.Command("train", "Fine-tune RemBERT on a data file and save an ML.NET model zip with a training report.")
         {
             task, model, train, valid, output, epochs, batchSize, learningRate, maxLength, seed, device, inferenceBatchSize, warmupRatio, weightDecay, patience,
-            precision, inferencePrecision,
+            precision, inferencePrecision, bestMetric, evaluationSteps, checkpointDir, checkpointSteps, checkpointsToKeep, resume,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(resume) && result.GetValue(checkpointDir) is null)
+                result.AddError("--resume needs --checkpoint-dir: the directory to resume from.");
+        });
         command.SetAction(parse => CliErrors.Run("train", parse.InvocationConfiguration.Error, interruption, () => Run(
             TaskTable.Named(parse.GetValue(task)!), parse.GetValue(train)!.FullName, parse.GetValue(valid)?.FullName, parse.GetValue(output)!.FullName,
             new TrainingArguments
@@ -57,6 +68,12 @@ public static class TrainCommand
                 WarmupRatio = parse.GetValue(warmupRatio),
                 WeightDecay = parse.GetValue(weightDecay),
                 EarlyStoppingPatience = parse.GetValue(patience),
+                BestModelMetric = parse.GetValue(bestMetric),
+                EvaluationSteps = parse.GetValue(evaluationSteps),
+                CheckpointDirectory = parse.GetValue(checkpointDir)?.FullName,
+                CheckpointSteps = parse.GetValue(checkpointSteps),
+                CheckpointsToKeep = parse.GetValue(checkpointsToKeep),
+                Resume = parse.GetValue(resume),
                 TrainingPrecision = PrecisionOption.Value(parse, precision),
                 InferencePrecision = PrecisionOption.Value(parse, inferencePrecision),
                 CancellationToken = interruption.Token,
@@ -117,6 +134,8 @@ public static class TrainCommand
         ("seed", Text(arguments.Seed)),
         ("device", arguments.Device ?? "default"),
         ("precision", $"{arguments.TrainingPrecision} training, {arguments.InferencePrecision} model"),
+        ("best model metric", arguments.BestModelMetric ?? "default"),
+        ("checkpoints", arguments.CheckpointDirectory is { } checkpoints ? $"{checkpoints}{(arguments.Resume ? " (resumed)" : "")}" : "(none)"),
     ];
 
     private static string Text<T>(T? value) where T : struct, IFormattable =>

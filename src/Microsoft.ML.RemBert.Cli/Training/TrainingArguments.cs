@@ -21,6 +21,12 @@ internal sealed record TrainingArguments
     public double? WarmupRatio { get; init; }
     public double? WeightDecay { get; init; }
     public int? EarlyStoppingPatience { get; init; }
+    public string? BestModelMetric { get; init; }
+    public int? EvaluationSteps { get; init; }
+    public string? CheckpointDirectory { get; init; }
+    public int? CheckpointSteps { get; init; }
+    public int? CheckpointsToKeep { get; init; }
+    public bool Resume { get; init; }
     public RemBertPrecision TrainingPrecision { get; init; }
     public RemBertPrecision InferencePrecision { get; init; }
     public IProgress<RemBertTrainingProgress>? Progress { get; init; }
@@ -40,6 +46,16 @@ internal sealed record TrainingArguments
         if (WarmupRatio is { } warmupRatio) options.WarmupRatio = warmupRatio;
         if (WeightDecay is { } weightDecay) options.WeightDecay = weightDecay;
         if (EarlyStoppingPatience is { } patience) options.EarlyStoppingPatience = patience;
+        options.BestModelMetric = BestModelMetric;
+        if (EvaluationSteps is { } evaluationSteps)
+        {
+            options.EvaluationStrategy = EvaluationStrategy.Steps;
+            options.EvaluationSteps = evaluationSteps;
+        }
+        options.CheckpointDirectory = CheckpointDirectory;
+        if (CheckpointSteps is { } checkpointSteps) options.CheckpointSteps = checkpointSteps;
+        if (CheckpointsToKeep is { } keep) options.CheckpointsToKeep = keep;
+        options.ResumeFromCheckpoint = Resume;
         options.TrainingPrecision = TrainingPrecision;
         options.InferencePrecision = InferencePrecision;
         options.Progress = Progress;

@@ -24,7 +24,7 @@ internal static partial class TemporaryFiles
         $"{target}{marker}{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>
-    /// Deletes partial files in <paramref name="directory"/> whose writer is gone: no process has their PID any more, or
+    /// Deletes partial files (and partial directories of <see cref="AtomicDirectory"/>) in <paramref name="directory"/> whose writer is gone: no process has their PID any more, or
     /// the process that has it started after the file was last written (the PID was reused). Backups are never deleted
     /// here: after a kill in the middle of a multi-file commit they are the previous save (see <see cref="AtomicFile.WriteAll(IReadOnlyList{ValueTuple{string, Action{Stream, CancellationToken}}}, CancellationToken)"/>).
     /// Best effort: a file that cannot be inspected or deleted is left alone.
@@ -32,7 +32,7 @@ internal static partial class TemporaryFiles
     public static void RemoveStalePartials(string directory)
     {
         IEnumerable<string> candidates;
-        try { candidates = Directory.EnumerateFiles(directory, "*" + PartialMarker + "*").ToList(); }
+        try { candidates = Directory.EnumerateFileSystemEntries(directory, "*" + PartialMarker + "*").ToList(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
         foreach (var path in candidates)
         {
@@ -40,8 +40,14 @@ internal static partial class TemporaryFiles
             if (!match.Success || !int.TryParse(match.Groups["pid"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
             try
             {
-                if (WriterIsAlive(pid, File.GetLastWriteTimeUtc(path))) continue;
-                File.Delete(path);
+                // A partial directory (AtomicDirectory) is judged by its newest entry: its own time changes only when one is added.
+                bool isDirectory = Directory.Exists(path);
+                var lastWrite = isDirectory
+                    ? Directory.EnumerateFiles(path).Select(File.GetLastWriteTimeUtc).Append(Directory.GetLastWriteTimeUtc(path)).Max()
+                    : File.GetLastWriteTimeUtc(path);
+                if (WriterIsAlive(pid, lastWrite)) continue;
+                if (isDirectory) Directory.Delete(path, recursive: true);
+                else File.Delete(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }

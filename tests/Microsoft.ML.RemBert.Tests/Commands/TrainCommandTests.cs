@@ -34,7 +34,7 @@ public sealed class TrainCommandTests : IDisposable
 
         var trained = RembertCli.Run(["train", "text-classification", "--model", checkpoint, "--train", train, "--valid", valid, "--output", zip, .. Small]);
         AssertSucceeded(trained);
-        Assert.Contains("epoch 2/2: validation accuracy", trained.StandardOutput); // plain progress lines: stdout is redirected
+        Assert.Contains("epoch 2/2: validation MicroAccuracy", trained.StandardOutput); // plain progress lines: stdout is redirected
         Assert.Contains("Metrics on the validation data valid.tsv:", trained.StandardOutput);
         string report = File.ReadAllText(directory.File("intents.report.html"));
         Assert.Equal(3, report.Split("data:image/png;base64,").Length - 1); // loss, validation per epoch, confusion matrix

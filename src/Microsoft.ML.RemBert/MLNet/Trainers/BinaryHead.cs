@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.MLNet.Training;
 using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// Binary classification: a Boolean label, two logits trained with cross entropy (transformers' usual binary head);
 /// outputs <c>Score</c> (the log-odds, logit[true] − logit[false]), <c>Probability</c> (its sigmoid, the softmax
 /// probability of true) and <c>PredictedLabel</c> (score &gt; 0), annotated as ML.NET's binary scorer does, so
-/// <c>BinaryClassification.Evaluate</c> works. Validation metric: accuracy.
+/// <c>BinaryClassification.Evaluate</c> works. Validation metrics: Accuracy (the default), Auc, F1Score, LogLoss.
 /// </summary>
 internal sealed class BinaryHead : SequenceHead
 {
@@ -43,9 +44,8 @@ internal sealed class BinaryHead : SequenceHead
 
     public override int NumLabels => 2;
 
-    public override string MetricName => "accuracy";
-
-    public override bool HigherIsBetter => true;
+    public override IReadOnlyList<TrainingMetric> Metrics { get; } =
+        [new("Accuracy", HigherIsBetter: true), new("Auc", HigherIsBetter: true), new("F1Score", HigherIsBetter: true), new("LogLoss", HigherIsBetter: false)];
 
     public override IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
 
@@ -58,7 +58,17 @@ internal sealed class BinaryHead : SequenceHead
 
     public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
 
-    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) => Accuracy(logits, labels);
+    public override IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
+    {
+        var scores = logits.Select(row => (double)LogOdds(row)).ToArray();
+        return new Dictionary<string, double>
+        {
+            ["Accuracy"] = SequenceMetrics.MicroAccuracy(logits, labels),
+            ["Auc"] = SequenceMetrics.Auc(scores, labels),
+            ["F1Score"] = SequenceMetrics.F1Score(scores, labels),
+            ["LogLoss"] = SequenceMetrics.LogLoss(logits, labels),
+        };
+    }
 
     /// <summary>Score = logit[true] − logit[false] ([batch, 1]); Probability = its sigmoid; PredictedLabel = Score &gt; 0.</summary>
     public override void SaveAsOnnx(OnnxGraph graph, string logits)

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.MLNet.Training;
 using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// Multiclass classification: a key-typed label of N classes (e.g. from <c>MapValueToKey</c>); outputs
 /// <c>PredictedLabel</c> (the same key type, with the label's key values so <c>MapKeyToValue</c> restores them) and
 /// <c>Score</c> (N softmax probabilities, slot names = the label names) with the annotations
-/// <c>MulticlassClassification.Evaluate</c> reads. Validation metric: accuracy.
+/// <c>MulticlassClassification.Evaluate</c> reads. Validation metrics: MicroAccuracy (the default), MacroAccuracy, LogLoss.
 /// </summary>
 internal sealed class MulticlassHead : SequenceHead
 {
@@ -57,9 +58,8 @@ internal sealed class MulticlassHead : SequenceHead
 
     public override int NumLabels => LabelNames.Count;
 
-    public override string MetricName => "accuracy";
-
-    public override bool HigherIsBetter => true;
+    public override IReadOnlyList<TrainingMetric> Metrics { get; } =
+        [new("MicroAccuracy", HigherIsBetter: true), new("MacroAccuracy", HigherIsBetter: true), new("LogLoss", HigherIsBetter: false)];
 
     public override IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
 
@@ -118,7 +118,13 @@ internal sealed class MulticlassHead : SequenceHead
 
     public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
 
-    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) => Accuracy(logits, labels);
+    public override IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) =>
+        new Dictionary<string, double>
+        {
+            ["MicroAccuracy"] = SequenceMetrics.MicroAccuracy(logits, labels),
+            ["MacroAccuracy"] = SequenceMetrics.MacroAccuracy(logits, labels),
+            ["LogLoss"] = SequenceMetrics.LogLoss(logits, labels),
+        };
 
     /// <summary>PredictedLabel = argmax + 1 (the first on ties, as ONNX ArgMax) as a uint32 key; Score = softmax.</summary>
     public override void SaveAsOnnx(OnnxGraph graph, string logits)

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.MLNet.Training;
 using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// <summary>
 /// Regression: a Single label (e.g. a sentence-pair similarity), one output trained with mean squared error
 /// (transformers' regression problem type); outputs <c>Score</c>, annotated as ML.NET's regression scorer does, for
-/// <c>Regression.Evaluate</c>. Validation metric: RMSE (lower is better).
+/// <c>Regression.Evaluate</c>. Validation metrics: RootMeanSquaredError (the default), MeanSquaredError, MeanAbsoluteError, RSquared.
 /// </summary>
 internal sealed class RegressionHead : SequenceHead
 {
@@ -29,9 +30,11 @@ internal sealed class RegressionHead : SequenceHead
 
     public override int NumLabels => 1;
 
-    public override string MetricName => "RMSE";
-
-    public override bool HigherIsBetter => false;
+    public override IReadOnlyList<TrainingMetric> Metrics { get; } =
+    [
+        new("RootMeanSquaredError", HigherIsBetter: false), new("MeanSquaredError", HigherIsBetter: false),
+        new("MeanAbsoluteError", HigherIsBetter: false), new("RSquared", HigherIsBetter: true),
+    ];
 
     public override IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
 
@@ -44,8 +47,17 @@ internal sealed class RegressionHead : SequenceHead
 
     public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.ToArray());
 
-    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
-        => Math.Sqrt(Enumerable.Range(0, logits.Count).Average(i => Math.Pow(logits[i][0] - labels[i], 2)));
+    public override IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
+    {
+        double squared = SequenceMetrics.MeanSquaredError(logits, labels);
+        return new Dictionary<string, double>
+        {
+            ["RootMeanSquaredError"] = Math.Sqrt(squared),
+            ["MeanSquaredError"] = squared,
+            ["MeanAbsoluteError"] = SequenceMetrics.MeanAbsoluteError(logits, labels),
+            ["RSquared"] = SequenceMetrics.RSquared(logits, labels),
+        };
+    }
 
     /// <summary>Score = the single logit ([batch, 1]).</summary>
     public override void SaveAsOnnx(OnnxGraph graph, string logits) => graph.Column(ScoreColumnName, NumberDataViewType.Single, logits);

@@ -28,11 +28,8 @@ internal abstract class SequenceHead
     /// <summary>Logits per row (config.json's num_labels).</summary>
     public abstract int NumLabels { get; }
 
-    /// <summary>The validation metric's name.</summary>
-    public abstract string MetricName { get; }
-
-    /// <summary>Whether a larger metric is better.</summary>
-    public abstract bool HigherIsBetter { get; }
+    /// <summary>The validation metrics <see cref="Evaluate"/> computes; the first is the default for choosing the kept weights.</summary>
+    public abstract IReadOnlyList<MLNet.Training.TrainingMetric> Metrics { get; }
 
     /// <summary>The output columns, filled from one row's logits.</summary>
     public abstract IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
@@ -55,8 +52,8 @@ internal abstract class SequenceHead
     /// <summary>The labels of a batch as the tensor the loss takes (class indices as int64, targets as float32).</summary>
     public abstract Tensor LabelTensor(IEnumerable<float> labels);
 
-    /// <summary>The metric of the predicted <paramref name="logits"/> against <paramref name="labels"/>.</summary>
-    public abstract double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels);
+    /// <summary>Every metric of <see cref="Metrics"/>, by name, of the predicted <paramref name="logits"/> against <paramref name="labels"/>.</summary>
+    public abstract IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels);
 
     /// <summary>Writes the head's state (column names, labels) for <see cref="SequenceScoringTask"/>'s entry.</summary>
     public abstract void Save(BinaryWriter writer);
@@ -122,8 +119,4 @@ internal abstract class SequenceHead
             if (logits[i] > logits[best]) best = i;
         return best;
     }
-
-    /// <summary>Share of rows whose largest logit is their label.</summary>
-    protected static double Accuracy(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
-        => Enumerable.Range(0, logits.Count).Count(i => ArgMax(logits[i]) == (int)labels[i]) / (double)Math.Max(1, logits.Count);
 }

@@ -12,9 +12,7 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// </summary>
 internal sealed class SequenceTrainingTask(SequenceHead head, long padTokenId) : ITrainingTask<SequenceExample>
 {
-    public string MetricName => head.MetricName;
-
-    public bool HigherIsBetter => head.HigherIsBetter;
+    public IReadOnlyList<TrainingMetric> Metrics => head.Metrics;
 
     public Tensor ComputeLoss(RemBertPreTrainedModel model, IReadOnlyList<SequenceExample> batch, Device device)
     {
@@ -23,7 +21,7 @@ internal sealed class SequenceTrainingTask(SequenceHead head, long padTokenId) :
         return ((RemBertForSequenceClassification)model).forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds, labels).Loss!;
     }
 
-    public double Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<SequenceExample>> batches, Device device)
+    public IReadOnlyDictionary<string, double> Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<SequenceExample>> batches, Device device)
     {
         var logits = new List<float[]>();
         var labels = new List<float>();
@@ -33,7 +31,7 @@ internal sealed class SequenceTrainingTask(SequenceHead head, long padTokenId) :
             logits.AddRange(Logits((RemBertForSequenceClassification)model, Collate(batch, padTokenId, device)));
             labels.AddRange(batch.Select(example => example.Label));
         }
-        return head.Metric(logits, labels);
+        return head.Evaluate(logits, labels);
     }
 
     /// <summary>The batch's tensors on <paramref name="device"/>, padded to its longest row.</summary>

@@ -17,6 +17,37 @@ internal sealed class HeldScalarAdamW(IEnumerable<AdamW.ParamGroup> groups, doub
     /// <inheritdoc/>
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(Update, closure);
 
+    /// <summary>
+    /// The optimizer's state for a checkpoint: each parameter's first and second moments (named by group and position,
+    /// as the parameters are fixed by the model and options) and, as one int64 tensor, the step counts. The tensors are
+    /// the live ones (write them out, do not keep them); <c>steps</c> is a new tensor for the caller to dispose.
+    /// </summary>
+    public IReadOnlyList<(string Name, Tensor Tensor)> StateTensors()
+    {
+        var tensors = new List<(string, Tensor)>();
+        var steps = new List<long>();
+        foreach (var (group, g) in ParamGroups.Cast<ParamGroup>().Select((group, g) => (group, g)))
+            foreach (var (param, p) in group.Parameters.Select((param, p) => (param, p)))
+            {
+                var state = (State)_state[param.Handle];
+                tensors.Add(($"group{g}.param{p}.exp_avg", state.exp_avg));
+                tensors.Add(($"group{g}.param{p}.exp_avg_sq", state.exp_avg_sq));
+                steps.Add(state.step);
+            }
+        tensors.Add(("steps", tensor(steps.ToArray())));
+        return tensors;
+    }
+
+    /// <summary>Sets the step counts from the <c>steps</c> tensor of <see cref="StateTensors"/> after its moments were filled in place.</summary>
+    public void SetSteps(Tensor steps)
+    {
+        var values = steps.data<long>().ToArray();
+        int i = 0;
+        foreach (var group in ParamGroups.Cast<ParamGroup>())
+            foreach (var param in group.Parameters)
+                ((State)_state[param.Handle]).step = values[i++];
+    }
+
     // AdamW.step of TorchSharp 0.107 line for line; each Scalar is a using local, disposed only after its last call.
     private void Update(ParamGroup group)
     {

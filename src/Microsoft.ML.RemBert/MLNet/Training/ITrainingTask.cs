@@ -19,11 +19,11 @@ internal interface ITrainingExample
 /// <typeparam name="TExample">The task's example: encodings, labels, whatever its collation needs.</typeparam>
 internal interface ITrainingTask<TExample> where TExample : ITrainingExample
 {
-    /// <summary>The validation metric's name for progress and logs, e.g. "accuracy".</summary>
-    string MetricName { get; }
-
-    /// <summary>Whether a larger metric is better (accuracy) or a smaller one (RMSE).</summary>
-    bool HigherIsBetter { get; }
+    /// <summary>
+    /// The validation metrics <see cref="Evaluate"/> computes, each with its direction; the first is the default
+    /// <see cref="Microsoft.ML.RemBert.Trainers.RemBertTrainerOptions.BestModelMetric"/>. Fixed for the task (known before the model loads).
+    /// </summary>
+    IReadOnlyList<TrainingMetric> Metrics { get; }
 
     /// <summary>
     /// The mean loss of <paramref name="batch"/> (a scalar tensor with a graph to backpropagate through): collate the
@@ -33,8 +33,9 @@ internal interface ITrainingTask<TExample> where TExample : ITrainingExample
     Tensor ComputeLoss(RemBertPreTrainedModel model, IReadOnlyList<TExample> batch, Device device);
 
     /// <summary>
-    /// The metric of <paramref name="model"/> (in eval mode, under no_grad) over the examples of
-    /// <paramref name="batches"/>. Each batch's tensors are the task's to dispose (a dispose scope per batch).
+    /// Every metric of <see cref="Metrics"/>, by name, of <paramref name="model"/> (in eval mode, under no_grad) over
+    /// the examples of <paramref name="batches"/>, in one pass. Each batch's tensors are the task's to dispose (a
+    /// dispose scope per batch).
     /// </summary>
-    double Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<TExample>> batches, Device device);
+    IReadOnlyDictionary<string, double> Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<TExample>> batches, Device device);
 }

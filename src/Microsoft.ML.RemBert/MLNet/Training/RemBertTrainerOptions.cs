@@ -7,7 +7,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// <summary>
 /// What every RemBERT trainer shares: where the starting weights and tokenizer come from, the
 /// optimisation (AdamW, linear warm-up then linear decay, clipping, accumulation), validation and early stopping,
-/// the device, progress reporting and cancellation. Defaults follow transformers' <c>TrainingArguments</c> where it
+/// the device, progress reporting, cancellation, and checkpoints to resume from. Defaults follow transformers' <c>TrainingArguments</c> where it
 /// has one. Every property has a setter, so an object initializer sets them; values are checked when training
 /// starts and an invalid one is an <see cref="ArgumentOutOfRangeException"/> naming the option and the value.
 /// Each task's options class adds its own column names.
@@ -73,14 +73,58 @@ public abstract class RemBertTrainerOptions
     /// </summary>
     public int? Seed { get; set; }
 
-    /// <summary>Scored with the task's metric after each epoch; enables <see cref="EarlyStoppingPatience"/>.</summary>
+    /// <summary>
+    /// Scored with the task's metrics after each epoch (or every <see cref="EvaluationSteps"/> steps); the weights of the
+    /// best score of <see cref="BestModelMetric"/> are kept; enables <see cref="EarlyStoppingPatience"/>.
+    /// </summary>
     public IDataView? ValidationSet { get; set; }
 
+    /// <summary>When the <see cref="ValidationSet"/> is scored: after every epoch (the default) or every <see cref="EvaluationSteps"/> steps.</summary>
+    public EvaluationStrategy EvaluationStrategy { get; set; } = EvaluationStrategy.Epoch;
+
+    /// <summary>With <see cref="EvaluationStrategy.Steps"/>: optimizer steps between two validations.</summary>
+    public int EvaluationSteps { get; set; } = 500;
+
     /// <summary>
-    /// With a <see cref="ValidationSet"/>: stop after this many epochs without a better validation metric and keep
-    /// the best epoch's weights; 0 trains every epoch (and still keeps the best epoch's weights).
+    /// The validation metric that picks the weights kept and drives early stopping, by name (case-insensitive), its
+    /// direction known: <c>MicroAccuracy</c>, <c>MacroAccuracy</c>, <c>LogLoss</c> (multiclass); <c>Accuracy</c>,
+    /// <c>Auc</c>, <c>F1Score</c>, <c>LogLoss</c> (binary); <c>RootMeanSquaredError</c>, <c>MeanSquaredError</c>,
+    /// <c>MeanAbsoluteError</c>, <c>RSquared</c> (regression); <c>EntityF1</c>, <c>EntityPrecision</c>,
+    /// <c>EntityRecall</c>, <c>MacroEntityF1</c>, <c>TokenAccuracy</c> (named entities); <c>F1Score</c>,
+    /// <c>ExactMatch</c> (question answering); <c>Accuracy</c>, <c>LogLoss</c> (multiple choice). Null: the task's
+    /// first (MicroAccuracy, Accuracy, RootMeanSquaredError, EntityF1, F1Score, Accuracy). A name the task does not
+    /// compute is an <see cref="ArgumentException"/> listing those it does, when <c>Fit</c> starts (before the model loads).
+    /// Requires a <see cref="ValidationSet"/>.
+    /// </summary>
+    public string? BestModelMetric { get; set; }
+
+    /// <summary>
+    /// With a <see cref="ValidationSet"/>: stop after this many validations (epochs, or <see cref="EvaluationSteps"/>
+    /// periods) without a better <see cref="BestModelMetric"/> and keep the best weights; 0 trains to the end (and
+    /// still keeps the best weights).
     /// </summary>
     public int EarlyStoppingPatience { get; set; }
+
+    /// <summary>
+    /// A directory for checkpoints of the training state every <see cref="CheckpointSteps"/> optimizer steps: weights,
+    /// AdamW's moments, the schedule's step, the random generators, the data order and position, and the best weights
+    /// and metric so far (see docs/checkpoints-and-resume.md). Created when missing; null writes no checkpoints.
+    /// </summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Optimizer steps between two checkpoints in <see cref="CheckpointDirectory"/>.</summary>
+    public int CheckpointSteps { get; set; } = 500;
+
+    /// <summary>The newest checkpoints kept in <see cref="CheckpointDirectory"/>; older ones are deleted once a new one is complete.</summary>
+    public int CheckpointsToKeep { get; set; } = 2;
+
+    /// <summary>
+    /// Continue from the newest complete checkpoint in <see cref="CheckpointDirectory"/> (a fresh start, with a warning,
+    /// when there is none). On the CPU the run then ends with the same weights, bit for bit, as one never interrupted.
+    /// A checkpoint written with other options (model, task, labels, batch size, seed, maximum length, schedule, data)
+    /// is refused with an <see cref="ArgumentException"/> naming each difference.
+    /// </summary>
+    public bool ResumeFromCheckpoint { get; set; }
 
     /// <summary>"cpu", "cuda", "cuda:N", or null/"auto" for CUDA when available.</summary>
     public string? Device { get; set; }
@@ -122,6 +166,19 @@ public abstract class RemBertTrainerOptions
         AtLeast(MaxSequenceLength, 3, nameof(MaxSequenceLength)); // [CLS] x [SEP] is the shortest useful sequence
         AtLeast(GradientAccumulationSteps, 1, nameof(GradientAccumulationSteps));
         AtLeast(EarlyStoppingPatience, 0, nameof(EarlyStoppingPatience));
+        AtLeast(EvaluationSteps, 1, nameof(EvaluationSteps));
+        AtLeast(CheckpointSteps, 1, nameof(CheckpointSteps));
+        AtLeast(CheckpointsToKeep, 1, nameof(CheckpointsToKeep));
+        if (!Enum.IsDefined(EvaluationStrategy))
+            throw OutOfRange(nameof(EvaluationStrategy), EvaluationStrategy, string.Join(" or ", Enum.GetNames<EvaluationStrategy>()));
+        if (ValidationSet is null && BestModelMetric is not null)
+            throw new ArgumentException($"{nameof(BestModelMetric)} is '{BestModelMetric}' but there is no {nameof(ValidationSet)} to score it on.", nameof(BestModelMetric));
+        if (ValidationSet is null && EvaluationStrategy == EvaluationStrategy.Steps)
+            throw new ArgumentException($"{nameof(EvaluationStrategy)} is {EvaluationStrategy} but there is no {nameof(ValidationSet)} to evaluate.", nameof(EvaluationStrategy));
+        if (CheckpointDirectory is not null && string.IsNullOrWhiteSpace(CheckpointDirectory))
+            throw new ArgumentException($"{nameof(CheckpointDirectory)} is empty: give a directory, or null for no checkpoints.", nameof(CheckpointDirectory));
+        if (ResumeFromCheckpoint && CheckpointDirectory is null)
+            throw new ArgumentException($"{nameof(ResumeFromCheckpoint)} is set but {nameof(CheckpointDirectory)} is not: name the directory to resume from.", nameof(ResumeFromCheckpoint));
         AtLeast(InferenceBatchSize, 1, nameof(InferenceBatchSize));
         if (!Enum.IsDefined(TrainingPrecision))
             throw OutOfRange(nameof(TrainingPrecision), TrainingPrecision, RemBertPrecisions.AcceptedNames);

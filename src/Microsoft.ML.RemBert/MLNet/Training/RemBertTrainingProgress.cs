@@ -2,7 +2,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 
 /// <summary>
 /// One progress report of a RemBERT trainer: after every optimizer step (<see cref="ValidationMetric"/> null) and
-/// after every validation at the end of an epoch. Sent to <see cref="RemBertTrainerOptions.Progress"/> and written to
+/// after every validation (at the end of an epoch, or every <see cref="RemBertTrainerOptions.EvaluationSteps"/> steps). Sent to <see cref="RemBertTrainerOptions.Progress"/> and written to
 /// <c>MLContext.Log</c>.
 /// </summary>
 public sealed record RemBertTrainingProgress
@@ -31,16 +31,19 @@ public sealed record RemBertTrainingProgress
     /// <summary>Estimated time to the last step, from the pace so far.</summary>
     public TimeSpan EstimatedTimeLeft { get; init; }
 
-    /// <summary>The validation metric (named by <see cref="ValidationMetricName"/>) at the end of an epoch; null in step reports.</summary>
+    /// <summary>The validation value of the <see cref="RemBertTrainerOptions.BestModelMetric"/> (named by <see cref="ValidationMetricName"/>); null in step reports.</summary>
     public double? ValidationMetric { get; init; }
 
-    /// <summary>What <see cref="ValidationMetric"/> measures, e.g. "accuracy" or "RMSE"; null in step reports.</summary>
+    /// <summary>The metric <see cref="ValidationMetric"/> is, e.g. "MicroAccuracy" or "RootMeanSquaredError"; null in step reports.</summary>
     public string? ValidationMetricName { get; init; }
+
+    /// <summary>Every validation metric of the task by name (the same pass); null in step reports.</summary>
+    public IReadOnlyDictionary<string, double>? ValidationMetrics { get; init; }
 
     /// <summary>One line for logs.</summary>
     public override string ToString() =>
         ValidationMetric is { } metric
-            ? $"epoch {Epoch}/{MaxEpochs}: validation {ValidationMetricName} {metric:G5}"
+            ? $"epoch {Epoch}/{MaxEpochs}: validation {ValidationMetricName} {metric:G5} at step {Step}/{TotalSteps}"
             : $"epoch {Epoch}/{MaxEpochs} step {Step}/{TotalSteps}: loss {Loss:G5}, learning rate {LearningRate:G3}, " +
               $"{ExamplesPerSecond:F1} examples/s, {EstimatedTimeLeft:hh\\:mm\\:ss} left";
 }

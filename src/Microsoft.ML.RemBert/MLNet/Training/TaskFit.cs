@@ -21,7 +21,7 @@ internal abstract class TaskFit<TTransformer>
 }
 
 /// <summary>
-/// The one <c>Fit</c> skeleton every task shares, written once: read the training rows and the validation set into
+/// The one <c>Fit</c> skeleton every task shares, written once: check the best-model metric against the task's, read the training rows and the validation set into
 /// examples (data errors before the slow model load), log what was read, load the starting model with the task's
 /// config changes, run the training loop, build the transformer from the trained model, and dispose the model when
 /// anything after its load fails. A task supplies only the pieces: how it reads examples, its config changes, its
@@ -39,6 +39,9 @@ internal abstract class TaskFit<TExample, TModel, TTransformer> : TaskFit<TTrans
     public sealed override TTransformer Run(TrainingRun run, IDataView trainingData)
     {
         var ct = run.Settings.CancellationToken;
+        // The task's metrics are known now: a BestModelMetric it does not compute fails before the data is read.
+        var task = CreateTrainingTask(run.Tokenizer.PadTokenId);
+        TrainingMetric.Select(task.Metrics, run.Settings.Options.BestModelMetric);
         var training = ReadTraining(trainingData, TrainingRun.TrainingDataName, ct);
         var validation = run.Settings.Options.ValidationSet is { } validationSet
             ? ReadValidation(validationSet, TrainingRun.ValidationDataName, ct)
@@ -48,7 +51,7 @@ internal abstract class TaskFit<TExample, TModel, TTransformer> : TaskFit<TTrans
         var model = run.LoadModel<TModel>(Configure);
         try
         {
-            run.Train(CreateTrainingTask(run.Tokenizer.PadTokenId), model, training, validation);
+            run.Train(task, model, training, validation);
             return CreateTransformer(model, run.Settings.Options.InferenceBatchSize);
         }
         catch

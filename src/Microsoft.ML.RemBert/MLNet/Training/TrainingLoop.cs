@@ -1,5 +1,6 @@
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Runtime;
+using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,22 +10,24 @@ namespace Microsoft.ML.RemBert.MLNet.Training;
 /// <summary>
 /// The one training loop every RemBERT trainer runs (transformers' Trainer, reduced to what fine-tuning needs):
 /// length-grouped batches reshuffled every epoch from the seed, AdamW without decay on biases and LayerNorm weights,
-/// linear warm-up then decay, gradient accumulation and clipping, validation after each epoch with early stopping
-/// that restores the best weights, progress, and cancellation between steps. What differs per task is behind
-/// <see cref="ITrainingTask{TExample}"/>.
+/// linear warm-up then decay, gradient accumulation and clipping, validation after each epoch or every N steps on the
+/// chosen metric with early stopping that restores the best weights, checkpoints to resume from bit for bit,
+/// progress, and cancellation between steps. What differs per task is behind <see cref="ITrainingTask{TExample}"/>.
 /// </summary>
 internal static class TrainingLoop
 {
     /// <summary>
     /// Trains <paramref name="model"/> in place and leaves it in eval mode. With a validation set the returned value
-    /// is the best epoch's metric (whose weights the model then holds), otherwise null.
+    /// is the best validation's metric (whose weights the model then holds), otherwise null.
     /// </summary>
     /// <exception cref="OperationCanceledException">The settings' token was cancelled; the model is then half-trained.</exception>
+    /// <exception cref="ArgumentException">The checkpoint to resume from was written with other options or data.</exception>
     public static double? Run<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model, IReadOnlyList<TExample> training,
         IReadOnlyList<TExample>? validation, TrainingSettings settings, IChannel channel)
         where TExample : ITrainingExample
     {
         var options = settings.Options;
+        var metric = TrainingMetric.Select(task.Metrics, options.BestModelMetric);
         var random = new Random(settings.Seed);
         var lengths = training.Select(example => example.Length).ToArray();
         int batchesPerEpoch = (training.Count + settings.BatchSize - 1) / settings.BatchSize;
@@ -34,18 +37,36 @@ internal static class TrainingLoop
         var reporter = new TrainingProgressReporter(channel, options.Progress, settings.MaxEpochs, totalSteps);
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = DecoupledWeightDecay.CreateOptimizer(model, options.LearningRate, options.WeightDecay);
+        var fingerprint = TrainingFingerprint.Of(settings, model, metric, training, validation);
+        var checkpoints = options.CheckpointDirectory is { } directory ? new TrainingCheckpoints(directory, options.CheckpointsToKeep, channel) : null;
+        var position = new TrainingPosition { MetricName = metric.Name, Fingerprint = fingerprint };
         BestWeights? best = null;
-        int step = 0, epochsWithoutImprovement = 0;
+        List<int[]>? resumedOrder = null;
         try
         {
-            for (int epoch = 1; epoch <= settings.MaxEpochs; epoch++)
+            if (options.ResumeFromCheckpoint)
+                (position, best, resumedOrder) = Resume(checkpoints!, position, model, optimizer, channel);
+            reporter.StartAt(position.Step);
+            bool stop = false;
+            for (int epoch = 1; epoch <= settings.MaxEpochs && !stop; epoch++)
             {
-                model.train();
+                // Every epoch's shuffle is drawn, those before a resumed epoch too: that replays the generator's draws exactly.
                 var batches = LengthGroupedBatches.Shuffled(lengths, settings.BatchSize, random);
-                for (int first = 0; first < batches.Count; first += settings.GradientAccumulationSteps)
+                if (epoch < position.Epoch)
+                    continue;
+                int first = 0;
+                if (resumedOrder is not null)
+                {
+                    CheckOrder(resumedOrder, batches, epoch, checkpoints!.Directory);
+                    first = position.NextBatch;
+                    resumedOrder = null;
+                }
+                model.train();
+                for (; first < batches.Count && !stop; first += settings.GradientAccumulationSteps)
                 {
                     settings.CancellationToken.ThrowIfCancellationRequested();
                     var group = batches.Skip(first).Take(settings.GradientAccumulationSteps).ToList();
+                    int step = position.Step;
                     double learningRate = schedule.LearningRate(step);
                     foreach (var paramGroup in optimizer.ParamGroups)
                         paramGroup.LearningRate = learningRate;
@@ -54,31 +75,30 @@ internal static class TrainingLoop
                         nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
                     optimizer.step();
                     optimizer.zero_grad();
-                    step++;
-                    reporter.Step(epoch, step, group.Sum(batch => batch.Length), loss, learningRate);
-                }
+                    position = position with { Step = step + 1, Epoch = epoch, NextBatch = first + settings.GradientAccumulationSteps };
+                    reporter.Step(epoch, position.Step, group.Sum(batch => batch.Length), loss, learningRate);
 
-                if (validation is null)
-                    continue;
-                settings.CancellationToken.ThrowIfCancellationRequested();
-                double metric = Evaluate(task, model, validation, options.InferenceBatchSize, settings.Device, options.TrainingPrecision);
-                reporter.Validation(epoch, step, task.MetricName, metric);
-                if (best is null || (task.HigherIsBetter ? metric > best.Metric : metric < best.Metric))
-                {
-                    best?.Dispose();
-                    best = BestWeights.Copy(model, metric, epoch);
-                    epochsWithoutImprovement = 0;
+                    if (validation is not null && options.EvaluationStrategy == EvaluationStrategy.Steps && position.Step % options.EvaluationSteps == 0)
+                    {
+                        (position, stop) = Validate(task, model, validation, settings, metric, position, ref best, reporter);
+                        model.train();
+                    }
+                    if (checkpoints is not null && position.Step % options.CheckpointSteps == 0)
+                        checkpoints.Save(position, model, optimizer, best, batches, settings.CancellationToken);
                 }
-                else if (options.EarlyStoppingPatience > 0 && ++epochsWithoutImprovement >= options.EarlyStoppingPatience)
+                if (validation is not null && options.EvaluationStrategy == EvaluationStrategy.Epoch && !stop)
                 {
-                    reporter.Info($"Early stopping after epoch {epoch}: {task.MetricName} has not improved for {epochsWithoutImprovement} epochs.");
-                    break;
+                    settings.CancellationToken.ThrowIfCancellationRequested();
+                    (position, stop) = Validate(task, model, validation, settings, metric, position, ref best, reporter);
                 }
             }
+            // With step validations, the final weights are scored too when the last step was not a multiple.
+            if (validation is not null && options.EvaluationStrategy == EvaluationStrategy.Steps && !stop && position.Step % options.EvaluationSteps != 0)
+                Validate(task, model, validation, settings, metric, position, ref best, reporter);
             if (best is not null)
             {
                 best.RestoreInto(model);
-                reporter.Info($"Keeping the weights of epoch {best.Epoch} (validation {task.MetricName} {best.Metric:G5}).");
+                reporter.Info($"Keeping the weights of step {best.Step} (epoch {best.Epoch}; validation {metric.Name} {best.Metric:G5}).");
             }
             return best?.Metric;
         }
@@ -90,11 +110,11 @@ internal static class TrainingLoop
     }
 
     /// <summary>
-    /// The task's metric over <paramref name="examples"/>, the model in eval mode, batched by length, computed in
+    /// The task's metrics over <paramref name="examples"/>, the model in eval mode, batched by length, computed in
     /// <paramref name="precision"/> (validation during training uses the training precision: the weights are still float32).
     /// </summary>
-    public static double Evaluate<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model, IReadOnlyList<TExample> examples,
-        int batchSize, Device device, RemBertPrecision precision = RemBertPrecision.Float32)
+    public static IReadOnlyDictionary<string, double> Evaluate<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model,
+        IReadOnlyList<TExample> examples, int batchSize, Device device, RemBertPrecision precision = RemBertPrecision.Float32)
         where TExample : ITrainingExample
     {
         model.eval();
@@ -102,6 +122,59 @@ internal static class TrainingLoop
         using var autocast = RemBertAutocast.Enter(precision);
         var batches = LengthGroupedBatches.Sorted(examples.Select(example => example.Length).ToArray(), batchSize);
         return task.Evaluate(model, batches.Select(batch => (IReadOnlyList<TExample>)batch.Select(i => examples[i]).ToArray()), device);
+    }
+
+    // Scores the validation set, keeps a copy of better weights, counts validations without improvement; returns the
+    // new position and whether early stopping ends training.
+    private static (TrainingPosition Position, bool Stop) Validate<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model,
+        IReadOnlyList<TExample> validation, TrainingSettings settings, TrainingMetric metric, TrainingPosition position, ref BestWeights? best,
+        TrainingProgressReporter reporter) where TExample : ITrainingExample
+    {
+        var options = settings.Options;
+        var metrics = Evaluate(task, model, validation, options.InferenceBatchSize, settings.Device, options.TrainingPrecision);
+        double value = metrics[metric.Name];
+        reporter.Validation(position.Epoch, position.Step, metric.Name, metrics);
+        if (best is null || metric.IsBetter(value, best.Metric))
+        {
+            best?.Dispose();
+            best = BestWeights.Copy(model, value, position.Epoch, position.Step);
+            return (position with { BestMetric = value, BestStep = position.Step, BestEpoch = position.Epoch, EvaluationsWithoutImprovement = 0 }, false);
+        }
+        position = position with { EvaluationsWithoutImprovement = position.EvaluationsWithoutImprovement + 1 };
+        if (options.EarlyStoppingPatience > 0 && position.EvaluationsWithoutImprovement >= options.EarlyStoppingPatience)
+        {
+            reporter.Info($"Early stopping at step {position.Step} (epoch {position.Epoch}): {metric.Name} has not improved for {position.EvaluationsWithoutImprovement} validations.");
+            return (position, true);
+        }
+        return (position, false);
+    }
+
+    // Loads the newest checkpoint, refusing one of other options; without one, training starts afresh.
+    private static (TrainingPosition, BestWeights?, List<int[]>?) Resume(TrainingCheckpoints checkpoints, TrainingPosition start,
+        RemBertPreTrainedModel model, HeldScalarAdamW optimizer, IChannel channel)
+    {
+        if (checkpoints.Newest() is not { } newest)
+        {
+            channel.Warning($"ResumeFromCheckpoint: {checkpoints.Directory} holds no complete checkpoint; training starts from the beginning.");
+            return (start, null, null);
+        }
+        var differences = TrainingFingerprint.Differences(newest.Position.Fingerprint, start.Fingerprint);
+        if (differences.Count > 0)
+            throw new ArgumentException(
+                $"Cannot resume from {newest.Path}: it was written with other options or data: {string.Join("; ", differences)}. " +
+                $"Resume with the options it was written with, or train into another {nameof(RemBertTrainerOptions.CheckpointDirectory)}.",
+                nameof(RemBertTrainerOptions.ResumeFromCheckpoint));
+        var (best, order) = TrainingCheckpoints.Restore(newest.Path, newest.Position, model, optimizer);
+        channel.Info($"Resuming from {newest.Path}: step {newest.Position.Step}, epoch {newest.Position.Epoch}, batch {newest.Position.NextBatch}.");
+        return (newest.Position with { Fingerprint = start.Fingerprint }, best, order);
+    }
+
+    private static void CheckOrder(List<int[]> stored, List<int[]> replayed, int epoch, string directory)
+    {
+        if (stored.Count != replayed.Count || stored.Zip(replayed).Any(pair => !pair.First.AsSpan().SequenceEqual(pair.Second)))
+            throw new ArgumentException(
+                $"Cannot resume from {directory}: the batches of epoch {epoch} drawn from the seed are not the checkpoint's; the training data is not the same.",
+                nameof(RemBertTrainerOptions.ResumeFromCheckpoint));
     }
 
     // Sums the gradients of the group's batches, each loss weighted by its share of the group's examples, so the step
@@ -126,42 +199,5 @@ internal static class TrainingLoop
             total += loss.item<float>() * weight;
         }
         return total;
-    }
-
-    /// <summary>A CPU copy of the model's state dict at its best epoch.</summary>
-    private sealed class BestWeights : IDisposable
-    {
-        private readonly Dictionary<string, Tensor> _state;
-
-        private BestWeights(Dictionary<string, Tensor> state, double metric, int epoch)
-        {
-            _state = state;
-            Metric = metric;
-            Epoch = epoch;
-        }
-
-        public double Metric { get; }
-
-        public int Epoch { get; }
-
-        public static BestWeights Copy(nn.Module model, double metric, int epoch)
-        {
-            using var noGrad = no_grad();
-            var state = model.state_dict().ToDictionary(pair => pair.Key, pair => pair.Value.detach().cpu().clone().DetachFromDisposeScope());
-            return new BestWeights(state, metric, epoch);
-        }
-
-        public void RestoreInto(nn.Module model)
-        {
-            using var noGrad = no_grad();
-            foreach (var (name, target) in model.state_dict())
-                target.copy_(_state[name]);
-        }
-
-        public void Dispose()
-        {
-            foreach (var tensor in _state.Values)
-                tensor.Dispose();
-        }
     }
 }

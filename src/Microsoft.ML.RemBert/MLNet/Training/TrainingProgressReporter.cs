@@ -9,6 +9,10 @@ internal sealed class TrainingProgressReporter(IChannel channel, IProgress<RemBe
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _examples;
+    private int _firstStep;
+
+    /// <summary>Steps already done when this process started (a resumed run): the pace counts only the steps since.</summary>
+    public void StartAt(int step) => _firstStep = step;
 
     /// <summary>Reports optimizer step <paramref name="step"/> (1-based) of <paramref name="epoch"/>.</summary>
     public void Step(int epoch, int step, int examples, double loss, double learningRate)
@@ -24,12 +28,12 @@ internal sealed class TrainingProgressReporter(IChannel channel, IProgress<RemBe
             Loss = loss,
             LearningRate = learningRate,
             ExamplesPerSecond = _examples / seconds,
-            EstimatedTimeLeft = TimeSpan.FromSeconds(seconds / step * (totalSteps - step)),
+            EstimatedTimeLeft = TimeSpan.FromSeconds(seconds / Math.Max(1, step - _firstStep) * (totalSteps - step)),
         });
     }
 
-    /// <summary>Reports the validation metric at the end of <paramref name="epoch"/>.</summary>
-    public void Validation(int epoch, int step, string metricName, double metric)
+    /// <summary>Reports a validation during <paramref name="epoch"/> after <paramref name="step"/>: the chosen metric and all the task's.</summary>
+    public void Validation(int epoch, int step, string metricName, IReadOnlyDictionary<string, double> metrics)
         => Send(new RemBertTrainingProgress
         {
             Epoch = epoch,
@@ -37,8 +41,9 @@ internal sealed class TrainingProgressReporter(IChannel channel, IProgress<RemBe
             Step = step,
             TotalSteps = totalSteps,
             ExamplesPerSecond = _examples / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9),
-            ValidationMetric = metric,
+            ValidationMetric = metrics[metricName],
             ValidationMetricName = metricName,
+            ValidationMetrics = metrics,
         });
 
     /// <summary>A free-form line in the log (e.g. early stopping).</summary>

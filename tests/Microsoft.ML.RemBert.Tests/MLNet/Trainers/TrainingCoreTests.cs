@@ -72,7 +72,7 @@ public sealed class TrainingCoreTests : MLNetFileTestBase
 
         var validations = reports.Where(report => report.ValidationMetric is not null).ToList();
         Assert.Equal([1, 2, 3, 4], validations.Select(report => report.Epoch));
-        Assert.All(validations, report => Assert.Equal("accuracy", report.ValidationMetricName));
+        Assert.All(validations, report => Assert.Equal("MicroAccuracy", report.ValidationMetricName));
         var metrics = MLContext.MulticlassClassification.Evaluate(model.Transform(validation));
         Assert.Equal(validations.Max(report => report.ValidationMetric!.Value), metrics.MicroAccuracy, 6);
     }

@@ -6,13 +6,11 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers.MultipleChoice;
 
 /// <summary>
 /// Multiple choice for the training loop: rows collated to <c>[rows, choices, length]</c>, transformers'
-/// RemBertForMultipleChoice loss (cross entropy over each row's choices), and accuracy on validation.
+/// RemBertForMultipleChoice loss (cross entropy over each row's choices), and on validation accuracy (the default metric) and log-loss.
 /// </summary>
 internal sealed class MultipleChoiceTrainingTask(long padTokenId) : ITrainingTask<MultipleChoiceExample>
 {
-    public string MetricName => "accuracy";
-
-    public bool HigherIsBetter => true;
+    public IReadOnlyList<TrainingMetric> Metrics { get; } = [new("Accuracy", HigherIsBetter: true), new("LogLoss", HigherIsBetter: false)];
 
     public Tensor ComputeLoss(RemBertPreTrainedModel model, IReadOnlyList<MultipleChoiceExample> batch, Device device)
     {
@@ -21,17 +19,23 @@ internal sealed class MultipleChoiceTrainingTask(long padTokenId) : ITrainingTas
         return ((RemBertForMultipleChoice)model).forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds, labels).Loss!;
     }
 
-    public double Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<MultipleChoiceExample>> batches, Device device)
+    public IReadOnlyDictionary<string, double> Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<MultipleChoiceExample>> batches, Device device)
     {
         int right = 0, total = 0;
+        double logLoss = 0;
         foreach (var batch in batches)
         {
             using var scope = NewDisposeScope();
             var probabilities = MultipleChoiceBatch.Probabilities((RemBertForMultipleChoice)model,
                 MultipleChoiceBatch.Collate(batch.Select(example => example.Choices).ToList(), padTokenId, device));
             right += batch.Where((example, i) => SequenceHead.ArgMax(probabilities[i]) == example.Label).Count();
+            logLoss -= batch.Select((example, i) => Math.Log(Math.Max(probabilities[i][example.Label], 1e-15))).Sum();
             total += batch.Count;
         }
-        return right / (double)Math.Max(1, total);
+        return new Dictionary<string, double>
+        {
+            ["Accuracy"] = right / (double)Math.Max(1, total),
+            ["LogLoss"] = logLoss / Math.Max(1, total),
+        };
     }
 }

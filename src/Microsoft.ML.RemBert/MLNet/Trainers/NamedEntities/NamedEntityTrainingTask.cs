@@ -9,13 +9,15 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers.NamedEntities;
 /// <summary>
 /// Token classification for the training loop: windows padded to the batch's longest, transformers'
 /// RemBertForTokenClassification loss (cross entropy over first pieces, -100 skipped), and on validation the
-/// entity-level F1 of seqeval (exact span and type) over whole sentences, each word predicted from its placement window.
+/// entity-level F1 (the default metric; also precision, recall, macro F1 and token accuracy) of seqeval (exact span and type) over whole sentences, each word predicted from its placement window.
 /// </summary>
 internal sealed class NamedEntityTrainingTask(TagSet tags, long padTokenId) : ITrainingTask<NamedEntityExample>
 {
-    public string MetricName => "entity F1";
-
-    public bool HigherIsBetter => true;
+    public IReadOnlyList<TrainingMetric> Metrics { get; } =
+    [
+        new("EntityF1", HigherIsBetter: true), new("EntityPrecision", HigherIsBetter: true), new("EntityRecall", HigherIsBetter: true),
+        new("MacroEntityF1", HigherIsBetter: true), new("TokenAccuracy", HigherIsBetter: true),
+    ];
 
     public Tensor ComputeLoss(RemBertPreTrainedModel model, IReadOnlyList<NamedEntityExample> batch, Device device)
     {
@@ -29,7 +31,7 @@ internal sealed class NamedEntityTrainingTask(TagSet tags, long padTokenId) : IT
         return ((RemBertForTokenClassification)model).forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds, labelTensor).Loss!;
     }
 
-    public double Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<NamedEntityExample>> batches, Device device)
+    public IReadOnlyDictionary<string, double> Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<NamedEntityExample>> batches, Device device)
     {
         var predicted = new Dictionary<TaggedSentence, int[]>();
         foreach (var batch in batches)
@@ -50,7 +52,15 @@ internal sealed class NamedEntityTrainingTask(TagSet tags, long padTokenId) : IT
         var evaluator = new NamedEntityEvaluator();
         foreach (var (sentence, tagIndexes) in predicted)
             evaluator.Add(sentence.Tags.Select(tag => tags.Names[tag]).ToArray(), tagIndexes.Select(tag => tags.Names[tag]).ToArray());
-        return evaluator.GetMetrics().F1Score;
+        var metrics = evaluator.GetMetrics();
+        return new Dictionary<string, double>
+        {
+            ["EntityF1"] = metrics.F1Score,
+            ["EntityPrecision"] = metrics.Precision,
+            ["EntityRecall"] = metrics.Recall,
+            ["MacroEntityF1"] = metrics.MacroF1Score,
+            ["TokenAccuracy"] = metrics.TokenAccuracy,
+        };
     }
 
     /// <summary>The windows' tensors on <paramref name="device"/>, padded to the longest.</summary>

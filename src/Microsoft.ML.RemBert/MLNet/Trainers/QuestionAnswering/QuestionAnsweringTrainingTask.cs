@@ -9,13 +9,11 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers.QuestionAnswering;
 /// <summary>
 /// Question answering for the training loop: each example is one window, its loss transformers'
 /// RemBertForQuestionAnswering loss (mean of the start and end cross entropies); validation gathers every window of
-/// a question, picks its answer as inference does and scores SQuAD F1 (no-answer questions included).
+/// a question, picks its answer as inference does and scores SQuAD F1 (the default metric) and exact match (no-answer questions included).
 /// </summary>
 internal sealed class QuestionAnsweringTrainingTask(AnswerSpanSelector selector, long padTokenId) : ITrainingTask<QuestionAnsweringExample>
 {
-    public string MetricName => "SQuAD F1";
-
-    public bool HigherIsBetter => true;
+    public IReadOnlyList<TrainingMetric> Metrics { get; } = [new("F1Score", HigherIsBetter: true), new("ExactMatch", HigherIsBetter: true)];
 
     public Tensor ComputeLoss(RemBertPreTrainedModel model, IReadOnlyList<QuestionAnsweringExample> batch, Device device)
     {
@@ -25,7 +23,7 @@ internal sealed class QuestionAnsweringTrainingTask(AnswerSpanSelector selector,
         return ((RemBertForQuestionAnswering)model).forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds, starts, ends).Loss!;
     }
 
-    public double Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<QuestionAnsweringExample>> batches, Device device)
+    public IReadOnlyDictionary<string, double> Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<QuestionAnsweringExample>> batches, Device device)
     {
         var logits = new Dictionary<TrainingQuestion, (float[][] Starts, float[][] Ends)>(ReferenceEqualityComparer.Instance);
         foreach (var batch in batches)
@@ -44,7 +42,8 @@ internal sealed class QuestionAnsweringTrainingTask(AnswerSpanSelector selector,
         var evaluator = new QuestionAnsweringEvaluator();
         foreach (var (question, (starts, ends)) in logits)
             evaluator.Add([question.GoldAnswer], selector.Select(question.Windows, starts, ends).Best);
-        return evaluator.GetMetrics().F1Score;
+        var metrics = evaluator.GetMetrics();
+        return new Dictionary<string, double> { ["F1Score"] = metrics.F1Score, ["ExactMatch"] = metrics.ExactMatch };
     }
 
     /// <summary>The windows' tensors on <paramref name="device"/>, padded to the longest.</summary>

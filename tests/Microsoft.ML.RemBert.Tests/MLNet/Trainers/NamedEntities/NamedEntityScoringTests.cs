@@ -96,7 +96,7 @@ public sealed class NamedEntityScoringTests : MLNetFileTestBase
 
         var validations = reports.Where(report => report.ValidationMetric is not null).ToArray();
         Assert.Equal(2, validations.Length);
-        Assert.All(validations, report => Assert.Equal("entity F1", report.ValidationMetricName));
+        Assert.All(validations, report => Assert.Equal("EntityF1", report.ValidationMetricName));
         Assert.All(validations, report => Assert.InRange(report.ValidationMetric!.Value, 0, 1));
         // The kept epoch's metric is the evaluator's entity F1 of the returned model on the same rows.
         double expected = MLContext.MulticlassClassification.EvaluateNamedEntities(model.Transform(validation)).F1Score;
