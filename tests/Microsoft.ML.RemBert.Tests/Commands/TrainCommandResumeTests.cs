@@ -47,7 +47,8 @@ public sealed class TrainCommandResumeTests : IDisposable
         var deadline = DateTime.UtcNow + Timeout;
         while (CompleteCheckpoints(checkpoints).Count == 0)
         {
-            Assert.False(process.HasExited, $"rembert train ended before its first checkpoint: {output.Result}\n{errors.Result}");
+            if (process.HasExited)
+                Assert.Fail($"rembert train ended before its first checkpoint: {output.Result}\n{errors.Result}");
             Assert.True(DateTime.UtcNow < deadline, $"no checkpoint within {Timeout}");
             Thread.Sleep(10);
         }
