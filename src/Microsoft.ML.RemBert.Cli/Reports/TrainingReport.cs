@@ -32,7 +32,7 @@ internal static class TrainingReport
         AppendImage(html, LossPlot(history));
         if (history.Validations.Count > 0)
         {
-            html.Append("<h2>Validation ").Append(Encode(history.Validations[0].ValidationMetricName ?? "metric")).Append(" per epoch</h2>\n");
+            html.Append("<h2>Validation ").Append(Encode(history.Validations[0].ValidationMetricName ?? "metric")).Append(" per validation</h2>\n");
             AppendImage(html, ValidationPlot(history));
         }
         AppendTable(html, $"Metrics ({metricsSource})", ["metric", "value"], metrics.Values.Select(v => new[] { v.Name, v.Value.ToString("G5") }));
@@ -59,11 +59,12 @@ internal static class TrainingReport
     private static byte[] ValidationPlot(TrainingHistory history)
     {
         var plot = new Plot();
-        var epochs = history.Validations;
-        plot.Add.Scatter(epochs.Select(v => (double)v.Epoch).ToArray(), epochs.Select(v => v.ValidationMetric!.Value).ToArray());
-        plot.Title($"Validation {epochs[0].ValidationMetricName} per epoch");
-        plot.XLabel("epoch");
-        plot.YLabel(epochs[0].ValidationMetricName ?? "metric");
+        // Against the optimizer step: validations come after each epoch or every --evaluation-steps steps.
+        var validations = history.Validations;
+        plot.Add.Scatter(validations.Select(v => (double)v.Step).ToArray(), validations.Select(v => v.ValidationMetric!.Value).ToArray());
+        plot.Title($"Validation {validations[0].ValidationMetricName} per validation");
+        plot.XLabel("step");
+        plot.YLabel(validations[0].ValidationMetricName ?? "metric");
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
