@@ -47,7 +47,8 @@ internal static class TrainingLoop
             if (options.ResumeFromCheckpoint)
                 (position, best, resumedOrder) = Resume(checkpoints!, position, model, optimizer, channel);
             reporter.StartAt(position.Step);
-            bool stop = false;
+            // A checkpoint written at the step validation that stopped the run resumes into the same stop.
+            bool stop = options.EarlyStoppingPatience > 0 && position.EvaluationsWithoutImprovement >= options.EarlyStoppingPatience;
             for (int epoch = 1; epoch <= settings.MaxEpochs && !stop; epoch++)
             {
                 // Every epoch's shuffle is drawn, those before a resumed epoch too: that replays the generator's draws exactly.

@@ -118,6 +118,33 @@ public sealed class CheckpointResumeTests : MLNetFileTestBase
     }
 
     [Fact]
+    public void ACheckpointWrittenAtTheValidationThatStoppedTheRunResumesIntoTheSameStop()
+    {
+        RemBertTextClassificationOptions Stopping(string directory, List<RemBertTrainingProgress> reports)
+        {
+            var options = Options(directory, reports);
+            options.LearningRate = 1e-12; // the weights barely move: accuracy cannot improve after the first validation
+            options.ValidationSet = TinyTraining.KeyedIntents(MLContext, 16, seed: 2);
+            options.EvaluationStrategy = EvaluationStrategy.Steps;
+            options.EvaluationSteps = 3;
+            options.EarlyStoppingPatience = 2;
+            return options;
+        }
+        var reports = new List<RemBertTrainingProgress>();
+        using var uninterrupted = Train(Stopping(Dir("run"), reports));
+        Assert.Equal([3, 6, 9], reports.Where(report => report.ValidationMetric is not null).Select(report => report.Step));
+        Assert.Equal(9, reports.Max(report => report.Step)); // stopped at step 9, where checkpoint-9 was written after the validation
+
+        var resumedReports = new List<RemBertTrainingProgress>();
+        var options = Stopping(OnlyCheckpoint(Dir("run"), 9, "resume"), resumedReports);
+        options.ResumeFromCheckpoint = true;
+        using var resumed = Train(options);
+
+        Assert.Empty(resumedReports); // no step and no validation after the stop
+        AssertBitIdentical(Weights(uninterrupted), Weights(resumed)); // the best (step 3) weights, from best.bin
+    }
+
+    [Fact]
     public void ACheckpointOfOtherOptionsIsRefusedNamingEachDifference()
     {
         using (Train(Options(Dir("run")))) { }
