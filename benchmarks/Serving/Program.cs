@@ -7,14 +7,16 @@ using Serving;
 // the server used per request (user + system, all threads): on a machine shared with other work, wall-clock requests/s
 // varies with the load, CPU per request much less; a server that has N idle cores serves about N / (CPU s per request).
 //   dotnet run -c Release --project benchmarks/Serving -- [--clients 1,4,16,64] [--requests 2000] [--seconds 20]
-//       [--warmup-seconds 20] [--zips intent,wide] [--engines pool,batching] [--server-args "--max-delay-ms 5"] [--work DIR] [--configuration Release]
+//       [--warmup-seconds 20] [--zips intent,wide] [--engines pool,pool@1,batching] [--server-args "--max-delay-ms 5"] [--work DIR] [--configuration Release]
 var clients = new[] { 1, 4, 16, 64 };
 int maxRequests = 2000;
 double maxSeconds = 20;
 string work = Path.Combine(Path.GetTempPath(), "rembert-serving-benchmark");
 string configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
 var zips = new[] { "intent", "wide" };
-var engines = new[] { "pool", "batching" };
+// "pool@1": the pool with libtorch's intra-op threads at 1 (OMP_NUM_THREADS, MKL_NUM_THREADS), the better setting for
+// a pool whose concurrency comes from requests (one forward per request thread, no thread team per forward).
+var engines = new[] { "pool", "pool@1", "batching" };
 var serverArguments = Array.Empty<string>();
 // Until the JIT has settled: in a fresh server, tiered compilation alone took a third of the CPU for the first ~40 s
 // of load (measured with perf on the batching server at 16 clients), which would be charged to the first cells.
@@ -46,7 +48,8 @@ foreach (var name in zips)
     string zip = name == "wide" ? BenchmarkZips.Wide(work) : BenchmarkZips.Intent(work);
     foreach (var engine in engines)
     {
-        using var server = ServerProcess.Start(zip, engine, configuration, serverArguments);
+        var (kind, threads) = engine.Split('@') is [var k, var t] ? (k, t) : (engine, null);
+        using var server = ServerProcess.Start(zip, kind, configuration, serverArguments, threads);
         using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(5) };
         // Warm-up: every client count once briefly (each takes its own code paths), then 16 clients until the time is up.
         foreach (int count in clients)

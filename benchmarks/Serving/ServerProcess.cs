@@ -13,7 +13,8 @@ internal sealed partial class ServerProcess : IDisposable
 
     public Uri Address { get; }
 
-    public static ServerProcess Start(string zip, string engine, string configuration, IEnumerable<string> extraArguments)
+    /// <param name="torchThreads">libtorch's intra-op threads (OMP_NUM_THREADS and MKL_NUM_THREADS); null: its default (one per core).</param>
+    public static ServerProcess Start(string zip, string engine, string configuration, IEnumerable<string> extraArguments, string? torchThreads = null)
     {
         string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
         string dll = Path.Combine(root, "samples", "MLNetPipelines", "WebApi", "bin", configuration, "net10.0", "WebApi.dll");
@@ -23,6 +24,11 @@ internal sealed partial class ServerProcess : IDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        if (torchThreads is not null)
+        {
+            start.Environment["OMP_NUM_THREADS"] = torchThreads;
+            start.Environment["MKL_NUM_THREADS"] = torchThreads;
+        }
         foreach (var argument in new[] { dll, "--model", zip, "--urls", "http://127.0.0.1:0", "--engine", engine }.Concat(extraArguments))
             start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
