@@ -12,15 +12,24 @@ namespace Serving;
 /// </summary>
 internal static partial class ClosedLoop
 {
-    public sealed record Result(int Clients, int Requests, double Seconds, double P50Ms, double P99Ms, double MeanBatchSize)
+    /// <param name="ServerCpu">CPU time the server used during the load (every thread, user + system).</param>
+    /// <param name="ClientCpu">CPU time this process (the clients) used meanwhile.</param>
+    public sealed record Result(int Clients, int Requests, double Seconds, double P50Ms, double P99Ms, double MeanBatchSize, TimeSpan ServerCpu, TimeSpan ClientCpu)
     {
         public double RequestsPerSecond => Requests / Seconds;
+
+        public double ServerCpuMsPerRequest => ServerCpu.TotalMilliseconds / Requests;
+
+        public double ClientCpuMsPerRequest => ClientCpu.TotalMilliseconds / Requests;
     }
 
-    public static async Task<Result> RunAsync(HttpClient client, string[] sentences, int clients, int maxRequests, TimeSpan maxDuration)
+    /// <param name="serverCpu">Reads the server's CPU time so far.</param>
+    public static async Task<Result> RunAsync(HttpClient client, string[] sentences, int clients, int maxRequests, TimeSpan maxDuration, Func<TimeSpan> serverCpu)
     {
         var (batches, rows) = await BatchTotalsAsync(client);
         int sent = 0;
+        var self = Process.GetCurrentProcess();
+        var (serverCpuBefore, clientCpuBefore) = (serverCpu(), self.TotalProcessorTime);
         var clock = Stopwatch.StartNew();
         var latencies = await Task.WhenAll(Enumerable.Range(0, clients).Select(id => Task.Run(async () =>
         {
@@ -38,10 +47,12 @@ internal static partial class ClosedLoop
             return mine;
         })));
         double seconds = clock.Elapsed.TotalSeconds;
+        self.Refresh();
+        var (serverCpuUsed, clientCpuUsed) = (serverCpu() - serverCpuBefore, self.TotalProcessorTime - clientCpuBefore);
         var all = latencies.SelectMany(list => list).Order().ToArray();
         var (batchesAfter, rowsAfter) = await BatchTotalsAsync(client);
         double meanBatch = batchesAfter > batches ? (rowsAfter - rows) / (batchesAfter - batches) : 0;
-        return new Result(clients, all.Length, seconds, Percentile(all, 0.50), Percentile(all, 0.99), meanBatch);
+        return new Result(clients, all.Length, seconds, Percentile(all, 0.50), Percentile(all, 0.99), meanBatch, serverCpuUsed, clientCpuUsed);
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -13,7 +13,8 @@ internal sealed partial class ServerProcess : IDisposable
 
     public Uri Address { get; }
 
-    public static ServerProcess Start(string zip, string engine, string configuration)
+    /// <param name="torchThreads">libtorch's intra-op threads (OMP_NUM_THREADS and MKL_NUM_THREADS); null: its default (one per core).</param>
+    public static ServerProcess Start(string zip, string engine, string configuration, IEnumerable<string> extraArguments, string? torchThreads = null)
     {
         string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
         string dll = Path.Combine(root, "samples", "MLNetPipelines", "WebApi", "bin", configuration, "net10.0", "WebApi.dll");
@@ -23,7 +24,12 @@ internal sealed partial class ServerProcess : IDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var argument in new[] { dll, "--model", zip, "--urls", "http://127.0.0.1:0", "--engine", engine })
+        if (torchThreads is not null)
+        {
+            start.Environment["OMP_NUM_THREADS"] = torchThreads;
+            start.Environment["MKL_NUM_THREADS"] = torchThreads;
+        }
+        foreach (var argument in new[] { dll, "--model", zip, "--urls", "http://127.0.0.1:0", "--engine", engine }.Concat(extraArguments))
             start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>();
@@ -51,6 +57,24 @@ internal sealed partial class ServerProcess : IDisposable
         var line = File.ReadLines($"/proc/{_process.Id}/status").First(line => line.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
+
+    /// <summary>
+    /// CPU time the server has used so far, user plus system, every thread (/proc/PID/stat utime + stime): unlike
+    /// wall-clock requests/s, CPU per request hardly depends on what else the machine runs.
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        string stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        // Fields after the command name (which is in parentheses and may contain spaces): state is field 3, utime 14, stime 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)sysconf(ScClkTck));
+    }
+
+    private const int ScClkTck = 2; // _SC_CLK_TCK on Linux
+
+    [DllImport("libc")]
+    private static extern long sysconf(int name);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

@@ -71,6 +71,9 @@ internal sealed class EmbeddingScoringTask : RemBertScoringTask<EncodedSequence,
 
     public override Func<EncodedSequence> CreateRowReader(DataViewRow input) => Encoder.CreateReader(input, "input data");
 
+    /// <inheritdoc/>
+    internal override int? SequenceLength(EncodedSequence row) => row.InputIds.Length;
+
     public override RemBertBatchInputs Collate(IReadOnlyList<EncodedSequence> rows)
         => RemBertBatchInputs.Pad(rows.Select(row => row.InputIds).ToList(), rows.Select(row => row.TokenTypeIds).ToList(), Encoder.Tokenizer.PadTokenId, _device);
 

@@ -42,8 +42,35 @@ internal abstract class RemBertScoringTask<TRow, TResult> : RemBertScoringTask
     internal sealed override IReadOnlyList<(string Name, DataViewType Type, DataViewSchema.Annotations? Annotations)> OutputColumnInfos
         => Outputs.Select(column => (column.Name, column.Type, column.Annotations)).ToList();
 
-    /// <summary>Scores one batch: <see cref="Collate"/> then <see cref="Forward"/>, every tensor disposed on return.</summary>
+    /// <summary>
+    /// The length a row is padded from in a batch (its tokens), or null when rows are not one sequence each: then a
+    /// batch is always scored in one forward pass. With lengths, a batch of rows of very different lengths is scored
+    /// in several passes of similar lengths (<see cref="LengthBuckets"/>).
+    /// </summary>
+    internal virtual int? SequenceLength(TRow row) => null;
+
+    /// <summary>
+    /// Scores one batch: <see cref="Collate"/> then <see cref="Forward"/>, every tensor disposed on return; split into
+    /// passes of rows of similar lengths when that pads less (results in the order of <paramref name="rows"/>).
+    /// </summary>
     internal TResult[] ScoreBatch(IReadOnlyList<TRow> rows)
+    {
+        if (rows.Count < 2 || SequenceLength(rows[0]) is null)
+            return ScorePass(rows);
+        var passes = LengthBuckets.Split(rows.Select(row => SequenceLength(row) ?? 0).ToList());
+        if (passes.Count == 1)
+            return ScorePass(rows);
+        var results = new TResult[rows.Count];
+        foreach (var pass in passes)
+        {
+            var scored = ScorePass(pass.Select(i => rows[i]).ToList());
+            for (int k = 0; k < pass.Length; k++)
+                results[pass[k]] = scored[k];
+        }
+        return results;
+    }
+
+    private TResult[] ScorePass(IReadOnlyList<TRow> rows)
     {
         TResult[] results;
         using (torch.NewDisposeScope())

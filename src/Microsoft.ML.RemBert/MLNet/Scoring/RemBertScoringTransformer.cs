@@ -108,6 +108,7 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         Host.CheckValue(input, nameof(input));
+        _lifetime.ThrowIfDisposedDirectly();
         return new ScoredDataView(this, input, GetOutputSchema(input.Schema));
     }
 
@@ -146,6 +147,7 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     internal IDataView TransformForOnnxExport(IDataView input, RemBertOnnxExportOptions options)
     {
         Host.CheckValue(input, nameof(input));
+        _lifetime.ThrowIfDisposedDirectly();
         return new ScoredDataView(this, input, GetOutputSchema(input.Schema), options);
     }
 
@@ -162,6 +164,7 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
         Host.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel();
         ctx.SetVersionInfo(_versionInfo);
+        _lifetime.ThrowIfDisposedDirectly();
         using var lease = _lifetime.Acquire();
         ctx.Writer.Write(InferenceBatchSize);
         _task.Save(ctx);

@@ -40,6 +40,7 @@ internal sealed class ScoredDataView : ITransformCanSaveOnnx
     /// <summary>Writes the task's graph (see <see cref="RemBertScoringTask.SaveAsOnnx"/>).</summary>
     public void SaveAsOnnx(OnnxContext ctx)
     {
+        _transformer.Lifetime.ThrowIfDisposedDirectly();
         using var lease = _transformer.Lifetime.Acquire();
         OnnxExternalData.Save(_onnxOptions with { Warning = _transformer.WarnOnnxExport }, options => _transformer.ScoringTask.SaveAsOnnx(ctx, options));
     }
@@ -60,6 +61,8 @@ internal sealed class ScoredDataView : ITransformCanSaveOnnx
     /// <inheritdoc/>
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
+        // A view made before the model was disposed opens no new cursor after (cursors already open finish their batches).
+        _transformer.Lifetime.ThrowIfDisposedDirectly();
         var needed = columnsNeeded.Select(column => column.Index).ToHashSet();
         int inputCount = _input.Schema.Count;
         var task = _transformer.ScoringTask;

@@ -55,6 +55,18 @@ internal sealed class ScoringModelLifetime
     }
 
     /// <summary>
+    /// Throws <see cref="Disposed"/> once the model's own Dispose has been called (by the application, a chain or an
+    /// engine that owns it), even while PredictionEngines created before still hold it: direct use of a disposed model
+    /// (Transform, a new cursor, Save, ONNX export) is refused; only those engines, and new engines made for a pool
+    /// over it, keep scoring until the last one is collected.
+    /// </summary>
+    public void ThrowIfDisposedDirectly()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+            throw Disposed();
+    }
+
+    /// <summary>
     /// A lease that keeps the model's tensors alive until it is disposed (wrap each forward pass, save or export in one).
     /// Throws <see cref="Disposed"/> once the model is retired.
     /// </summary>
@@ -112,8 +124,12 @@ internal sealed class ScoringModelLifetime
 
     /// <summary>The error for any use once the model is retired: who disposed it and how to share a model.</summary>
     public ObjectDisposedException Disposed() => new(_modelName,
-        $"This RemBERT model was disposed by {Volatile.Read(ref _disposedBy) ?? "the garbage collector"} and its native memory " +
-        "freed (after the last PredictionEngine over it); it cannot score any more. To share one model between threads and " +
+        $"This RemBERT model was disposed by {Volatile.Read(ref _disposedBy) ?? "the garbage collector"}" +
+        (Volatile.Read(ref _holds) == 0
+            ? " and its native memory freed (after the last PredictionEngine over it); it cannot score any more. "
+            : "; it can no longer be used directly (Transform, Save, ONNX export): only PredictionEngines over it keep scoring, and its " +
+              "native memory is freed once the last of them is collected. ") +
+        "To share one model between threads and " +
         "PredictionEngines, keep it undisposed for as long as they may be created or used, and dispose it once at the end: engines " +
         "created with ML.NET's defaults dispose the model they own, and the model then lives on only for the engines that still " +
         "exist; create them with new PredictionEngineOptions { OwnsTransformer = false } (ownsTransformer: false) so that only " +

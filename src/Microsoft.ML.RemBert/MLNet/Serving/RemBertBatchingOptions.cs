@@ -13,6 +13,9 @@ public sealed class RemBertBatchingOptions
     /// How long the first queued request waits for others before its batch is scored (default 5 ms). A batch is scored
     /// at once when <see cref="MaxBatchSize"/> requests wait, and without waiting when the first one already waited this
     /// long (e.g. while the previous batch was scored). Zero scores whatever is queued as soon as the loop is free.
+    /// The wait is adaptive: once a wait of <see cref="MaxDelay"/> brought no other request, lone requests are scored
+    /// at once until requests overlap again (one arrives while another waits or is scored), so a single caller pays
+    /// the delay once rather than on every request.
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 

@@ -40,6 +40,13 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     // Guarded by _queue itself (Monitor): the loop waits on it, PredictAsync and cancellations pulse it.
     private readonly LinkedList<Request> _queue = new();
     private bool _closing;
+    // Whether waiting for company is worth it: set when a request arrives while another waits or is being scored,
+    // cleared when a wait of MaxDelay brought no company. So a lone caller (or traffic so sparse that requests never
+    // overlap) pays MaxDelay once, not on every request, while concurrent callers keep forming batches.
+    private bool _companyExpected = true;
+    // Requests taken into a batch and not yet completed. Each is counted off before its task completes, so a caller
+    // that sends its next request as soon as it has its answer is not taken for company.
+    private int _taken;
     private readonly Thread _loop;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -93,6 +100,8 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
             ObjectDisposedException.ThrowIf(_closing, this);
             if (_queue.Count >= _maxQueueLength)
                 throw new RemBertOverloadedException(_maxQueueLength);
+            if (_queue.Count > 0 || Volatile.Read(ref _taken) > 0)
+                _companyExpected = true;
             request.Node = _queue.AddLast(request);
             if (_queue.Count == 1 || _queue.Count >= _maxBatchSize)
                 Monitor.PulseAll(_queue);
@@ -128,24 +137,32 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         }
     }
 
-    /// <summary>Waits for a first request, then for company until MaxBatchSize wait or the first one waited MaxDelay; empty when closing with nothing queued.</summary>
+    /// <summary>
+    /// Waits for a first request, then (while company is expected) for others until MaxBatchSize wait or the first one
+    /// waited MaxDelay; empty when closing with nothing queued.
+    /// </summary>
     private List<Request> TakeBatch()
     {
         lock (_queue)
         {
+            bool waitedInVain;
             while (true)
             {
+                waitedInVain = false;
                 while (_queue.Count == 0)
                 {
                     if (_closing)
                         return [];
                     Monitor.Wait(_queue);
                 }
-                while (_queue.Count is > 0 && _queue.Count < _maxBatchSize && !_closing)
+                while (_queue.Count is > 0 && _queue.Count < _maxBatchSize && !_closing && _companyExpected)
                 {
                     var waited = Stopwatch.GetElapsedTime(_queue.First!.Value.QueuedAt);
                     if (waited >= _maxDelay)
+                    {
+                        waitedInVain = _queue.Count == 1;
                         break;
+                    }
                     Monitor.Wait(_queue, _maxDelay - waited);
                 }
                 if (_queue.Count > 0)
@@ -159,6 +176,9 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
                 node.Value.Node = null;
                 batch.Add(node.Value);
             }
+            if (waitedInVain)
+                _companyExpected = false;
+            Interlocked.Add(ref _taken, batch.Count);
             return batch;
         }
     }
@@ -231,6 +251,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         public TaskCompletionSource<TOutput> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public LinkedListNode<Request>? Node { get; set; }
         public CancellationTokenRegistration Registration { get; set; }
+        private int _completed;
 
         public void Cancel()
         {
@@ -246,14 +267,24 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
 
         public void Complete(TOutput output)
         {
-            Registration.Dispose();
-            Completion.TrySetResult(output);
+            if (Finish())
+                Completion.TrySetResult(output);
         }
 
         public void Fail(Exception error)
         {
+            if (Finish())
+                Completion.TrySetException(error);
+        }
+
+        /// <summary>False when the request was completed already; else counts it off the engine's taken requests.</summary>
+        private bool Finish()
+        {
+            if (Interlocked.Exchange(ref _completed, 1) != 0)
+                return false;
             Registration.Dispose();
-            Completion.TrySetException(error);
+            Interlocked.Decrement(ref owner._taken);
+            return true;
         }
     }
 }

@@ -142,9 +142,18 @@ public sealed class ModelLifetimeTests(ServingModelFixture serving, ITestOutputH
         var transformer = new LogitsScoringTransformer(MLContext, task);
         var engine = MLContext.Model.CreatePredictionEngine<TextRow, ScoredRow>(transformer, new PredictionEngineOptions { OwnsTransformer = false });
         engine.Predict(new TextRow("hello"));
+        var view = transformer.Transform(MLContext.Data.LoadFromEnumerable(Rows(3)));
         transformer.Dispose(); // the application's release; the engine still holds the model
         engine.Predict(new TextRow("hello"));
-        Assert.Equal(3, ReadScored(MLContext, transformer.Transform(MLContext.Data.LoadFromEnumerable(Rows(3)))).Length);
+        // Direct use of the disposed model is refused at once, with who disposed it and how to share a model, although
+        // the engine keeps its memory alive: a new Transform, a new cursor of a view made before, a save.
+        var error = Assert.Throws<ObjectDisposedException>(() => transformer.Transform(MLContext.Data.LoadFromEnumerable(Rows(3))));
+        Assert.Contains($"disposed by {typeof(ModelLifetimeTests).FullName}.{nameof(DisposeWhileANonOwningEngineLives)} on thread", error.Message);
+        Assert.Contains("can no longer be used directly", error.Message);
+        Assert.Contains("ownsTransformer: false", error.Message);
+        Assert.Equal(error.Message, Assert.Throws<ObjectDisposedException>(() => ReadScored(MLContext, view)).Message);
+        Assert.Equal(error.Message, Assert.Throws<ObjectDisposedException>(() => MLContext.Model.Save(transformer, null, new MemoryStream())).Message);
+        engine.Predict(new TextRow("hello"));
         engine.Dispose(); // does not reach the transformer: ML.NET leaves a transformer it does not own alone
         return task.Model.parameters().ToList();
     }

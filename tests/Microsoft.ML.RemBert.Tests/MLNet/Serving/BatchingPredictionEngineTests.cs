@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.ML.RemBert.MLNet.Serving;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers.MultipleChoice;
@@ -222,6 +223,36 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
         }
         Assert.Equal(rows.Length, sizes.Sum());
         Assert.All(sizes, size => Assert.InRange(size, 1, 16));
+        (model as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public async Task ALoneCallerWaitsForCompanyOnceThenIsScoredAtOnceUntilRequestsOverlapAgain()
+    {
+        var model = TrainIntents();
+        var rows = KeywordData.IntentRows(8, seed: 8);
+        var sizes = new ConcurrentQueue<int>();
+        var maxDelay = TimeSpan.FromSeconds(3);
+        var batching = MLContext.Model.CreateBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>(model,
+            new RemBertBatchingOptions { MaxBatchSize = 8, MaxDelay = maxDelay, BatchScored = (size, _) => sizes.Enqueue(size) });
+        await using (batching)
+        {
+            var clock = Stopwatch.StartNew();
+            await batching.PredictAsync(rows[0]).WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.True(clock.Elapsed >= maxDelay * 0.9, $"the first request took {clock.Elapsed}: it should have waited MaxDelay for company");
+
+            // One caller, one request at a time: the wait brought nobody, so the next requests do not wait.
+            clock.Restart();
+            for (int i = 1; i < 4; i++)
+                await batching.PredictAsync(rows[i]).WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.True(clock.Elapsed < maxDelay, $"3 lone requests took {clock.Elapsed}: each waited for company again (MaxDelay {maxDelay})");
+
+            // Requests that overlap batch again.
+            await Task.WhenAll(rows.Skip(4).Select(row => batching.PredictAsync(row))).WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        Assert.Equal([1, 1, 1, 1], sizes.Take(4));
+        Assert.Equal(4, sizes.Skip(4).Sum());
+        Assert.True(sizes.Skip(4).Max() > 1, $"the overlapping requests were scored one by one: {string.Join(", ", sizes)}");
         (model as IDisposable)?.Dispose();
     }
 

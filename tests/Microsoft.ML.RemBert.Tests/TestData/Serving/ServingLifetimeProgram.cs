@@ -40,12 +40,16 @@ static ObjectDisposedException? Disposed(Exception? e)
 // The reference answers.
 Dictionary<string, float[]> Reference(ITransformer model) => sentences.ToDictionary(s => s, s => Transform(model, s));
 
-// Whether the model still scores: "scores", or "disposed" when using it throws ObjectDisposedException.
+// Whether the model still scores for a PredictionEngine created now (as a pool creates them): "scores", or "disposed"
+// when that throws ObjectDisposedException. Not Transform: once the model's own Dispose has been called (by the
+// application or by an engine that owns it), direct use throws even while existing engines keep it alive.
+[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
 string Probe(ITransformer model)
 {
     try
     {
-        Transform(model, sentences[0]);
+        using var engine = mlContext.Model.CreatePredictionEngine<Input, Output>(model, new PredictionEngineOptions { OwnsTransformer = false });
+        engine.Predict(new Input { Sentence1 = sentences[0] });
         return "scores";
     }
     catch (Exception e) when (Disposed(e) is not null)
