@@ -38,6 +38,9 @@ internal static class ComparisonTable
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         bool allRan = true;
         int threads = torch.get_num_threads();
+        // CPU per forward, printed after the table: unlike wall-clock time, it does not count the time a loaded machine's
+        // other processes hold the cores (it does count threads that spin while they wait for a descheduled peer).
+        var cpuRows = new List<string>();
         foreach (var (name, config) in models)
         {
             string directory = Directory.CreateTempSubdirectory("rembert-onnx-comparison-").FullName;
@@ -47,12 +50,17 @@ internal static class ComparisonTable
                 foreach (var (batch, sequence) in shapes)
                 {
                     var rates = new Dictionary<EngineKind, double?>();
+                    var cpuMilliseconds = new Dictionary<EngineKind, double?>();
                     foreach (var engine in Enum.GetValues<EngineKind>())
                     {
                         string? missing = engine == EngineKind.OrtStandardFloat32 ? standardProblem : EngineKinds.IsOnnx(engine) ? onnxProblem : null;
-                        rates[engine] = missing is null ? Rate(engine, name, directory, batch, sequence, repeats, threads) : null;
+                        var measured = missing is null ? Measure(engine, name, directory, batch, sequence, repeats, threads) : null;
+                        rates[engine] = measured?.TokensPerSecond;
+                        cpuMilliseconds[engine] = measured?.CpuMilliseconds;
                         allRan &= rates[engine] is not null || missing is not null;
                     }
+                    string CpuCell(EngineKind engine) => cpuMilliseconds[engine] is double ms ? ms.ToString("F1", CultureInfo.InvariantCulture) : "n/a";
+                    cpuRows.Add($"| {name} | {batch} x {sequence} | {string.Join(" | ", Enum.GetValues<EngineKind>().Select(CpuCell))} |");
                     double? best = new[] { rates[EngineKind.OrtFloat32], rates[EngineKind.OrtStandardFloat32] }.Max();
                     string Cell(EngineKind engine) => rates[engine] is double value ? value.ToString("N0", CultureInfo.InvariantCulture)
                         : engine == EngineKind.OrtStandardFloat32 && standardProblem is not null
@@ -73,15 +81,23 @@ internal static class ComparisonTable
                 Directory.Delete(directory, recursive: true);
             }
         }
+        Console.WriteLine();
+        Console.WriteLine("CPU ms per forward (median of the timed forwards; the whole process, all threads):");
+        Console.WriteLine();
+        Console.WriteLine($"| model | batch | {string.Join(" | ", Enum.GetValues<EngineKind>().Select(EngineKinds.Name))} |");
+        Console.WriteLine($"| --- | --- |{string.Concat(Enum.GetValues<EngineKind>().Select(_ => " --- |"))}");
+        foreach (var row in cpuRows) Console.WriteLine(row);
         return allRan;
     }
 
-    /// <summary>Tokens/s of one engine, timed in a child process; null when the child failed.</summary>
-    private static double? Rate(EngineKind engine, string model, string directory, int batch, int sequence, int repeats, int threads)
+    /// <summary>Tokens/s (best forward) and CPU ms per forward (median) of one engine, timed in a child process; null when the child failed.</summary>
+    private static (double TokensPerSecond, double CpuMilliseconds)? Measure(EngineKind engine, string model, string directory, int batch, int sequence, int repeats, int threads)
     {
         string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
         var values = ChildProbe.Run($"{EngineKinds.Name(engine)} {model} {batch}x{sequence}",
             Program.ChildArgument, EngineKinds.Name(engine), directory, Text(batch), Text(sequence), Text(repeats), Text(threads));
-        return values is null ? null : batch * sequence / double.Parse(values[Program.SecondsKey], CultureInfo.InvariantCulture);
+        if (values is null) return null;
+        return (batch * sequence / double.Parse(values[Program.SecondsKey], CultureInfo.InvariantCulture),
+            double.Parse(values[Program.CpuSecondsKey], CultureInfo.InvariantCulture) * 1e3);
     }
 }

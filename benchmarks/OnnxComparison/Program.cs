@@ -10,8 +10,9 @@ int Number(string name, int fallback) =>
 if (args is [Program.ChildArgument, var engine, var directory, var batch, var sequence, var repeats, var threads])
 {
     int Parse(string text) => int.Parse(text, CultureInfo.InvariantCulture);
-    double seconds = EngineTimer.BestSeconds(EngineKinds.Parse(engine), directory, Parse(batch), Parse(sequence), Parse(repeats), Parse(threads));
-    Console.WriteLine($"{Program.SecondsKey}={seconds.ToString("R", CultureInfo.InvariantCulture)}");
+    var times = EngineTimer.BestSeconds(EngineKinds.Parse(engine), directory, Parse(batch), Parse(sequence), Parse(repeats), Parse(threads));
+    Console.WriteLine($"{Program.SecondsKey}={times.BestSeconds.ToString("R", CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"{Program.CpuSecondsKey}={times.MedianCpuSeconds.ToString("R", CultureInfo.InvariantCulture)}");
     return 0;
 }
 
@@ -51,6 +52,9 @@ internal static partial class Program
     /// <summary>The first argument of a child process: <c>--child ENGINE DIR BATCH SEQ REPEATS THREADS</c>.</summary>
     public const string ChildArgument = "--child";
 
-    /// <summary>The key of the child's one output line.</summary>
+    /// <summary>The key of the child's best wall-clock seconds per forward.</summary>
     public const string SecondsKey = "seconds";
+
+    /// <summary>The key of the child's median CPU seconds per forward (all threads of the process).</summary>
+    public const string CpuSecondsKey = "cpu_seconds";
 }
