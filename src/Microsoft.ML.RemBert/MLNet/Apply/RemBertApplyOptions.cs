@@ -93,6 +93,12 @@ public sealed class RemBertApplyOptions
     /// <summary>Every task: the score column (probabilities, the regression value, per-word or per-answer scores).</summary>
     public string ScoreColumnName { get; set; } = "Score";
 
+    /// <summary>Multi-label classification (as its trainer's option): the vector of the predicted labels' names.</summary>
+    public string PredictedLabelsColumnName { get; set; } = "PredictedLabels";
+
+    /// <summary>Multi-label classification (as its trainer's option): a label is predicted when its probability is over this.</summary>
+    public float Threshold { get; set; } = 0.5f;
+
     /// <summary>Binary classification: the probability of true.</summary>
     public string ProbabilityColumnName { get; set; } = "Probability";
 
@@ -123,6 +129,8 @@ public sealed class RemBertApplyOptions
             AtLeast(TopK, 1, nameof(TopK));
             AtLeast(MaxAnswerLength, 1, nameof(MaxAnswerLength));
         }
+        if (task == RemBertApplyTask.MultiLabelClassification && !(Threshold >= 0 && Threshold <= 1))
+            throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"{nameof(Threshold)} is {Threshold}; it must be a probability in [0, 1].");
         if (task == RemBertApplyTask.MultipleChoice && ChoiceCount is int choices)
             AtLeast(choices, 2, nameof(ChoiceCount));
         if (task == RemBertApplyTask.NamedEntityRecognition && (Stride < 0 || Stride >= MaxSequenceLength - 2))

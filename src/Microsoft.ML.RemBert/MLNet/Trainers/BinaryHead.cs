@@ -56,9 +56,9 @@ internal sealed class BinaryHead : SequenceHead
 
     protected override bool AcceptsLabel(DataViewType type) => type is BooleanDataViewType;
 
-    public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
+    public override Tensor LabelTensor(IEnumerable<float[]> labels) => ClassIndices(labels);
 
-    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) => Accuracy(logits, labels);
+    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float[]> labels) => Accuracy(logits, labels);
 
     /// <summary>Score = logit[true] − logit[false] ([batch, 1]); Probability = its sigmoid; PredictedLabel = Score &gt; 0.</summary>
     public override void SaveAsOnnx(OnnxGraph graph, string logits)

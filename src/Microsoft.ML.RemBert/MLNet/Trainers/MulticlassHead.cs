@@ -116,9 +116,9 @@ internal sealed class MulticlassHead : SequenceHead
         };
     }
 
-    public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
+    public override Tensor LabelTensor(IEnumerable<float[]> labels) => ClassIndices(labels);
 
-    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) => Accuracy(logits, labels);
+    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float[]> labels) => Accuracy(logits, labels);
 
     /// <summary>PredictedLabel = argmax + 1 (the first on ties, as ONNX ArgMax) as a uint32 key; Score = softmax.</summary>
     public override void SaveAsOnnx(OnnxGraph graph, string logits)

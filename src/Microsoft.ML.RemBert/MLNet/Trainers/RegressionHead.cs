@@ -42,10 +42,10 @@ internal sealed class RegressionHead : SequenceHead
 
     protected override bool AcceptsLabel(DataViewType type) => type == NumberDataViewType.Single;
 
-    public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.ToArray());
+    public override Tensor LabelTensor(IEnumerable<float[]> labels) => tensor(labels.Select(label => label[0]).ToArray());
 
-    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
-        => Math.Sqrt(Enumerable.Range(0, logits.Count).Average(i => Math.Pow(logits[i][0] - labels[i], 2)));
+    public override double Metric(IReadOnlyList<float[]> logits, IReadOnlyList<float[]> labels)
+        => Math.Sqrt(Enumerable.Range(0, logits.Count).Average(i => Math.Pow(logits[i][0] - labels[i][0], 2)));
 
     /// <summary>Score = the single logit ([batch, 1]).</summary>
     public override void SaveAsOnnx(OnnxGraph graph, string logits) => graph.Column(ScoreColumnName, NumberDataViewType.Single, logits);
