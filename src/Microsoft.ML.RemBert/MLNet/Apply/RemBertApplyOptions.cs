@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.RemBert.Checkpoints.Hub;
 using Microsoft.ML.RemBert.Modeling;
 
@@ -129,8 +130,8 @@ public sealed class RemBertApplyOptions
             AtLeast(TopK, 1, nameof(TopK));
             AtLeast(MaxAnswerLength, 1, nameof(MaxAnswerLength));
         }
-        if (task == RemBertApplyTask.MultiLabelClassification && !(Threshold >= 0 && Threshold <= 1))
-            throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"{nameof(Threshold)} is {Threshold}; it must be a probability in [0, 1].");
+        if (task == RemBertApplyTask.MultiLabelClassification)
+            MultiLabelHead.CheckThreshold(Threshold, nameof(Threshold));
         if (task == RemBertApplyTask.MultipleChoice && ChoiceCount is int choices)
             AtLeast(choices, 2, nameof(ChoiceCount));
         if (task == RemBertApplyTask.NamedEntityRecognition && (Stride < 0 || Stride >= MaxSequenceLength - 2))

@@ -26,8 +26,7 @@ internal sealed class MultiLabelHead : SequenceHead
     {
         if (labelNames.Count < 1)
             throw new ArgumentOutOfRangeException(nameof(labelNames), labelNames.Count, "Multi-label classification needs at least 1 label.");
-        if (!(threshold >= 0 && threshold <= 1))
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold is a probability: it must be in [0, 1].");
+        CheckThreshold(threshold, "Threshold");
         LabelNames = labelNames;
         Threshold = threshold;
         ScoreColumnName = scoreColumnName;
@@ -172,6 +171,13 @@ internal sealed class MultiLabelHead : SequenceHead
         if (names.Distinct(StringComparer.Ordinal).Count() != count)
             throw new InvalidDataException("A multi-label head's label names must be distinct.");
         return new MultiLabelHead(names, threshold, score, predicted);
+    }
+
+    /// <summary>Throws naming <paramref name="option"/> when <paramref name="threshold"/> is not a probability (NaN included).</summary>
+    internal static void CheckThreshold(float threshold, string option)
+    {
+        if (!(threshold >= 0 && threshold <= 1))
+            throw new ArgumentOutOfRangeException(option, threshold, $"{option} is {threshold}; it must be a probability in [0, 1].");
     }
 
     /// <summary>The sigmoid of a logit, as a float: Score, and what the threshold compares.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.ML.RemBert.MLNet.Trainers;
+
 namespace Microsoft.ML.RemBert.Trainers;
 
 /// <summary>
@@ -23,7 +25,6 @@ public sealed class RemBertMultiLabelOptions : RemBertSentenceTrainerOptions
         base.Validate();
         RequireColumnName(ScoreColumnName, nameof(ScoreColumnName));
         RequireColumnName(PredictedLabelsColumnName, nameof(PredictedLabelsColumnName));
-        if (!(Threshold >= 0 && Threshold <= 1))
-            throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"{nameof(Threshold)} is {Threshold}; it must be a probability in [0, 1].");
+        MultiLabelHead.CheckThreshold(Threshold, nameof(Threshold));
     }
 }
