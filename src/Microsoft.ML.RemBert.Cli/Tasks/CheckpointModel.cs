@@ -24,6 +24,7 @@ internal static class CheckpointModel
             data = TaskTable.Named(CliName(task)).ReadForPrediction(inputPath) ?? ModelInputFile.Load(mlContext, inputPath, InputSchema(task));
             // A sentence file with a Sentence2 column holds pairs, as 'rembert train' reads it.
             if (task is RemBertApplyTask.TextClassification or RemBertApplyTask.BinaryClassification or RemBertApplyTask.Regression
+                    or RemBertApplyTask.MultiLabelClassification
                 && data.Schema.GetColumnOrNull(SentenceFileReader.Sentence2) is not null)
                 options.Sentence2ColumnName = SentenceFileReader.Sentence2;
             var applied = estimator.Fit(data);
@@ -46,6 +47,7 @@ internal static class CheckpointModel
         RemBertApplyTask.Regression => "regression",
         RemBertApplyTask.NamedEntityRecognition => "ner",
         RemBertApplyTask.QuestionAnswering => "qa",
+        RemBertApplyTask.MultiLabelClassification => "multi-label",
         _ => "multiple-choice",
     };
 

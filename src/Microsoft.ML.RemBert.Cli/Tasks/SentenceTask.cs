@@ -5,13 +5,13 @@ using Microsoft.ML.RemBert.Trainers;
 namespace Microsoft.ML.RemBert.Cli.Tasks;
 
 /// <summary>
-/// The sentence tasks (text classification, binary classification, regression): a .tsv/.csv file with Label,
+/// The sentence tasks (text classification, binary classification, regression, multi-label): a .tsv/.csv file with Label,
 /// Sentence1 and an optional Sentence2 column; a pair is trained as a pair when the file has Sentence2.
 /// </summary>
 internal abstract class SentenceTask : CliTask
 {
     /// <summary>The type of the Label column the trainer takes (before any key mapping).</summary>
-    protected abstract PrimitiveDataViewType LabelType { get; }
+    protected abstract DataViewType LabelType { get; }
 
     public override string Formats => ".tsv or .csv with a header: Label, Sentence1, optional Sentence2";
 

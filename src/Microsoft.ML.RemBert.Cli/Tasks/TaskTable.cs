@@ -8,6 +8,7 @@ internal static class TaskTable
         new TextClassificationTask(),
         new BinaryClassificationTask(),
         new RegressionTask(),
+        new MultiLabelTask(),
         new NamedEntityTask(),
         new QuestionAnsweringTask(),
         new MultipleChoiceTask(),

@@ -20,7 +20,8 @@ internal static class AppliedTaskColumns
     /// <summary>The input columns <paramref name="task"/> reads, as <paramref name="options"/> name them.</summary>
     public static IReadOnlyList<AppliedInputColumn> Inputs(RemBertApplyTask task, RemBertApplyOptions options) => task switch
     {
-        RemBertApplyTask.TextClassification or RemBertApplyTask.BinaryClassification or RemBertApplyTask.Regression => options.Sentence2ColumnName is null
+        RemBertApplyTask.TextClassification or RemBertApplyTask.BinaryClassification or RemBertApplyTask.Regression
+            or RemBertApplyTask.MultiLabelClassification => options.Sentence2ColumnName is null
             ? [Text(options.Sentence1ColumnName, nameof(options.Sentence1ColumnName))]
             : [Text(options.Sentence1ColumnName, nameof(options.Sentence1ColumnName)), Text(options.Sentence2ColumnName, nameof(options.Sentence2ColumnName))],
         RemBertApplyTask.NamedEntityRecognition => [WordsInput(Words(options))],
@@ -96,6 +97,8 @@ internal static class AppliedTaskColumns
             RemBertApplyTask.BinaryClassification => new BinaryHead(score,
                 RemBertApplyOptions.RequireColumn(options.ProbabilityColumnName, nameof(options.ProbabilityColumnName)),
                 RemBertApplyOptions.RequireColumn(options.PredictionColumnName, nameof(options.PredictionColumnName))),
+            RemBertApplyTask.MultiLabelClassification => new MultiLabelHead(checkpoint.LabelNames, options.Threshold, score,
+                RemBertApplyOptions.RequireColumn(options.PredictedLabelsColumnName, nameof(options.PredictedLabelsColumnName))),
             _ => new MulticlassHead(checkpoint.LabelNames, RemBertApplyOptions.RequireColumn(options.PredictionColumnName, nameof(options.PredictionColumnName)), score),
         };
     }

@@ -40,7 +40,8 @@ internal sealed record FineTunedCheckpoint(string Directory, string ConfigPath, 
     /// <summary>The head model class a task needs.</summary>
     public static string ArchitectureOf(RemBertApplyTask task) => task switch
     {
-        RemBertApplyTask.TextClassification or RemBertApplyTask.BinaryClassification or RemBertApplyTask.Regression => RemBertArchitectures.ForSequenceClassification,
+        RemBertApplyTask.TextClassification or RemBertApplyTask.BinaryClassification or RemBertApplyTask.Regression
+            or RemBertApplyTask.MultiLabelClassification => RemBertArchitectures.ForSequenceClassification,
         RemBertApplyTask.NamedEntityRecognition => RemBertArchitectures.ForTokenClassification,
         RemBertApplyTask.QuestionAnswering => RemBertArchitectures.ForQuestionAnswering,
         RemBertApplyTask.MultipleChoice => RemBertArchitectures.ForMultipleChoice,
@@ -77,6 +78,7 @@ internal sealed record FineTunedCheckpoint(string Directory, string ConfigPath, 
 
     private static RemBertApplyTask DefaultTask(string architecture, RemBertConfig config) => architecture switch
     {
+        RemBertArchitectures.ForSequenceClassification when config.ProblemType == RemBertProblemType.MultiLabelClassification => RemBertApplyTask.MultiLabelClassification,
         RemBertArchitectures.ForSequenceClassification => config.ProblemType == RemBertProblemType.Regression || (config.ProblemType is null && config.NumLabels == 1)
             ? RemBertApplyTask.Regression
             : RemBertApplyTask.TextClassification,
@@ -90,14 +92,16 @@ internal sealed record FineTunedCheckpoint(string Directory, string ConfigPath, 
     {
         if (task is RemBertApplyTask.TextClassification or RemBertApplyTask.BinaryClassification or RemBertApplyTask.Regression
             && config.ProblemType == RemBertProblemType.MultiLabelClassification)
-            throw new ArgumentException($"{configPath}: problem_type is {RemBertProblemType.MultiLabelClassification}; no RemBERT transformer scores several independent labels per row yet.",
-                nameof(RemBertApplyOptions.Model));
+            throw new ArgumentException($"{configPath}: problem_type is {RemBertProblemType.MultiLabelClassification}, so each label has its own sigmoid: " +
+                $"apply it as {RemBertApplyTask.MultiLabelClassification} (the default for this problem type), not {task}.", nameof(RemBertApplyOptions.Task));
         string? problem = task switch
         {
             RemBertApplyTask.Regression when config.NumLabels != 1 => $"regression needs num_labels 1, not {config.NumLabels}",
             RemBertApplyTask.TextClassification when config.NumLabels < 2 => $"text classification needs at least 2 labels, not {config.NumLabels}",
             RemBertApplyTask.TextClassification when config.ProblemType == RemBertProblemType.Regression => "problem_type is regression",
             RemBertApplyTask.BinaryClassification when config.NumLabels != 2 => $"binary classification needs 2 labels (false, true), not {config.NumLabels}",
+            RemBertApplyTask.MultiLabelClassification when config.ProblemType is RemBertProblemType.Regression or RemBertProblemType.SingleLabelClassification
+                => $"problem_type is {config.ProblemType}, whose labels exclude each other",
             RemBertApplyTask.NamedEntityRecognition when config.NumLabels < 2 => $"named-entity recognition needs at least 2 tags, not {config.NumLabels}",
             _ => null,
         };

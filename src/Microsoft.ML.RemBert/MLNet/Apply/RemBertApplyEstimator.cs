@@ -19,7 +19,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// Python) to data, training nothing. <c>Fit</c> reads config.json to find the task, loads the tokenizer and the weights
 /// (refusing a checkpoint whose head weights are missing) and returns the transformer the matching trainer returns
 /// (<see cref="RemBertTextClassificationTransformer"/>, <see cref="RemBertBinaryClassificationTransformer"/>,
-/// <see cref="RemBertRegressionTransformer"/>, <see cref="RemBertNamedEntityRecognitionTransformer"/>,
+/// <see cref="RemBertRegressionTransformer"/>, <see cref="RemBertMultiLabelTransformer"/>, <see cref="RemBertNamedEntityRecognitionTransformer"/>,
 /// <see cref="RemBertQuestionAnsweringTransformer"/> or <see cref="RemBertMultipleChoiceTransformer"/>), so it scores in
 /// batches, saves into an ML.NET zip, serves a PredictionEngine and exports to ONNX exactly as a trained one. Class names
 /// are config.json's <c>id2label</c>, as key values: <c>MapKeyToValue</c> on the predicted label gives them.
@@ -198,6 +198,7 @@ public sealed class RemBertApplyEstimator : IEstimator<RemBertScoringTransformer
                 {
                     RemBertApplyTask.Regression => new RemBertRegressionTransformer(_host, task, batch),
                     RemBertApplyTask.BinaryClassification => new RemBertBinaryClassificationTransformer(_host, task, batch),
+                    RemBertApplyTask.MultiLabelClassification => new RemBertMultiLabelTransformer(_host, task, batch),
                     _ => new RemBertTextClassificationTransformer(_host, task, batch),
                 };
         }

@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.RemBert.Checkpoints.Hub;
 using Microsoft.ML.RemBert.Modeling;
 
@@ -93,6 +94,12 @@ public sealed class RemBertApplyOptions
     /// <summary>Every task: the score column (probabilities, the regression value, per-word or per-answer scores).</summary>
     public string ScoreColumnName { get; set; } = "Score";
 
+    /// <summary>Multi-label classification (as its trainer's option): the vector of the predicted labels' names.</summary>
+    public string PredictedLabelsColumnName { get; set; } = "PredictedLabels";
+
+    /// <summary>Multi-label classification (as its trainer's option): a label is predicted when its probability is over this.</summary>
+    public float Threshold { get; set; } = 0.5f;
+
     /// <summary>Binary classification: the probability of true.</summary>
     public string ProbabilityColumnName { get; set; } = "Probability";
 
@@ -123,6 +130,8 @@ public sealed class RemBertApplyOptions
             AtLeast(TopK, 1, nameof(TopK));
             AtLeast(MaxAnswerLength, 1, nameof(MaxAnswerLength));
         }
+        if (task == RemBertApplyTask.MultiLabelClassification)
+            MultiLabelHead.CheckThreshold(Threshold, nameof(Threshold));
         if (task == RemBertApplyTask.MultipleChoice && ChoiceCount is int choices)
             AtLeast(choices, 2, nameof(ChoiceCount));
         if (task == RemBertApplyTask.NamedEntityRecognition && (Stride < 0 || Stride >= MaxSequenceLength - 2))

@@ -23,4 +23,10 @@ public enum RemBertApplyTask
 
     /// <summary>RemBertForMultipleChoice: <see cref="RemBertMultipleChoiceTransformer"/> (the chosen choice).</summary>
     MultipleChoice,
+
+    /// <summary>
+    /// RemBertForSequenceClassification with <c>problem_type: multi_label_classification</c> (the default for it):
+    /// <see cref="RemBertMultiLabelTransformer"/> (Score per label, PredictedLabels over the threshold).
+    /// </summary>
+    MultiLabelClassification,
 }

@@ -7,8 +7,8 @@ namespace Microsoft.ML;
 
 /// <summary>
 /// Evaluators of the RemBERT task trainers, on <c>mlContext.MulticlassClassification</c> beside ML.NET's own
-/// <c>Evaluate</c>: named-entity recognition scored by entity (seqeval) and extractive question answering scored
-/// as SQuAD. The metric types live in <see cref="Microsoft.ML.RemBert.Evaluation"/>.
+/// <c>Evaluate</c>: named-entity recognition scored by entity (seqeval), multi-label classification (scikit-learn's
+/// definitions) and extractive question answering scored as SQuAD. The metric types live in <see cref="Microsoft.ML.RemBert.Evaluation"/>.
 /// </summary>
 public static class RemBertEvaluationCatalog
 {
@@ -30,6 +30,26 @@ public static class RemBertEvaluationCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return NamedEntityDataEvaluation.Evaluate(CheckedEnvironment.Of(catalog), data, labelColumnName, predictedLabelColumnName);
+    }
+
+    /// <summary>
+    /// Multi-label classification metrics (micro and macro F1, precision and recall, subset accuracy, Hamming loss and
+    /// per-label precision/recall/F1) with scikit-learn's definitions and its <c>zero_division=0</c> convention. Each row
+    /// is one set of expected and one set of predicted labels; a row with neither is valid (all negative).
+    /// </summary>
+    /// <param name="catalog">mlContext.MulticlassClassification.</param>
+    /// <param name="data">Scored data, e.g. the output of the multi-label transformer.</param>
+    /// <param name="labelColumnName">Expected labels: a vector of text or a vector of keys with KeyValues (from <c>MapValueToKey</c>).</param>
+    /// <param name="predictedLabelsColumnName">Predicted labels, of either of the same two types.</param>
+    /// <param name="scoreColumnName">An optional score column whose slot names are the model's labels: when the data has
+    /// it, every one of those labels is scored (a label never present nor predicted gets F1 0); otherwise the labels
+    /// are those the rows have or predict.</param>
+    /// <exception cref="ArgumentException">A column is missing, of another type, a key column has no label names, or the data has no rows.</exception>
+    public static MultiLabelClassificationMetrics EvaluateMultiLabel(this MulticlassClassificationCatalog catalog, IDataView data,
+        string labelColumnName = "Label", string predictedLabelsColumnName = "PredictedLabels", string? scoreColumnName = "Score")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return MultiLabelDataEvaluation.Evaluate(CheckedEnvironment.Of(catalog), data, labelColumnName, predictedLabelsColumnName, scoreColumnName);
     }
 
     /// <summary>

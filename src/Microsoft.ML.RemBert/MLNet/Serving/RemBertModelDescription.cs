@@ -8,7 +8,7 @@ namespace Microsoft.ML.RemBert.MLNet.Serving;
 /// its RemBERT transformer and the columns that transformer reads (the fields a request must give; the zip's other
 /// input columns, such as a training label, are not needed to predict).
 /// </summary>
-/// <param name="Task">text-classification, binary-classification, regression, named-entity-recognition, question-answering, multiple-choice, or the transformer's type name.</param>
+/// <param name="Task">text-classification, binary-classification, regression, multi-label-classification, named-entity-recognition, question-answering, multiple-choice, or the transformer's type name.</param>
 /// <param name="InputColumnNames">The columns the RemBERT transformer reads, in its order.</param>
 public sealed record RemBertModelDescription(string Task, IReadOnlyList<string> InputColumnNames)
 {
@@ -34,6 +34,7 @@ public sealed record RemBertModelDescription(string Task, IReadOnlyList<string> 
         RemBertTextClassificationTransformer => "text-classification",
         RemBertBinaryClassificationTransformer => "binary-classification",
         RemBertRegressionTransformer => "regression",
+        RemBertMultiLabelTransformer => "multi-label-classification",
         RemBertNamedEntityRecognitionTransformer => "named-entity-recognition",
         RemBertQuestionAnsweringTransformer => "question-answering",
         RemBertMultipleChoiceTransformer => "multiple-choice",

@@ -56,10 +56,11 @@ internal sealed class BinaryHead : SequenceHead
 
     protected override bool AcceptsLabel(DataViewType type) => type is BooleanDataViewType;
 
-    public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
+    public override Tensor LabelTensor(IEnumerable<float[]> labels) => ClassIndices(labels);
 
-    public override IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
+    public override IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float[]> rows)
     {
+        var labels = SingleLabels(rows);
         var scores = logits.Select(row => (double)LogOdds(row)).ToArray();
         return new Dictionary<string, double>
         {

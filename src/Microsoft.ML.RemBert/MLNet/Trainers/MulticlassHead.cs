@@ -116,15 +116,18 @@ internal sealed class MulticlassHead : SequenceHead
         };
     }
 
-    public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.Select(label => (long)label).ToArray());
+    public override Tensor LabelTensor(IEnumerable<float[]> labels) => ClassIndices(labels);
 
-    public override IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels) =>
-        new Dictionary<string, double>
+    public override IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float[]> rows)
+    {
+        var labels = SingleLabels(rows);
+        return new Dictionary<string, double>
         {
             ["MicroAccuracy"] = SequenceMetrics.MicroAccuracy(logits, labels),
             ["MacroAccuracy"] = SequenceMetrics.MacroAccuracy(logits, labels),
             ["LogLoss"] = SequenceMetrics.LogLoss(logits, labels),
         };
+    }
 
     /// <summary>PredictedLabel = argmax + 1 (the first on ties, as ONNX ArgMax) as a uint32 key; Score = softmax.</summary>
     public override void SaveAsOnnx(OnnxGraph graph, string logits)

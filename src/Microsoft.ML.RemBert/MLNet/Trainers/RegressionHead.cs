@@ -45,10 +45,11 @@ internal sealed class RegressionHead : SequenceHead
 
     protected override bool AcceptsLabel(DataViewType type) => type == NumberDataViewType.Single;
 
-    public override Tensor LabelTensor(IEnumerable<float> labels) => tensor(labels.ToArray());
+    public override Tensor LabelTensor(IEnumerable<float[]> labels) => tensor(labels.Select(label => label[0]).ToArray());
 
-    public override IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
+    public override IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float[]> rows)
     {
+        var labels = SingleLabels(rows);
         double squared = SequenceMetrics.MeanSquaredError(logits, labels);
         return new Dictionary<string, double>
         {

@@ -15,7 +15,7 @@ public sealed class RemBertBinaryClassificationTrainer : RemBertSequenceTrainer<
     internal RemBertBinaryClassificationTrainer(IHostEnvironment env, RemBertBinaryClassificationOptions options)
         : base(env, options, nameof(RemBertBinaryClassificationTrainer)) => _options = options;
 
-    private protected override SequenceHead CreateHead(DataViewSchema schema, string dataName) => CreateHead();
+    private protected override SequenceHead CreateHead(IDataView data, string dataName) => CreateHead();
 
     private protected override IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label)
     {

@@ -15,7 +15,7 @@ public sealed class RemBertRegressionTrainer : RemBertSequenceTrainer<RemBertReg
     internal RemBertRegressionTrainer(IHostEnvironment env, RemBertRegressionOptions options)
         : base(env, options, nameof(RemBertRegressionTrainer)) => _options = options;
 
-    private protected override SequenceHead CreateHead(DataViewSchema schema, string dataName) => new RegressionHead(_options.ScoreColumnName);
+    private protected override SequenceHead CreateHead(IDataView data, string dataName) => new RegressionHead(_options.ScoreColumnName);
 
     private protected override IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label)
     {

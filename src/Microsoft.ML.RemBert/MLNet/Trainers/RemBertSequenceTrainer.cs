@@ -8,7 +8,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 
 /// <summary>
 /// Fine-tunes RemBERT on one text column (or a text pair) and a label, through transformers'
-/// RemBertForSequenceClassification: the estimator behind the multiclass, binary and regression RemBERT trainers,
+/// RemBertForSequenceClassification: the estimator behind the multiclass, binary, regression and multi-label RemBERT trainers,
 /// on the shared trainer base (<see cref="RemBertTrainerBase{TTransformer}"/>); each trainer supplies its head.
 /// </summary>
 /// <typeparam name="TTransformer">The transformer <c>Fit</c> returns.</typeparam>
@@ -36,12 +36,14 @@ public abstract class RemBertSequenceTrainer<TTransformer> : RemBertTrainerBase<
     {
         var encoder = new SequenceEncoder(run.Tokenizer, _options.Sentence1ColumnName, _options.Sentence2ColumnName, _options.MaxSequenceLength);
         encoder.CheckSchema(trainingSchema, TrainingRun.TrainingDataName);
-        var head = CreateHead(trainingSchema, TrainingRun.TrainingDataName);
-        return new SequenceFit<TTransformer>(encoder, head, _options.LabelColumnName, CreateTransformer);
+        return new SequenceFit<TTransformer>(encoder, CreateHead, _options.LabelColumnName, CreateTransformer);
     }
 
-    /// <summary>The head for the label column of <paramref name="schema"/>; throws naming the column when it does not fit.</summary>
-    private protected abstract SequenceHead CreateHead(DataViewSchema schema, string dataName);
+    /// <summary>
+    /// The head for the label column of the training <paramref name="data"/> (its schema, or for a label set learnt
+    /// from the rows, its rows); throws naming the column when it does not fit.
+    /// </summary>
+    private protected abstract SequenceHead CreateHead(IDataView data, string dataName);
 
     /// <summary>The output columns' shapes for an estimator-time label column; throws naming the label when it does not fit.</summary>
     private protected abstract IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label);

@@ -15,9 +15,9 @@ public sealed class RemBertTextClassificationTrainer : RemBertSequenceTrainer<Re
     internal RemBertTextClassificationTrainer(IHostEnvironment env, RemBertTextClassificationOptions options)
         : base(env, options, nameof(RemBertTextClassificationTrainer)) => _options = options;
 
-    private protected override SequenceHead CreateHead(DataViewSchema schema, string dataName)
+    private protected override SequenceHead CreateHead(IDataView data, string dataName)
     {
-        var label = schema.GetColumnOrNull(_options.LabelColumnName)
+        var label = data.Schema.GetColumnOrNull(_options.LabelColumnName)
             ?? throw new ArgumentOutOfRangeException(nameof(_options.LabelColumnName), _options.LabelColumnName,
                 $"The {dataName} has no label column '{_options.LabelColumnName}' (LabelColumnName).");
         return MulticlassHead.ForLabel(label, dataName, _options.PredictionColumnName, _options.ScoreColumnName);

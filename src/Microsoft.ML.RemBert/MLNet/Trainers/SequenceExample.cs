@@ -3,10 +3,10 @@ using Microsoft.ML.RemBert.MLNet.Training;
 namespace Microsoft.ML.RemBert.MLNet.Trainers;
 
 /// <summary>
-/// A sentence (pair) training example: its encoding and its label as a number — the class index for classification
-/// (0-based), the target for regression.
+/// A sentence (pair) training example: its encoding and its label as numbers — the class index for classification
+/// (0-based), the target for regression (one number each), a 0/1 per label for multi-label classification.
 /// </summary>
-internal sealed record SequenceExample(EncodedSequence Encoding, float Label) : ITrainingExample
+internal sealed record SequenceExample(EncodedSequence Encoding, float[] Label) : ITrainingExample
 {
     /// <inheritdoc/>
     public int Length => Encoding.InputIds.Length;

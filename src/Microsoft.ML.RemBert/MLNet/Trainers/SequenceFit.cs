@@ -5,24 +5,36 @@ using Microsoft.ML.RemBert.Modeling;
 namespace Microsoft.ML.RemBert.MLNet.Trainers;
 
 /// <summary>
-/// The sentence-level tasks' part of <c>Fit</c> (multiclass, binary, regression): rows read by <paramref name="encoder"/>
-/// with labels read by <paramref name="head"/>, the head's config (labels, problem type) and loss, and the transformer
-/// the trainer builds around a <see cref="SequenceScoringTask"/>.
+/// The sentence-level tasks' part of <c>Fit</c> (multiclass, binary, regression, multi-label): rows read by
+/// <paramref name="encoder"/> with labels read by the head <paramref name="createHead"/> makes from the training data
+/// (a multi-label head learns its label set from the rows), the head's config (labels, problem type) and loss, and the
+/// transformer the trainer builds around a <see cref="SequenceScoringTask"/>.
 /// </summary>
-internal sealed class SequenceFit<TTransformer>(SequenceEncoder encoder, SequenceHead head, string labelColumnName,
+internal sealed class SequenceFit<TTransformer>(SequenceEncoder encoder, Func<IDataView, string, SequenceHead> createHead, string labelColumnName,
     Func<SequenceScoringTask, int, TTransformer> createTransformer)
     : TaskFit<SequenceExample, RemBertForSequenceClassification, TTransformer>
 {
+    // Fixed by the training data (read first), then used for the validation set, the config and the transformer.
+    private SequenceHead? _head;
+
+    private SequenceHead Head => _head ?? throw new InvalidOperationException("The training data must be read before the head is used.");
+
     private protected override IReadOnlyList<SequenceExample> ReadTraining(IDataView data, string dataName, CancellationToken cancellationToken)
-        => SequenceExample.ReadAll(data, encoder, head, labelColumnName, dataName, cancellationToken);
+    {
+        _head = createHead(data, dataName);
+        return SequenceExample.ReadAll(data, encoder, _head, labelColumnName, dataName, cancellationToken);
+    }
+
+    private protected override IReadOnlyList<SequenceExample> ReadValidation(IDataView data, string dataName, CancellationToken cancellationToken)
+        => SequenceExample.ReadAll(data, encoder, Head, labelColumnName, dataName, cancellationToken);
 
     private protected override string Describe(IReadOnlyList<SequenceExample> training, IReadOnlyList<SequenceExample>? validation)
         => $"{training.Count} training rows{(validation is null ? "" : $", {validation.Count} validation rows")}";
 
-    private protected override RemBertConfig Configure(RemBertConfig config) => head.Configure(config);
+    private protected override RemBertConfig Configure(RemBertConfig config) => Head.Configure(config);
 
-    private protected override ITrainingTask<SequenceExample> CreateTrainingTask(long padTokenId) => new SequenceTrainingTask(head, padTokenId);
+    private protected override ITrainingTask<SequenceExample> CreateTrainingTask(long padTokenId) => new SequenceTrainingTask(Head, padTokenId);
 
     private protected override TTransformer CreateTransformer(RemBertForSequenceClassification model, int inferenceBatchSize)
-        => createTransformer(new SequenceScoringTask(encoder, model, head), inferenceBatchSize);
+        => createTransformer(new SequenceScoringTask(encoder, model, Head), inferenceBatchSize);
 }

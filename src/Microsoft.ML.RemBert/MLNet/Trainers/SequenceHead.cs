@@ -12,11 +12,12 @@ internal enum SequenceHeadKind
     Multiclass = 1,
     Binary = 2,
     Regression = 3,
+    MultiLabel = 4,
 }
 
 /// <summary>
-/// What distinguishes multiclass classification, binary classification and regression over RemBERT's pooled output
-/// (all three are transformers' RemBertForSequenceClassification): the label column's type and reading, the label
+/// What distinguishes multiclass classification, binary classification, regression and multi-label classification over
+/// RemBERT's pooled output (all four are transformers' RemBertForSequenceClassification): the label column's type and reading, the label
 /// count and problem type, the label tensor the loss takes, the validation metric, and the output columns made
 /// from a row's logits. Everything else (encoding, batching, training, scoring, persistence) is shared.
 /// </summary>
@@ -49,11 +50,14 @@ internal abstract class SequenceHead
     /// <summary>Whether a label column of <paramref name="type"/> fits (for multiclass: the trained key type).</summary>
     protected abstract bool AcceptsLabel(DataViewType type);
 
-    /// <summary>The labels of a batch as the tensor the loss takes (class indices as int64, targets as float32).</summary>
-    public abstract Tensor LabelTensor(IEnumerable<float> labels);
+    /// <summary>
+    /// The labels of a batch (each row's as <see cref="CreateLabelReader"/> read it) as the tensor the loss takes
+    /// (class indices as int64, targets as float32, multi-label 0/1 targets as float32 [batch, labels]).
+    /// </summary>
+    public abstract Tensor LabelTensor(IEnumerable<float[]> labels);
 
     /// <summary>Every metric of <see cref="Metrics"/>, by name, of the predicted <paramref name="logits"/> against <paramref name="labels"/>.</summary>
-    public abstract IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels);
+    public abstract IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<float[]> logits, IReadOnlyList<float[]> labels);
 
     /// <summary>Writes the head's state (column names, labels) for <see cref="SequenceScoringTask"/>'s entry.</summary>
     public abstract void Save(BinaryWriter writer);
@@ -70,10 +74,11 @@ internal abstract class SequenceHead
     }
 
     /// <summary>
-    /// A function reading the current row's label as a number (class index or target). A missing label (key 0, NaN)
-    /// is an error naming the row, the column and <paramref name="dataName"/>.
+    /// A function reading the current row's label as numbers: one (class index or target) for the single-output
+    /// heads, one 0/1 per label for multi-label. A missing label (key 0, NaN) is an error naming the row, the column
+    /// and <paramref name="dataName"/>.
     /// </summary>
-    public Func<float> CreateLabelReader(DataViewRow row, DataViewSchema.Column column, string dataName)
+    public virtual Func<float[]> CreateLabelReader(DataViewRow row, DataViewSchema.Column column, string dataName)
     {
         var getter = LabelGetter(row, column);
         float label = 0;
@@ -84,7 +89,7 @@ internal abstract class SequenceHead
                 throw new InvalidOperationException($"Row {row.Position} of the {dataName} has a missing label (NaN or key 0) in column '{column.Name}'.");
             if (float.IsInfinity(label))
                 throw new InvalidOperationException($"Row {row.Position} of the {dataName} has an infinite label in column '{column.Name}'.");
-            return label;
+            return [label];
         };
     }
 
@@ -97,6 +102,7 @@ internal abstract class SequenceHead
         SequenceHeadKind.Multiclass => MulticlassHead.Load(reader),
         SequenceHeadKind.Binary => BinaryHead.Load(reader),
         SequenceHeadKind.Regression => RegressionHead.Load(reader),
+        SequenceHeadKind.MultiLabel => MultiLabelHead.Load(reader),
         _ => throw new InvalidDataException($"Unknown head kind {(int)kind}."),
     };
 
@@ -119,4 +125,10 @@ internal abstract class SequenceHead
             if (logits[i] > logits[best]) best = i;
         return best;
     }
+
+    /// <summary>The class indices of single-label rows as the int64 tensor cross entropy takes.</summary>
+    protected static Tensor ClassIndices(IEnumerable<float[]> labels) => tensor(labels.Select(label => (long)label[0]).ToArray());
+
+    /// <summary>Each single-label row's label (class index or target), as the metrics take them.</summary>
+    protected static IReadOnlyList<float> SingleLabels(IReadOnlyList<float[]> labels) => labels.Select(label => label[0]).ToArray();
 }

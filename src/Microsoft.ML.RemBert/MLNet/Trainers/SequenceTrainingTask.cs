@@ -24,7 +24,7 @@ internal sealed class SequenceTrainingTask(SequenceHead head, long padTokenId) :
     public IReadOnlyDictionary<string, double> Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<SequenceExample>> batches, Device device)
     {
         var logits = new List<float[]>();
-        var labels = new List<float>();
+        var labels = new List<float[]>();
         foreach (var batch in batches)
         {
             using var scope = NewDisposeScope();

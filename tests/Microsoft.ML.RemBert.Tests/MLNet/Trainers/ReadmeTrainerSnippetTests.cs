@@ -21,6 +21,7 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
     [InlineData("regression")]
     [InlineData("multiple-choice")]
     [InlineData("question-answering")]
+    [InlineData("multi-label")]
     public void SnippetCompilesAndRuns(string name)
     {
         string checkpoint = KeywordData.BaseCheckpoint;
@@ -35,7 +36,7 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
     }
 
     /// <summary>The names this class and NamedEntityReadmeSnippetTests run.</summary>
-    private static readonly string[] TestedSnippets = ["front-door", "multiclass", "binary", "regression", "multiple-choice", "question-answering", "ner"];
+    private static readonly string[] TestedSnippets = ["front-door", "multiclass", "binary", "regression", "multiple-choice", "question-answering", "ner", "multi-label"];
 
     [Fact]
     public void EverySnippetInTheDocsIsRunByATest()
@@ -69,6 +70,7 @@ public sealed partial class ReadmeTrainerSnippetTests : MLNetFileTestBase
                 "multiclass" or "front-door" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{row.Label}").Prepend("Text\tLabel"),
                 "multiple-choice" => MultipleChoice.ChoiceData.Rows(48, seed).Select(row => $"{row.Prompt}\t{string.Join('\t', row.Choices)}\t{row.Label}")
                     .Prepend("Prompt\tChoice0\tChoice1\tChoice2\tChoice3\tLabel"),
+                "multi-label" => MultiLabel.MultiLabelData.Rows(48, seed).Select(row => $"{row.Sentence1}\t{string.Join(',', row.Label)}").Prepend("Text\tLabels"),
                 "binary" => KeywordData.IntentRows(48, seed).Select(row => $"{row.Sentence1}\t{(row.Label == "weather" ? "true" : "false")}").Prepend("Text\tLabel"),
                 // TSV fields are literal text: the generated tabs and newlines become spaces (same length, same answer starts).
                 "question-answering" => QuestionAnswering.AnswerData.Rows(48, seed)

@@ -16,6 +16,7 @@ public sealed class TransformerRegistrationTests
     [
         typeof(RemBertTextClassificationTransformer), typeof(RemBertBinaryClassificationTransformer), typeof(RemBertRegressionTransformer),
         typeof(RemBertNamedEntityRecognitionTransformer), typeof(RemBertQuestionAnsweringTransformer), typeof(RemBertMultipleChoiceTransformer),
+        typeof(RemBertMultiLabelTransformer),
     ];
 
     private static ComponentCatalog.LoadableClassInfo[] ModelLoaders()
