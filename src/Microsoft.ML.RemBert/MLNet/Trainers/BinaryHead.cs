@@ -44,8 +44,11 @@ internal sealed class BinaryHead : SequenceHead
 
     public override int NumLabels => 2;
 
-    public override IReadOnlyList<TrainingMetric> Metrics { get; } =
+    /// <summary>The metrics of this kind of head, known before any data is read (see <see cref="SequenceHead.Metrics"/>).</summary>
+    public static readonly IReadOnlyList<TrainingMetric> MetricList =
         [new("Accuracy", HigherIsBetter: true), new("Auc", HigherIsBetter: true), new("F1Score", HigherIsBetter: true), new("LogLoss", HigherIsBetter: false)];
+
+    public override IReadOnlyList<TrainingMetric> Metrics => MetricList;
 
     public override IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
 

@@ -73,9 +73,12 @@ internal sealed class MultiLabelHead : SequenceHead
 
     public override int NumLabels => LabelNames.Count;
 
-    public override IReadOnlyList<TrainingMetric> Metrics { get; } =
+    /// <summary>The metrics of this kind of head, known before any data is read (see <see cref="SequenceHead.Metrics"/>).</summary>
+    public static readonly IReadOnlyList<TrainingMetric> MetricList =
         [new("MacroF1", HigherIsBetter: true), new("MicroF1", HigherIsBetter: true), new("SubsetAccuracy", HigherIsBetter: true),
          new("HammingLoss", HigherIsBetter: false)];
+
+    public override IReadOnlyList<TrainingMetric> Metrics => MetricList;
 
     public override IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
 

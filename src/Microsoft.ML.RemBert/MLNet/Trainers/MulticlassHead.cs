@@ -58,8 +58,11 @@ internal sealed class MulticlassHead : SequenceHead
 
     public override int NumLabels => LabelNames.Count;
 
-    public override IReadOnlyList<TrainingMetric> Metrics { get; } =
+    /// <summary>The metrics of this kind of head, known before any data is read (see <see cref="SequenceHead.Metrics"/>).</summary>
+    public static readonly IReadOnlyList<TrainingMetric> MetricList =
         [new("MicroAccuracy", HigherIsBetter: true), new("MacroAccuracy", HigherIsBetter: true), new("LogLoss", HigherIsBetter: false)];
+
+    public override IReadOnlyList<TrainingMetric> Metrics => MetricList;
 
     public override IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
 

@@ -30,11 +30,14 @@ internal sealed class RegressionHead : SequenceHead
 
     public override int NumLabels => 1;
 
-    public override IReadOnlyList<TrainingMetric> Metrics { get; } =
+    /// <summary>The metrics of this kind of head, known before any data is read (see <see cref="SequenceHead.Metrics"/>).</summary>
+    public static readonly IReadOnlyList<TrainingMetric> MetricList =
     [
         new("RootMeanSquaredError", HigherIsBetter: false), new("MeanSquaredError", HigherIsBetter: false),
         new("MeanAbsoluteError", HigherIsBetter: false), new("RSquared", HigherIsBetter: true),
     ];
+
+    public override IReadOnlyList<TrainingMetric> Metrics => MetricList;
 
     public override IReadOnlyList<ScoringOutputColumn<float[]>> Outputs { get; }
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.MLNet.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.Runtime;
@@ -14,6 +15,8 @@ public sealed class RemBertBinaryClassificationTrainer : RemBertSequenceTrainer<
 
     internal RemBertBinaryClassificationTrainer(IHostEnvironment env, RemBertBinaryClassificationOptions options)
         : base(env, options, nameof(RemBertBinaryClassificationTrainer)) => _options = options;
+
+    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => BinaryHead.MetricList;
 
     private protected override SequenceHead CreateHead(IDataView data, string dataName) => CreateHead();
 

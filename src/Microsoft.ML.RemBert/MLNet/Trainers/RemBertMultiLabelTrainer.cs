@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.MLNet.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.Runtime;
@@ -15,6 +16,8 @@ public sealed class RemBertMultiLabelTrainer : RemBertSequenceTrainer<RemBertMul
 
     internal RemBertMultiLabelTrainer(IHostEnvironment env, RemBertMultiLabelOptions options)
         : base(env, options, nameof(RemBertMultiLabelTrainer)) => _options = options;
+
+    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => MultiLabelHead.MetricList;
 
     private protected override SequenceHead CreateHead(IDataView data, string dataName)
         => MultiLabelHead.ForLabel(data, _options.LabelColumnName, dataName, _options.Threshold, _options.ScoreColumnName, _options.PredictedLabelsColumnName);

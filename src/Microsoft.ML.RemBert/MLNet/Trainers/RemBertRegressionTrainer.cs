@@ -1,3 +1,4 @@
+using Microsoft.ML.RemBert.MLNet.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.Runtime;
@@ -14,6 +15,8 @@ public sealed class RemBertRegressionTrainer : RemBertSequenceTrainer<RemBertReg
 
     internal RemBertRegressionTrainer(IHostEnvironment env, RemBertRegressionOptions options)
         : base(env, options, nameof(RemBertRegressionTrainer)) => _options = options;
+
+    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => RegressionHead.MetricList;
 
     private protected override SequenceHead CreateHead(IDataView data, string dataName) => new RegressionHead(_options.ScoreColumnName);
 

@@ -36,7 +36,7 @@ public abstract class RemBertSequenceTrainer<TTransformer> : RemBertTrainerBase<
     {
         var encoder = new SequenceEncoder(run.Tokenizer, _options.Sentence1ColumnName, _options.Sentence2ColumnName, _options.MaxSequenceLength);
         encoder.CheckSchema(trainingSchema, TrainingRun.TrainingDataName);
-        return new SequenceFit<TTransformer>(encoder, CreateHead, _options.LabelColumnName, CreateTransformer);
+        return new SequenceFit<TTransformer>(encoder, HeadMetrics, CreateHead, _options.LabelColumnName, CreateTransformer);
     }
 
     /// <summary>
@@ -44,6 +44,9 @@ public abstract class RemBertSequenceTrainer<TTransformer> : RemBertTrainerBase<
     /// from the rows, its rows); throws naming the column when it does not fit.
     /// </summary>
     private protected abstract SequenceHead CreateHead(IDataView data, string dataName);
+
+    /// <summary>The validation metrics of the head <see cref="CreateHead"/> makes, known before the data is read.</summary>
+    private protected abstract IReadOnlyList<TrainingMetric> HeadMetrics { get; }
 
     /// <summary>The output columns' shapes for an estimator-time label column; throws naming the label when it does not fit.</summary>
     private protected abstract IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label);

@@ -10,7 +10,8 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// (a multi-label head learns its label set from the rows), the head's config (labels, problem type) and loss, and the
 /// transformer the trainer builds around a <see cref="SequenceScoringTask"/>.
 /// </summary>
-internal sealed class SequenceFit<TTransformer>(SequenceEncoder encoder, Func<IDataView, string, SequenceHead> createHead, string labelColumnName,
+internal sealed class SequenceFit<TTransformer>(SequenceEncoder encoder, IReadOnlyList<TrainingMetric> metrics,
+    Func<IDataView, string, SequenceHead> createHead, string labelColumnName,
     Func<SequenceScoringTask, int, TTransformer> createTransformer)
     : TaskFit<SequenceExample, RemBertForSequenceClassification, TTransformer>
 {
@@ -18,6 +19,9 @@ internal sealed class SequenceFit<TTransformer>(SequenceEncoder encoder, Func<ID
     private SequenceHead? _head;
 
     private SequenceHead Head => _head ?? throw new InvalidOperationException("The training data must be read before the head is used.");
+
+    // The head (and so the training task) comes from the training data; its metrics are known before.
+    private protected override IReadOnlyList<TrainingMetric>? TaskMetrics => metrics;
 
     private protected override IReadOnlyList<SequenceExample> ReadTraining(IDataView data, string dataName, CancellationToken cancellationToken)
     {

@@ -40,9 +40,10 @@ internal abstract class TaskFit<TExample, TModel, TTransformer> : TaskFit<TTrans
     {
         var ct = run.Settings.CancellationToken;
         // The task's metrics are known now: a BestModelMetric it does not compute fails before the data is read.
-        var task = CreateTrainingTask(run.Tokenizer.PadTokenId);
-        TrainingMetric.Select(task.Metrics, run.Settings.Options.BestModelMetric);
+        var task = TaskMetrics is null ? CreateTrainingTask(run.Tokenizer.PadTokenId) : null;
+        TrainingMetric.Select(TaskMetrics ?? task!.Metrics, run.Settings.Options.BestModelMetric);
         var training = ReadTraining(trainingData, TrainingRun.TrainingDataName, ct);
+        task ??= CreateTrainingTask(run.Tokenizer.PadTokenId);
         var validation = run.Settings.Options.ValidationSet is { } validationSet
             ? ReadValidation(validationSet, TrainingRun.ValidationDataName, ct)
             : null;
@@ -76,6 +77,12 @@ internal abstract class TaskFit<TExample, TModel, TTransformer> : TaskFit<TTrans
 
     /// <summary>The task's changes to the starting model's config (labels, problem type); none by default.</summary>
     private protected virtual RemBertConfig Configure(RemBertConfig config) => config;
+
+    /// <summary>
+    /// The task's validation metrics when <see cref="CreateTrainingTask"/> needs the training data read first (a head
+    /// whose labels come from the rows); null when the task can be made at once.
+    /// </summary>
+    private protected virtual IReadOnlyList<TrainingMetric>? TaskMetrics => null;
 
     /// <summary>The loss and validation metric of the task for the training loop.</summary>
     private protected abstract ITrainingTask<TExample> CreateTrainingTask(long padTokenId);
