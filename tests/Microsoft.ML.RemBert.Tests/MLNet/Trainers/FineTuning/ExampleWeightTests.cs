@@ -38,6 +38,24 @@ public sealed class ExampleWeightTests(ITestOutputHelper output) : MLNetFileTest
         Assert.ThrowsAny<Exception>(() => Binary(o => o.ExampleWeightColumnName = "Sentence1").GetOutputSchema(SchemaShape.Create(data.Schema)));
     }
 
+    [Fact]
+    public void MultipleChoiceTakesWeightsAndNamesABadOne()
+    {
+        var rows = MultipleChoice.ChoiceData.Rows(6, seed: 3)
+            .Select((row, i) => new WeightedChoiceRow(row.Prompt, row.Choices, row.Label, i switch { 0 => 3, 1 => 0, _ => 1 })).ToArray();
+        var options = TinyTraining.Options(new RemBertMultipleChoiceOptions { ExampleWeightColumnName = "Weight" });
+        options.MaxEpochs = 1;
+        options.BatchSize = 3;
+        using (var model = MLContext.MulticlassClassification.Trainers.RemBertMultipleChoice(options).Fit(MLContext.Data.LoadFromEnumerable(rows)))
+            Assert.NotNull(model);
+
+        rows[4] = rows[4] with { Weight = float.NaN };
+        var error = Assert.ThrowsAny<Exception>(() => MLContext.MulticlassClassification.Trainers.RemBertMultipleChoice(options).Fit(MLContext.Data.LoadFromEnumerable(rows)));
+        Assert.Contains("Row 4 of the training data has weight NaN in column 'Weight' (ExampleWeightColumnName)", error.Message);
+    }
+
+    private sealed record WeightedChoiceRow(string Prompt, string[] Choices, uint Label, float Weight);
+
     /// <summary>
     /// Two rows weighted 3 and 1: one batch of both, or two accumulated batches of one, must take the same steps (the loop
     /// weights a batch by its share of the step's weight, not of its rows); with equal weights the result differs, so
@@ -72,15 +90,19 @@ public sealed class ExampleWeightTests(ITestOutputHelper output) : MLNetFileTest
     }
 
     /// <summary>
-    /// 95/5 training data (is the request about the weather?): unweighted, the model learns to say "no"; weighting the
-    /// minority 19× (balancing the classes) raises its held-out recall. Measured (tiny config, seed 7): recall
-    /// RECALL_UNWEIGHTED unweighted, RECALL_WEIGHTED weighted.
+    /// 95/5 training data where the keyword "weather" marks every positive row but also a fifth of the negative ones:
+    /// unweighted, a "weather" row is positive 10 times in 48 and the model learns to say "no"; weighting the minority
+    /// 19× makes it 190 in 228, and the balanced weights move the decision towards "yes". Measured (tiny model from
+    /// random weights, seed 7, 10 epochs of batch 40, on a heavily loaded 2-core machine, about 6.5 min for both runs):
+    /// held-out recall of the minority 0.000 unweighted (mean score -2.21), 0.490 weighted 19× (mean score -0.01). The
+    /// tiny model learns the balanced prior in 10 epochs rather than the keyword itself, so the weighted recall is about
+    /// a half, not near 1; the assertion asks for the measured gap with a margin.
     /// </summary>
     [Fact]
+    [Trait("Category", "Slow")]
     public void WeightingTheMinorityRaisesItsRecall()
     {
-        int total = int.Parse(Environment.GetEnvironmentVariable("N") ?? "200");
-        var train = MLContext.Data.LoadFromEnumerable(SkewedRows(total * 95 / 100, total * 5 / 100, seed: 11));
+        var train = MLContext.Data.LoadFromEnumerable(SkewedRows(190, 10, seed: 11));
         var test = MLContext.Data.LoadFromEnumerable(SkewedRows(0, 100, seed: 12));
 
         double Recall(string? weightColumn)
@@ -91,21 +113,23 @@ public sealed class ExampleWeightTests(ITestOutputHelper output) : MLNetFileTest
                 o.Config = TinyTraining.Config(8000);
                 o.Tokenizer = TestPaths.Fixture("sentencepiece", "unigram-8k.model");
                 o.ExampleWeightColumnName = weightColumn;
-                o.MaxEpochs = int.Parse(Environment.GetEnvironmentVariable("EP") ?? "6");
-                o.LearningRate = double.Parse(Environment.GetEnvironmentVariable("LR") ?? "5e-3");
-                o.BatchSize = 16;
+                o.MaxEpochs = 10;
+                o.LearningRate = 3e-3;
+                // About two minority rows per batch: with batches of 16, most hold none, and Adam's steps swing between them.
+                o.BatchSize = 40;
             }).Fit(train);
             var predictions = MLContext.Data.CreateEnumerable<Prediction>(model.Transform(test), reuseRowObject: false).ToArray();
-            output.WriteLine($"{weightColumn}: mean score {predictions.Average(p => p.Score):F3}");
+            output.WriteLine($"{weightColumn ?? "unweighted"}: mean score {predictions.Average(p => p.Score):F3}");
             return predictions.Average(p => p.PredictedLabel ? 1.0 : 0.0);
         }
 
         double unweighted = Recall(null), weighted = Recall("Weight");
         output.WriteLine($"held-out recall of the 5 % class: unweighted {unweighted:F3}, weighted 19x {weighted:F3}");
-        Assert.True(weighted >= unweighted + 0.3, $"recall unweighted {unweighted}, weighted {weighted}");
+        Assert.True(weighted >= unweighted + 0.25, $"recall unweighted {unweighted}, weighted {weighted}");
     }
 
-    // Rows of three fillers and a keyword: "weather" (the rare positive class, weight 19) or "music"/"alarm" (weight 1).
+    // Rows of three fillers and a keyword: "weather" in every positive row (weight 19) and in a fifth of the negative
+    // ones (weight 1), "music" or "alarm" in the other negative ones.
     private static WeightedRow[] SkewedRows(int negatives, int positives, int seed)
     {
         string[] fillers = ["please", "now", "today", "for", "me", "the", "and", "then", "quickly", "tell", "about", "my"];
@@ -116,7 +140,7 @@ public sealed class ExampleWeightTests(ITestOutputHelper output) : MLNetFileTest
             words.Insert(random.Next(words.Count + 1), keyword);
             return new WeightedRow(string.Join(' ', words), label, label ? 19 : 1);
         }
-        return Enumerable.Range(0, negatives).Select(i => Row(i % 2 == 0 ? "music" : "alarm", false))
+        return Enumerable.Range(0, negatives).Select(i => Row((i % 5) switch { 0 => "weather", 1 or 2 => "music", _ => "alarm" }, false))
             .Concat(Enumerable.Range(0, positives).Select(_ => Row("weather", true)))
             .OrderBy(_ => random.Next()).ToArray();
     }
