@@ -100,6 +100,7 @@ internal sealed class SequenceEncoder
         };
     }
 
+    // Runs `encode`, turning the tokenizer's ArgumentException into an error naming the row and the data.
     private static T Encode<T>(DataViewRow row, string dataName, Func<T> encode)
     {
         try
