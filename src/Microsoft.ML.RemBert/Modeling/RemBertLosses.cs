@@ -50,6 +50,28 @@ public static class RemBertLosses
     }
 
     /// <summary>
+    /// The per-example losses [batch] of <see cref="SequenceClassification"/> (whose mean over the batch is that loss),
+    /// for a weighted mean: cross entropy per row (single label), squared error averaged over the row's targets
+    /// (regression), BCE with logits averaged over the row's labels (multi label).
+    /// </summary>
+    internal static Tensor SequenceClassificationPerExample(Tensor logits, Tensor labels, string? problemType, int numLabels)
+    {
+        using var scope = NewDisposeScope();
+        long rows = logits.shape[0];
+        var loss = (problemType ?? InferProblemType(numLabels, labels.dtype)) switch
+        {
+            RemBertProblemType.Regression =>
+                nn.functional.mse_loss(logits.reshape(rows, -1), labels.reshape(rows, -1).to_type(logits.dtype), nn.Reduction.None).mean([1]),
+            RemBertProblemType.SingleLabelClassification =>
+                nn.functional.cross_entropy(logits.view(-1, numLabels), labels.view(-1).to_type(ScalarType.Int64), reduction: nn.Reduction.None),
+            RemBertProblemType.MultiLabelClassification =>
+                nn.functional.binary_cross_entropy_with_logits(logits, labels.to_type(logits.dtype), reduction: nn.Reduction.None).mean([1]),
+            var other => throw new ArgumentException($"Unknown problem_type '{other}'.", nameof(problemType)),
+        };
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Next-token loss: the logits at position t are scored against the label at t + 1 (the last position has no
     /// target), in float32, skipping <see cref="IgnoreIndex"/> — transformers' ForCausalLMLoss.
     /// </summary>

@@ -65,7 +65,7 @@ internal static class TruncationPlanner
 
     /// <summary>The first window alone, or with <see cref="RemBertEncodeOptions.ReturnOverflowing"/> all windows of
     /// <paramref name="allowed"/> tokens starting every <c>allowed - stride</c> tokens until the last token is covered.</summary>
-    private static IReadOnlyList<TokenWindow> Windows(int count, int allowed, string which, RemBertEncodeOptions options)
+    internal static IReadOnlyList<TokenWindow> Windows(int count, int allowed, string which, RemBertEncodeOptions options)
     {
         if (!options.ReturnOverflowing) return [new TokenWindow(0, allowed)];
         if (options.Stride >= allowed)

@@ -27,6 +27,8 @@ public abstract class RemBertSequenceTrainer<TTransformer> : RemBertTrainerBase<
         CheckInputColumn(inputSchema, _options.Sentence1ColumnName, nameof(RemBertSentenceTrainerOptions.Sentence1ColumnName), TextDataViewType.Instance);
         if (_options.Sentence2ColumnName is not null)
             CheckInputColumn(inputSchema, _options.Sentence2ColumnName, nameof(RemBertSentenceTrainerOptions.Sentence2ColumnName), TextDataViewType.Instance);
+        if (_options.ExampleWeightColumnName is not null)
+            CheckInputColumn(inputSchema, _options.ExampleWeightColumnName, nameof(RemBertSentenceTrainerOptions.ExampleWeightColumnName), NumberDataViewType.Single);
         if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
             throw Host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName);
         return ScoringSchema.Append(inputSchema, OutputShapes(label));
@@ -34,9 +36,12 @@ public abstract class RemBertSequenceTrainer<TTransformer> : RemBertTrainerBase<
 
     private protected sealed override TaskFit<TTransformer> CreateFit(TrainingRun run, DataViewSchema trainingSchema)
     {
-        var encoder = new SequenceEncoder(run.Tokenizer, _options.Sentence1ColumnName, _options.Sentence2ColumnName, _options.MaxSequenceLength);
+        var encoder = new SequenceEncoder(run.Tokenizer, _options.Sentence1ColumnName, _options.Sentence2ColumnName, _options.MaxSequenceLength,
+            _options.Windowing);
         encoder.CheckSchema(trainingSchema, TrainingRun.TrainingDataName);
-        return new SequenceFit<TTransformer>(encoder, HeadMetrics, CreateHead, _options.LabelColumnName, CreateTransformer);
+        ExampleWeightColumn.Find(trainingSchema, _options.ExampleWeightColumnName, TrainingRun.TrainingDataName);
+        return new SequenceFit<TTransformer>(encoder, HeadMetrics, CreateHead, _options.LabelColumnName, _options.ExampleWeightColumnName,
+            CreateTransformer);
     }
 
     /// <summary>

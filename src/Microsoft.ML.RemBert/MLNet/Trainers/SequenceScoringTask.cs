@@ -7,23 +7,25 @@ using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Trainers;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.MLNet.Trainers;
 
 /// <summary>
-/// Scores rows with a trained sentence-level model: encodes the text column(s) as in training, runs
-/// RemBertForSequenceClassification once per batch (through <see cref="RemBertScoringTransformer"/>'s batching),
-/// and lets the head turn each row's logits into its output columns. Saves the encoder settings, the head, the
-/// tokenizer and the model inside the zip.
+/// Scores rows with a trained sentence-level model: encodes the text column(s) as in training (truncated, or as
+/// windows whose logits are averaged per row), runs RemBertForSequenceClassification once per batch (through
+/// <see cref="RemBertScoringTransformer"/>'s batching), and lets the head turn each row's logits into its output
+/// columns. Saves the encoder settings, the head, the tokenizer and the model inside the zip.
 /// </summary>
-internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, float[]>
+internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence[], float[]>
 {
     /// <summary>Name of the task's entry in the transformer's directory.</summary>
     public const string EntryName = "RemBertSequenceTask.bin";
 
-    // Version 1: the layout documented at Save.
-    private static readonly EntryFormatVersion Version = new(Current: 1, OldestReadable: 1);
+    // Version 1: the layout documented at Save, without the long-text fields (always truncated).
+    // Version 2: adds the long-text strategy, stride and window cap after the head.
+    private static readonly EntryFormatVersion Version = new(Current: 2, OldestReadable: 1);
 
     public SequenceScoringTask(SequenceEncoder encoder, RemBertForSequenceClassification model, SequenceHead head)
     {
@@ -46,15 +48,16 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
 
     public override IReadOnlyList<ScoringOutputColumn<float[]>> Outputs => Head.Outputs;
 
-    public override Func<EncodedSequence> CreateRowReader(DataViewRow input) => Encoder.CreateReader(input, "input data");
+    public override Func<EncodedSequence[]> CreateRowReader(DataViewRow input) => Encoder.CreateWindowsReader(input, "input data");
 
     /// <inheritdoc/>
-    internal override int? SequenceLength(EncodedSequence row) => row.InputIds.Length;
+    internal override int? SequenceLength(EncodedSequence[] row) => row.Max(window => window.InputIds.Length);
 
-    public override RemBertBatchInputs Collate(IReadOnlyList<EncodedSequence> rows)
-        => RemBertBatchInputs.Pad(rows.Select(row => row.InputIds).ToList(), rows.Select(row => row.TokenTypeIds).ToList(), Encoder.Tokenizer.PadTokenId, ModelDevice);
+    public override RemBertBatchInputs Collate(IReadOnlyList<EncodedSequence[]> rows)
+        => SequenceTrainingTask.Collate(rows, Encoder.Tokenizer.PadTokenId, ModelDevice);
 
-    public override float[][] Forward(RemBertBatchInputs inputs, IReadOnlyList<EncodedSequence> rows) => SequenceTrainingTask.Logits(Model, inputs);
+    public override float[][] Forward(RemBertBatchInputs inputs, IReadOnlyList<EncodedSequence[]> rows)
+        => SequenceTrainingTask.Logits(Model, inputs, SequenceTrainingTask.WindowCounts(rows));
 
     /// <summary>
     /// ONNX: the text column(s) tokenized in the graph (or the ids inputs, see
@@ -63,6 +66,7 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
     /// </summary>
     internal override void SaveAsOnnx(OnnxContext ctx, RemBertOnnxExportOptions options)
     {
+        RequireTruncation();
         var (graph, writer) = TaskGraph.Start(ctx, Model, options, nameof(SequenceScoringTask));
         var inputs = RemBertOnnxTokenizerWriter.TextOrIds(graph, Encoder.Tokenizer, Encoder.Sentence1ColumnName, Encoder.Sentence2ColumnName,
             Encoder.MaxSequenceLength, options);
@@ -71,23 +75,38 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
     }
 
     /// <summary>The sentence column(s), encoded as scoring encodes them (longest first to MaxSequenceLength), padded.</summary>
-    internal override RemBertTokenizingTransformer CreateOnnxInputTokenizer(IHostEnvironment env) => new(env, Encoder.Tokenizer, new RemBertTokenizingOptions
+    internal override RemBertTokenizingTransformer CreateOnnxInputTokenizer(IHostEnvironment env)
     {
-        InputColumnName = Encoder.Sentence1ColumnName,
-        SecondInputColumnName = Encoder.Sentence2ColumnName,
-        MaxSequenceLength = Encoder.MaxSequenceLength,
-        Truncation = Microsoft.ML.RemBert.Tokenization.TruncationStrategy.LongestFirst,
-    });
+        RequireTruncation();
+        return new(env, Encoder.Tokenizer, new RemBertTokenizingOptions
+        {
+            InputColumnName = Encoder.Sentence1ColumnName,
+            SecondInputColumnName = Encoder.Sentence2ColumnName,
+            MaxSequenceLength = Encoder.MaxSequenceLength,
+            Truncation = Microsoft.ML.RemBert.Tokenization.TruncationStrategy.LongestFirst,
+        });
+    }
+
+    // The ONNX graph encodes one truncated input per row: a model that averages windows cannot be exported faithfully.
+    private void RequireTruncation()
+    {
+        if (Encoder.Windowing is not null)
+            throw new NotSupportedException(
+                "ONNX export supports models trained with LongTextStrategy.Truncate only: this model scores long texts as windows " +
+                "whose logits are averaged per row, which the exported graph (one truncated input per row) cannot do.");
+    }
 
     /// <summary>
     /// Entries: <see cref="EntryName"/>, then the tokenizer (<see cref="RemBertTokenizerEntry"/>) and the model
-    /// (<see cref="RemBertModelEntry"/>). <see cref="EntryName"/> body, version 1:
+    /// (<see cref="RemBertModelEntry"/>). <see cref="EntryName"/> body, version 2:
     /// <code>
     ///   string  Sentence1ColumnName
     ///   bool    has Sentence2ColumnName, then string Sentence2ColumnName when true
     ///   int32   MaxSequenceLength
     ///   int32   head kind (SequenceHeadKind: 1 multiclass, 2 binary, 3 regression)
     ///   head    the head's own fields (see each head's Save: output column names, label names)
+    ///   int32   LongTextStrategy (0 Truncate, 1 Windows)                  (version 2; version 1: Truncate)
+    ///   int32   Stride, int32 MaxWindows (0, 0 with Truncate)               (version 2)
     /// </code>
     /// </summary>
     public override void Save(ModelSaveContext ctx)
@@ -101,6 +120,9 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
             writer.Write(Encoder.MaxSequenceLength);
             writer.Write((int)Head.Kind);
             Head.Save(writer);
+            writer.Write((int)(Encoder.Windowing is null ? LongTextStrategy.Truncate : LongTextStrategy.Windows));
+            writer.Write(Encoder.Windowing?.Stride ?? 0);
+            writer.Write(Encoder.Windowing?.MaxWindows ?? 0);
         });
         RemBertTokenizerEntry.Save(ctx, Encoder.Tokenizer);
         RemBertModelEntry.Save(ctx, Model);
@@ -110,7 +132,7 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
     public static SequenceScoringTask Load(ModelLoadContext ctx, SequenceHeadKind expected)
     {
         string entryPath = ModelContextEntries.EntryPath(ctx, EntryName);
-        var (sentence1, sentence2, maxLength, head) = ctx.LoadEntry(EntryName, Version, (reader, _) =>
+        var (sentence1, sentence2, maxLength, head, windowing) = ctx.LoadEntry(EntryName, Version, (reader, version) =>
         {
             string first = reader.ReadString();
             string? second = reader.ReadBoolean() ? reader.ReadString() : null;
@@ -120,14 +142,16 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
                 throw new RemBertModelFormatException(entryPath, $"holds a {kind} head where a {expected} head was expected.");
             if (length < 3)
                 throw new RemBertModelFormatException(entryPath, $"MaxSequenceLength is {length}; it must be at least 3.");
+            SequenceHead loaded;
             try
             {
-                return (first, second, length, SequenceHead.Load(kind, reader));
+                loaded = SequenceHead.Load(kind, reader);
             }
             catch (InvalidDataException ex)
             {
                 throw new RemBertModelFormatException(entryPath, ex.Message, ex);
             }
+            return (first, second, length, loaded, version >= 2 ? ReadWindowing(reader, entryPath, length, second is not null) : null);
         });
         var tokenizer = RemBertTokenizerEntry.Load(ctx);
         var model = RemBertModelEntry.Load(ctx);
@@ -137,7 +161,27 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence, 
             throw new RemBertModelFormatException(ModelContextEntries.EntryPath(ctx, RemBertModelEntry.EntryName),
                 $"holds a {model.GetType().Name} with {model.Config.NumLabels} labels; a RemBertForSequenceClassification with {head.NumLabels} was expected.");
         }
-        return new SequenceScoringTask(new SequenceEncoder(tokenizer, sentence1, sentence2, maxLength), classifier, head);
+        return new SequenceScoringTask(new SequenceEncoder(tokenizer, sentence1, sentence2, maxLength, windowing), classifier, head);
+    }
+
+    // Version 2's long-text fields: null for Truncate; settings a trainer could not have made are a format error.
+    private static SequenceWindowing? ReadWindowing(BinaryReader reader, string entryPath, int maxLength, bool hasPair)
+    {
+        var strategy = (LongTextStrategy)reader.ReadInt32();
+        int stride = reader.ReadInt32(), maxWindows = reader.ReadInt32();
+        if (strategy == LongTextStrategy.Truncate)
+            return null;
+        if (strategy != LongTextStrategy.Windows)
+            throw new RemBertModelFormatException(entryPath, $"has LongTextStrategy {(int)strategy}; this build knows 0 (Truncate) and 1 (Windows).");
+        try
+        {
+            SequenceWindowing.Validate(maxLength, stride, maxWindows, hasPair);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new RemBertModelFormatException(entryPath, ex.Message, ex);
+        }
+        return new SequenceWindowing(stride, maxWindows);
     }
 
     public override void Dispose() => Model.Dispose();

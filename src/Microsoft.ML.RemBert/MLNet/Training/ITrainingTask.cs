@@ -3,11 +3,17 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.MLNet.Training;
 
-/// <summary>One training example of any task: its token count, by which batches are grouped.</summary>
+/// <summary>One training example of any task: its token count, by which batches are grouped, and its weight in the loss.</summary>
 internal interface ITrainingExample
 {
     /// <summary>Tokens in the example's longest sequence (for multiple choice: its longest choice).</summary>
     int Length { get; }
+
+    /// <summary>
+    /// The example's weight in the loss (ExampleWeightColumnName; finite, at least 0): a task's loss is the weighted
+    /// mean over its batch, and the loop weights each batch by its share of the step's total weight. 1 by default.
+    /// </summary>
+    float Weight => 1f;
 }
 
 /// <summary>
@@ -26,9 +32,10 @@ internal interface ITrainingTask<TExample> where TExample : ITrainingExample
     IReadOnlyList<TrainingMetric> Metrics { get; }
 
     /// <summary>
-    /// The mean loss of <paramref name="batch"/> (a scalar tensor with a graph to backpropagate through): collate the
-    /// examples (dynamic padding: to the batch's own longest), run <paramref name="model"/>, apply the task's loss.
-    /// Called inside a dispose scope, in training mode.
+    /// The mean loss of <paramref name="batch"/>, weighted by the examples' <see cref="ITrainingExample.Weight"/>
+    /// (Σ wᵢ·lossᵢ / Σ wᵢ; never called for a batch whose weights are all 0), as a scalar tensor with a graph to
+    /// backpropagate through: collate the examples (dynamic padding: to the batch's own longest), run
+    /// <paramref name="model"/>, apply the task's loss. Called inside a dispose scope, in training mode.
     /// </summary>
     Tensor ComputeLoss(RemBertPreTrainedModel model, IReadOnlyList<TExample> batch, Device device);
 

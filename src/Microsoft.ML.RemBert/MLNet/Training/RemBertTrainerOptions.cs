@@ -56,8 +56,8 @@ public abstract class RemBertTrainerOptions
     public double WarmupRatio { get; set; }
 
     /// <summary>
-    /// Tokens per model input, special tokens included. Sentence tasks truncate longer texts (not an error); tasks over
-    /// long documents (entities, answers) cover them with overlapping windows of this length.
+    /// Tokens per model input, special tokens included. Sentence tasks truncate longer texts (not an error) unless their
+    /// LongTextStrategy is Windows; tasks over long documents (entities, answers) cover them with overlapping windows of this length.
     /// </summary>
     public int MaxSequenceLength { get; set; } = 128;
 

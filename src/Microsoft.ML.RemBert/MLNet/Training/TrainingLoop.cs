@@ -71,13 +71,17 @@ internal static class TrainingLoop
                     double learningRate = schedule.LearningRate(step);
                     foreach (var paramGroup in optimizer.ParamGroups)
                         paramGroup.LearningRate = learningRate;
-                    double loss = AccumulateGradients(task, model, training, group, settings.Device, options.TrainingPrecision);
-                    if (options.MaxGradNorm > 0)
-                        nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
-                    optimizer.step();
+                    // A group whose examples all weigh 0 leaves the weights as they are (no step; the schedule still advances).
+                    double? loss = AccumulateGradients(task, model, training, group, settings.Device, options.TrainingPrecision);
+                    if (loss is not null)
+                    {
+                        if (options.MaxGradNorm > 0)
+                            nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
+                        optimizer.step();
+                    }
                     optimizer.zero_grad();
                     position = position with { Step = step + 1, Epoch = epoch, NextBatch = first + settings.GradientAccumulationSteps };
-                    reporter.Step(epoch, position.Step, group.Sum(batch => batch.Length), loss, learningRate);
+                    reporter.Step(epoch, position.Step, group.Sum(batch => batch.Length), loss ?? 0, learningRate);
 
                     if (validation is not null && options.EvaluationStrategy == EvaluationStrategy.Steps && position.Step % options.EvaluationSteps == 0)
                     {
@@ -182,19 +186,25 @@ internal static class TrainingLoop
     // follows the mean loss over every example of the group whatever the batch sizes. Returns that mean loss.
     // In bfloat16 mixed precision the forward pass and loss run under autocast (bfloat16 matmuls, float32 loss); the
     // gradients reach the float32 master weights through the casts, so the optimizer never sees bfloat16.
-    private static double AccumulateGradients<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model,
+    private static double? AccumulateGradients<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model,
         IReadOnlyList<TExample> training, List<int[]> group, Device device, RemBertPrecision precision)
         where TExample : ITrainingExample
     {
-        int examples = group.Sum(batch => batch.Length);
+        double BatchWeight(int[] batch) => batch.Sum(i => (double)training[i].Weight);
+        double groupWeight = group.Sum(BatchWeight);
+        if (groupWeight == 0)
+            return null;
         double total = 0;
         foreach (var batch in group)
         {
+            double batchWeight = BatchWeight(batch);
+            if (batchWeight == 0)
+                continue;
             using var scope = NewDisposeScope();
             Tensor loss;
             using (RemBertAutocast.Enter(precision))
                 loss = task.ComputeLoss(model, batch.Select(i => training[i]).ToArray(), device);
-            double weight = (double)batch.Length / examples;
+            double weight = batchWeight / groupWeight;
             using (var share = weight.ToScalar())
                 loss.mul(share).backward();
             total += loss.item<float>() * weight;

@@ -1,12 +1,14 @@
 using Microsoft.ML.RemBert.MLNet.Training;
 using Microsoft.ML.RemBert.Modeling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.MLNet.Trainers.MultipleChoice;
 
 /// <summary>
 /// Multiple choice for the training loop: rows collated to <c>[rows, choices, length]</c>, transformers'
-/// RemBertForMultipleChoice loss (cross entropy over each row's choices), and on validation accuracy (the default metric) and log-loss.
+/// RemBertForMultipleChoice loss (cross entropy over each row's choices; the weighted mean with example weights),
+/// and on validation accuracy (the default metric) and log-loss.
 /// </summary>
 internal sealed class MultipleChoiceTrainingTask(long padTokenId) : ITrainingTask<MultipleChoiceExample>
 {
@@ -16,7 +18,14 @@ internal sealed class MultipleChoiceTrainingTask(long padTokenId) : ITrainingTas
     {
         var inputs = MultipleChoiceBatch.Collate(batch.Select(example => example.Choices).ToList(), padTokenId, device);
         var labels = tensor(batch.Select(example => (long)example.Label).ToArray()).to(device);
-        return ((RemBertForMultipleChoice)model).forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds, labels).Loss!;
+        var chooser = (RemBertForMultipleChoice)model;
+        // Every weight 1: transformers' own loss, exactly; otherwise the weighted mean of each row's cross entropy.
+        if (batch.All(example => example.Weight == 1f))
+            return chooser.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds, labels).Loss!;
+        var logits = chooser.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds).Logits;
+        var losses = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None);
+        var weights = tensor(batch.Select(example => example.Weight).ToArray()).to(device);
+        return losses.mul(weights).sum().div(weights.sum());
     }
 
     public IReadOnlyDictionary<string, double> Evaluate(RemBertPreTrainedModel model, IEnumerable<IReadOnlyList<MultipleChoiceExample>> batches, Device device)

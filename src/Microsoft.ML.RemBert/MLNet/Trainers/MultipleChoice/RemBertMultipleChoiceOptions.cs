@@ -37,6 +37,13 @@ public sealed class RemBertMultipleChoiceOptions : RemBertTrainerOptions
     /// </summary>
     public string ScoreColumnName { get; set; } = "Score";
 
+    /// <summary>
+    /// An optional Single column weighting each training row in the loss (the weighted mean of the rows' cross
+    /// entropies); null weighs every row 1. Weights must be finite and at least 0 (0 leaves the row out); they do not
+    /// weight the validation accuracy. As ML.NET's trainers' ExampleWeightColumnName.
+    /// </summary>
+    public string? ExampleWeightColumnName { get; set; }
+
     internal override void Validate()
     {
         base.Validate();
@@ -45,5 +52,7 @@ public sealed class RemBertMultipleChoiceOptions : RemBertTrainerOptions
         RequireColumnName(LabelColumnName, nameof(LabelColumnName));
         RequireColumnName(PredictedLabelColumnName, nameof(PredictedLabelColumnName));
         RequireColumnName(ScoreColumnName, nameof(ScoreColumnName));
+        if (ExampleWeightColumnName is not null)
+            RequireColumnName(ExampleWeightColumnName, nameof(ExampleWeightColumnName));
     }
 }

@@ -31,6 +31,8 @@ public sealed class RemBertMultipleChoiceTrainer : RemBertTrainerBase<RemBertMul
         CheckInputColumn(inputSchema, _options.ChoicesColumnName, "choices", column => column.Kind != SchemaShape.Column.VectorKind.Scalar && column.ItemType is TextDataViewType, "Vector<String>");
         CheckInputColumn(inputSchema, _options.LabelColumnName, "label", column => column.Kind == SchemaShape.Column.VectorKind.Scalar
             && (column.IsKey || column.ItemType == NumberDataViewType.UInt32 || column.ItemType == NumberDataViewType.Int32), "a key, UInt32 or Int32");
+        if (_options.ExampleWeightColumnName is not null)
+            CheckInputColumn(inputSchema, _options.ExampleWeightColumnName, nameof(RemBertMultipleChoiceOptions.ExampleWeightColumnName), NumberDataViewType.Single);
         var shapes = ScoringSchema.OutputShapes(new ChoiceClasses([0, 1], _options.PredictedLabelColumnName, _options.ScoreColumnName).Outputs).ToList();
         // The score's size is the choice count: known after Fit only.
         var score = shapes.Single(shape => shape.Name == _options.ScoreColumnName);
