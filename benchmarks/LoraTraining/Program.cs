@@ -6,7 +6,7 @@
 //   2. accuracy: the TextClassification sample's intent classifier from the embedded default model, 3 seeds each:
 //      LoRA's mean held-out accuracy within 0.05 of the full fine-tune's.
 //   dotnet run -c Release --project benchmarks/LoraTraining [-- --only memory|accuracy] [--batch 2] [--steps 3]
-//       [--epochs N] [--seeds 1,2,3]
+//       [--epochs N] [--seeds 1,2,3] [--parallel]
 // The full fine-tune at full size needs about 11 GB: the run refuses to start it with less memory available.
 using System.Globalization;
 using LoraTraining;
@@ -81,15 +81,19 @@ if (only is null or "accuracy")
 {
     var seeds = (Value("--seeds") ?? "1,2,3").Split(',').Select(s => int.Parse(s, invariant)).ToArray();
     string[] epochs = Value("--epochs") is { } n ? ["--epochs", n] : [];
+    var runs = seeds.SelectMany(seed => new[] { "full", "lora" }.Select(mode => (seed, mode))).ToArray();
+    // --parallel runs every probe at once: on a machine shared with other work each gets its own share of the cores
+    // (the accuracies do not depend on it; the seconds printed then do).
+    var outcomes = args.Contains("--parallel")
+        ? Task.WhenAll(runs.Select(run => Task.Run(() => ChildProbe.Run(run.mode, ["--probe", "accuracy", "--mode", run.mode, "--seed", $"{run.seed}", .. epochs])))).Result
+        : runs.Select(run => ChildProbe.Run(run.mode, ["--probe", "accuracy", "--mode", run.mode, "--seed", $"{run.seed}", .. epochs])).ToArray();
     var accuracy = new Dictionary<string, List<double>> { ["full"] = [], ["lora"] = [] };
-    foreach (var seed in seeds)
-        foreach (var mode in new[] { "full", "lora" })
-        {
-            var values = ChildProbe.Run(mode, ["--probe", "accuracy", "--mode", mode, "--seed", $"{seed}", .. epochs]);
-            if (values is null) { failures++; continue; }
-            accuracy[mode].Add(double.Parse(values["accuracy"], invariant));
-            Console.WriteLine($"accuracy: {mode}, seed {seed}: {values["accuracy"]} ({values["epochs"]} epochs, learning rate {values["learning_rate"]}, {values["seconds"]} s)");
-        }
+    foreach (var ((seed, mode), values) in runs.Zip(outcomes))
+    {
+        if (values is null) { failures++; continue; }
+        accuracy[mode].Add(double.Parse(values["accuracy"], invariant));
+        Console.WriteLine($"accuracy: {mode}, seed {seed}: {values["accuracy"]} ({values["epochs"]} epochs, learning rate {values["learning_rate"]}, {values["seconds"]} s)");
+    }
     if (accuracy["full"].Count == seeds.Length && accuracy["lora"].Count == seeds.Length)
     {
         double full = accuracy["full"].Average(), lora = accuracy["lora"].Average();
