@@ -12,7 +12,7 @@ namespace Microsoft.ML.RemBert.Trainers;
 /// starts and an invalid one is an <see cref="ArgumentOutOfRangeException"/> naming the option and the value.
 /// Each task's options class adds its own column names.
 /// </summary>
-public abstract class RemBertTrainerOptions
+public abstract partial class RemBertTrainerOptions
 {
     /// <summary>The default <see cref="Model"/>: the multilingual RemBERT checkpoint on the Hugging Face Hub.</summary>
     public const string DefaultModel = "google/rembert";
@@ -192,6 +192,7 @@ public abstract class RemBertTrainerOptions
             throw OutOfRange(nameof(WarmupRatio), WarmupRatio, "between 0 and 1");
         if (!(MaxGradNorm >= 0) || double.IsInfinity(MaxGradNorm))
             throw OutOfRange(nameof(MaxGradNorm), MaxGradNorm, "a finite number >= 0 (0 disables clipping)");
+        ValidateFreezing();
     }
 
     /// <summary>Throws naming <paramref name="option"/> when <paramref name="name"/> is empty.</summary>

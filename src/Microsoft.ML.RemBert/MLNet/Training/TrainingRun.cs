@@ -117,7 +117,10 @@ internal sealed class TrainingRun : IDisposable
     public double? Train<TExample>(ITrainingTask<TExample> task, RemBertPreTrainedModel model, IReadOnlyList<TExample> training,
         IReadOnlyList<TExample>? validation) where TExample : ITrainingExample
     {
+        // Frozen parameters and LoRA adapters for the loop's duration; the adapters are merged before the conversion below.
+        using var partial = PartialTraining.Apply(model, Settings.Options, Settings.Seed, PartialTraining.IsRequested(Settings.Options) ? Channel : null);
         var metric = TrainingLoop.Run(task, model, training, validation, Settings, Channel);
+        partial.Complete();
         var inference = Settings.Options.InferencePrecision;
         if (inference != RemBertPrecision.Float32)
         {

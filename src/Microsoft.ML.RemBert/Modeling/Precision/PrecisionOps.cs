@@ -1,3 +1,5 @@
+using Microsoft.ML.RemBert.Modeling.Lora;
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +17,14 @@ internal static class PrecisionOps
     /// <paramref name="layer"/> applied to <paramref name="input"/>: under autocast with float32 weights, input, weight
     /// and bias are cast to the compute type first (the casts are differentiable, so gradients reach the float32 weights).
     /// </summary>
+    /// <remarks>A layer with a LoRA adapter (training only) adds the adapter's update, computed the same way.</remarks>
     public static Tensor Linear(Linear layer, Tensor input)
+    {
+        var output = PlainLinear(layer, input);
+        return LoraAdapter.Find(layer) is { } adapter ? output.add(adapter.forward(input), HeldScalars.One) : output;
+    }
+
+    private static Tensor PlainLinear(Linear layer, Tensor input)
     {
         var weight = layer.weight!;
         if (RemBertAutocast.ComputeType is ScalarType compute && weight.dtype != compute)
