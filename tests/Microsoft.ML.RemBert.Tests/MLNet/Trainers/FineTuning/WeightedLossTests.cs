@@ -12,7 +12,7 @@ public sealed class WeightedLossTests
     private static readonly RemBertTokenizer Tokenizer = RemBertTokenizer.FromPretrained(KeywordData.TinyTokenizerPath);
 
     private static SequenceExample Example(string text, float label, float weight = 1f, SequenceWindowing? windowing = null)
-        => new(windowing?.Encode(Tokenizer, text, null, 16) ?? [Truncated(text)], label, weight);
+        => new(windowing?.Encode(Tokenizer, text, null, 16) ?? [Truncated(text)], [label], weight);
 
     private static EncodedSequence Truncated(string text)
     {
