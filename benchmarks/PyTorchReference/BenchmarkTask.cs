@@ -1,0 +1,54 @@
+using Microsoft.ML;
+using Microsoft.ML.RemBert.Trainers;
+using MLNetPipelines.Common;
+
+namespace PyTorchReference;
+
+/// <summary>
+/// One task of the comparison: the sample it comes from (data, recipe, pipeline, evaluator), how our trainer runs it,
+/// the examples the reference trains on, and how a fine-tuned Hugging Face checkpoint is scored by the same pipeline.
+/// </summary>
+internal abstract class BenchmarkTask
+{
+    /// <summary>The task's name in the table and on the command line.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The held-out metric the sample prints (and the table compares).</summary>
+    public abstract string MetricName { get; }
+
+    /// <summary>The reference's head: "sequence", "token", "qa" or "choice" (see reference_finetune.py).</summary>
+    public abstract string ReferenceHead { get; }
+
+    /// <summary>The sample's trainer options for <paramref name="seed"/>: its recipe, from the embedded default model.</summary>
+    public abstract RemBertTrainerOptions Options(int seed);
+
+    /// <summary>Fine-tunes with our trainer (the sample's pipeline and options, seed <paramref name="seed"/>) and returns the held-out metric.</summary>
+    public abstract double TrainOurs(int seed);
+
+    /// <summary>
+    /// Writes the training examples exactly as our trainer builds them (token ids, token types, labels, windows) as
+    /// the reference's features JSON: both sides train on identical inputs.
+    /// </summary>
+    public abstract void WriteFeatures(string path);
+
+    /// <summary>The held-out metric of a fine-tuned checkpoint directory, applied with ApplyRemBertModel in the sample's pipeline and evaluator.</summary>
+    public abstract double EvaluateCheckpoint(string directory);
+
+    /// <summary>Every task, in the table's order.</summary>
+    public static IReadOnlyList<BenchmarkTask> All { get; } =
+        [new TextClassificationTask(), new NamedEntityTask(), new QuestionAnsweringTask(), new MultipleChoiceTask()];
+
+    /// <summary>The arguments the samples' options read: the full recipe (not --quick), the embedded default model, CPU.</summary>
+    protected static SampleArguments SampleArguments() => new() { ModelZip = "unused.zip", Device = "cpu" };
+
+    /// <summary>The sample's options with the run's seed, quiet.</summary>
+    protected static T WithSeed<T>(T options, int seed) where T : RemBertTrainerOptions
+    {
+        options.Seed = seed;
+        options.Progress = null;
+        return options;
+    }
+
+    /// <summary>Disposes a fitted pipeline (it holds the model's native tensors).</summary>
+    protected static void Release(ITransformer model) => (model as IDisposable)?.Dispose();
+}
