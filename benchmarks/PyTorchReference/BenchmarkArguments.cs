@@ -4,7 +4,7 @@ namespace PyTorchReference;
 
 /// <summary>The benchmark's command line; an <see cref="ArgumentException"/> names the argument at fault.</summary>
 internal sealed record BenchmarkArguments(IReadOnlyList<BenchmarkTask> Tasks, IReadOnlyList<int> Seeds, int Threads, string Side,
-    string ResultsPath, string Python, bool TableOnly)
+    string ResultsPath, string Python, bool TableOnly, int? Epochs)
 {
     private static readonly Dictionary<string, string> TaskNames = new()
     {
@@ -18,6 +18,7 @@ internal sealed record BenchmarkArguments(IReadOnlyList<BenchmarkTask> Tasks, IR
         int threads = 1;
         string side = "both", results = "pytorch-reference-results.json", python = "/usr/bin/python3";
         bool tableOnly = false;
+        int? epochs = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -44,10 +45,15 @@ internal sealed record BenchmarkArguments(IReadOnlyList<BenchmarkTask> Tasks, IR
                 case "--results": results = Value(args, ref i); break;
                 case "--python": python = Value(args, ref i); break;
                 case "--table-only": tableOnly = true; break;
+                case "--epochs":
+                    string text = Value(args, ref i);
+                    epochs = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
+                        ? n : throw new ArgumentException($"--epochs is '{text}'; it must be a whole number of at least 1.");
+                    break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'.");
             }
         }
-        return new BenchmarkArguments(tasks, seeds, threads, side, Path.GetFullPath(results), python, tableOnly);
+        return new BenchmarkArguments(tasks, seeds, threads, side, Path.GetFullPath(results), python, tableOnly, epochs);
     }
 
     private static string Value(string[] args, ref int i)

@@ -22,8 +22,11 @@ internal abstract class BenchmarkTask
     /// <summary>The sample's trainer options for <paramref name="seed"/>: its recipe, from the embedded default model.</summary>
     public abstract RemBertTrainerOptions Options(int seed);
 
-    /// <summary>Fine-tunes with our trainer (the sample's pipeline and options, seed <paramref name="seed"/>) and returns the held-out metric.</summary>
-    public abstract double TrainOurs(int seed);
+    /// <summary>
+    /// Fine-tunes with our trainer (the sample's pipeline and options, seed <paramref name="seed"/>; <paramref name="epochs"/>
+    /// overrides the recipe's for smoke tests) and returns the held-out metric.
+    /// </summary>
+    public abstract double TrainOurs(int seed, int? epochs);
 
     /// <summary>
     /// Writes the training examples exactly as our trainer builds them (token ids, token types, labels, windows) as
@@ -42,9 +45,10 @@ internal abstract class BenchmarkTask
     protected static SampleArguments SampleArguments() => new() { ModelZip = "unused.zip", Device = "cpu" };
 
     /// <summary>The sample's options with the run's seed, quiet.</summary>
-    protected static T WithSeed<T>(T options, int seed) where T : RemBertTrainerOptions
+    protected static T WithSeed<T>(T options, int seed, int? epochs = null) where T : RemBertTrainerOptions
     {
         options.Seed = seed;
+        options.MaxEpochs = epochs ?? options.MaxEpochs;
         options.Progress = null;
         return options;
     }

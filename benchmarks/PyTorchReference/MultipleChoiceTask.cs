@@ -17,7 +17,7 @@ internal sealed class MultipleChoiceTask : BenchmarkTask
 
     public override RemBertTrainerOptions Options(int seed) => Typed(seed);
 
-    private static RemBertMultipleChoiceOptions Typed(int seed) => WithSeed(ReplyModel.TrainerOptions(SampleArguments(), CancellationToken.None), seed);
+    private static RemBertMultipleChoiceOptions Typed(int seed, int? epochs = null) => WithSeed(ReplyModel.TrainerOptions(SampleArguments(), CancellationToken.None), seed, epochs);
 
     private static (MLContext, IDataView Train, IDataView Test) Data()
     {
@@ -30,10 +30,10 @@ internal sealed class MultipleChoiceTask : BenchmarkTask
     private static IEstimator<ITransformer> LabelToKey(MLContext mlContext, string label)
         => mlContext.Transforms.Conversion.MapValueToKey(label, label, keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue);
 
-    public override double TrainOurs(int seed)
+    public override double TrainOurs(int seed, int? epochs)
     {
         var (mlContext, train, test) = Data();
-        var model = ReplyModel.Train(mlContext, train, Typed(seed));
+        var model = ReplyModel.Train(mlContext, train, Typed(seed, epochs));
         try { return ReplyModel.Evaluate(mlContext, model, test).MicroAccuracy; }
         finally { Release(model); }
     }

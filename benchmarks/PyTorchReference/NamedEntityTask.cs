@@ -19,7 +19,7 @@ internal sealed class NamedEntityTask : BenchmarkTask
 
     public override RemBertTrainerOptions Options(int seed) => Typed(seed);
 
-    private static RemBertNamedEntityRecognitionOptions Typed(int seed) => WithSeed(EntityModel.TrainerOptions(SampleArguments(), CancellationToken.None), seed);
+    private static RemBertNamedEntityRecognitionOptions Typed(int seed, int? epochs = null) => WithSeed(EntityModel.TrainerOptions(SampleArguments(), CancellationToken.None), seed, epochs);
 
     private static (MLContext, IDataView Train, IDataView Test) Data()
     {
@@ -28,10 +28,10 @@ internal sealed class NamedEntityTask : BenchmarkTask
             EntityModel.LoadData(mlContext, SampleData.File(EntityModel.TestFile)));
     }
 
-    public override double TrainOurs(int seed)
+    public override double TrainOurs(int seed, int? epochs)
     {
         var (mlContext, train, test) = Data();
-        var model = EntityModel.Train(mlContext, train, Typed(seed));
+        var model = EntityModel.Train(mlContext, train, Typed(seed, epochs));
         try { return EntityModel.Evaluate(mlContext, model, test).F1Score; }
         finally { Release(model); }
     }

@@ -5,6 +5,7 @@
 // in the sample's pipeline). Requirement: our mean metric lies within the reference's min-max over its seeds.
 //   dotnet run -c Release --project benchmarks/PyTorchReference [-- --tasks intent,ner,qa,mc] [--seeds 1,2,3]
 //       [--threads 1] [--side ours|reference|both] [--results FILE] [--python /usr/bin/python3] [--table-only]
+//   --epochs N overrides every recipe's epochs: a smoke test of the plumbing only (use another --results file).
 // Python and .NET run one after the other (never at once), each on --threads threads, under nice.
 using System.Diagnostics;
 using System.Globalization;
@@ -25,7 +26,7 @@ try
             foreach (int seed in arguments.Seeds)
             {
                 var clock = Stopwatch.StartNew();
-                double metric = task.TrainOurs(seed);
+                double metric = task.TrainOurs(seed, arguments.Epochs);
                 store.Set(task.Name, "ours", seed, metric);
                 Console.WriteLine($"{task.Name}, ours, seed {seed}: {task.MetricName} {metric:F4} ({clock.Elapsed.TotalSeconds:F0} s)");
             }
@@ -38,7 +39,9 @@ try
             {
                 var clock = Stopwatch.StartNew();
                 string checkpoint = Path.Combine(work, $"{task.ReferenceHead}-seed{seed}");
-                ReferenceProcess.FineTune(arguments.Python, task.Options(seed), features, checkpoint, arguments.Threads);
+                var options = task.Options(seed);
+                options.MaxEpochs = arguments.Epochs ?? options.MaxEpochs;
+                ReferenceProcess.FineTune(arguments.Python, options, features, checkpoint, arguments.Threads);
                 double metric = task.EvaluateCheckpoint(checkpoint);
                 Directory.Delete(checkpoint, recursive: true);
                 store.Set(task.Name, "reference", seed, metric);

@@ -20,7 +20,7 @@ internal sealed class QuestionAnsweringTask : BenchmarkTask
 
     public override RemBertTrainerOptions Options(int seed) => Typed(seed);
 
-    private static RemBertQuestionAnsweringOptions Typed(int seed) => WithSeed(AnswerModel.TrainerOptions(SampleArguments(), CancellationToken.None), seed);
+    private static RemBertQuestionAnsweringOptions Typed(int seed, int? epochs = null) => WithSeed(AnswerModel.TrainerOptions(SampleArguments(), CancellationToken.None), seed, epochs);
 
     private static (MLContext, IDataView Train, IDataView Test) Data()
     {
@@ -29,10 +29,10 @@ internal sealed class QuestionAnsweringTask : BenchmarkTask
             AnswerModel.LoadData(mlContext, SampleData.File(AnswerModel.TestFile)));
     }
 
-    public override double TrainOurs(int seed)
+    public override double TrainOurs(int seed, int? epochs)
     {
         var (mlContext, train, test) = Data();
-        var model = AnswerModel.Train(mlContext, train, Typed(seed));
+        var model = AnswerModel.Train(mlContext, train, Typed(seed, epochs));
         try { return AnswerModel.Evaluate(mlContext, model, test).F1Score; }
         finally { Release(model); }
     }

@@ -16,7 +16,7 @@ internal sealed class TextClassificationTask : BenchmarkTask
 
     public override RemBertTrainerOptions Options(int seed) => Typed(seed);
 
-    private static RemBertTextClassificationOptions Typed(int seed) => WithSeed(IntentModel.TrainerOptions(SampleArguments(), CancellationToken.None), seed);
+    private static RemBertTextClassificationOptions Typed(int seed, int? epochs = null) => WithSeed(IntentModel.TrainerOptions(SampleArguments(), CancellationToken.None), seed, epochs);
 
     private static (MLContext, IDataView Train, IDataView Test) Data()
     {
@@ -25,10 +25,10 @@ internal sealed class TextClassificationTask : BenchmarkTask
             IntentModel.LoadData(mlContext, SampleData.File(IntentModel.TestFile)));
     }
 
-    public override double TrainOurs(int seed)
+    public override double TrainOurs(int seed, int? epochs)
     {
         var (mlContext, train, test) = Data();
-        var model = IntentModel.Train(mlContext, train, Typed(seed));
+        var model = IntentModel.Train(mlContext, train, Typed(seed, epochs));
         try { return IntentModel.Evaluate(mlContext, model, test).MicroAccuracy; }
         finally { Release(model); }
     }
