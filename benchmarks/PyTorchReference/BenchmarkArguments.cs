@@ -4,7 +4,7 @@ namespace PyTorchReference;
 
 /// <summary>The benchmark's command line; an <see cref="ArgumentException"/> names the argument at fault.</summary>
 internal sealed record BenchmarkArguments(IReadOnlyList<BenchmarkTask> Tasks, IReadOnlyList<int> Seeds, int Threads, string Side,
-    string ResultsPath, string Python, bool TableOnly, int? Epochs)
+    string ResultsPath, string Python, bool TableOnly, int? Epochs, bool InitialLoss)
 {
     private static readonly Dictionary<string, string> TaskNames = new()
     {
@@ -17,7 +17,7 @@ internal sealed record BenchmarkArguments(IReadOnlyList<BenchmarkTask> Tasks, IR
         IReadOnlyList<int> seeds = [1, 2, 3];
         int threads = 1;
         string side = "both", results = "pytorch-reference-results.json", python = "/usr/bin/python3";
-        bool tableOnly = false;
+        bool tableOnly = false, initialLoss = false;
         int? epochs = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -45,6 +45,7 @@ internal sealed record BenchmarkArguments(IReadOnlyList<BenchmarkTask> Tasks, IR
                 case "--results": results = Value(args, ref i); break;
                 case "--python": python = Value(args, ref i); break;
                 case "--table-only": tableOnly = true; break;
+                case "--initial-loss": initialLoss = true; break;
                 case "--epochs":
                     string text = Value(args, ref i);
                     epochs = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
@@ -53,7 +54,7 @@ internal sealed record BenchmarkArguments(IReadOnlyList<BenchmarkTask> Tasks, IR
                 default: throw new ArgumentException($"unknown argument '{args[i]}'.");
             }
         }
-        return new BenchmarkArguments(tasks, seeds, threads, side, Path.GetFullPath(results), python, tableOnly, epochs);
+        return new BenchmarkArguments(tasks, seeds, threads, side, Path.GetFullPath(results), python, tableOnly, epochs, initialLoss);
     }
 
     private static string Value(string[] args, ref int i)

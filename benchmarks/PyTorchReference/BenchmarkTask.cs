@@ -1,4 +1,8 @@
 using Microsoft.ML;
+using Microsoft.ML.RemBert.Checkpoints;
+using Microsoft.ML.RemBert.MLNet.Training;
+using Microsoft.ML.RemBert.Modeling;
+using TorchSharp;
 using Microsoft.ML.RemBert.Trainers;
 using MLNetPipelines.Common;
 
@@ -36,6 +40,25 @@ internal abstract class BenchmarkTask
 
     /// <summary>The held-out metric of a fine-tuned checkpoint directory, applied with ApplyRemBertModel in the sample's pipeline and evaluator.</summary>
     public abstract double EvaluateCheckpoint(string directory);
+
+    /// <summary>
+    /// Our loss, in eval mode (no dropout), of the starting model saved in <paramref name="directory"/> by
+    /// <c>reference_finetune.py --initial-loss-only</c> (the checkpoint with the reference's new head) on the first
+    /// <see cref="RemBertTrainerOptions.BatchSize"/> training examples: the reference printed its own on the same batch.
+    /// </summary>
+    public abstract double InitialLoss(string directory);
+
+    /// <summary>The loss our training task computes on the first <paramref name="batchSize"/> examples, the model of <paramref name="directory"/> in eval mode.</summary>
+    private protected static double FirstBatchLoss<TExample, TModel>(string directory, ITrainingTask<TExample> task, IReadOnlyList<TExample> examples, int batchSize)
+        where TExample : ITrainingExample
+        where TModel : RemBertPreTrainedModel
+    {
+        using var model = RemBertCheckpoint.LoadWithReport<TModel>(directory, torch.CPU).Model;
+        model.eval();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return task.ComputeLoss(model, examples.Take(batchSize).ToArray(), torch.CPU).item<float>();
+    }
 
     /// <summary>Every task, in the table's order.</summary>
     public static IReadOnlyList<BenchmarkTask> All { get; } =

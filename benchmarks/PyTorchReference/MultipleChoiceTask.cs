@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Trainers.MultipleChoice;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.Transforms;
@@ -38,13 +39,26 @@ internal sealed class MultipleChoiceTask : BenchmarkTask
         finally { Release(model); }
     }
 
-    public override void WriteFeatures(string path)
+    // The training rows as our trainer reads them, with the tokenizer they were read with.
+    private static (MultipleChoiceExample.Set, RemBertTokenizer) Examples()
     {
         var (mlContext, train, _) = Data();
         var options = Typed(1);
         var keyed = LabelToKey(mlContext, options.LabelColumnName).Fit(train).Transform(train);
-        var encoder = new MultipleChoiceEncoder(RemBertTokenizer.FromPretrained(options.Model), options.PromptColumnName, options.ChoicesColumnName, options.MaxSequenceLength);
-        var set = MultipleChoiceExample.ReadAll(keyed, encoder, options.LabelColumnName, "training data", null, CancellationToken.None);
+        var tokenizer = RemBertTokenizer.FromPretrained(options.Model);
+        var encoder = new MultipleChoiceEncoder(tokenizer, options.PromptColumnName, options.ChoicesColumnName, options.MaxSequenceLength);
+        return (MultipleChoiceExample.ReadAll(keyed, encoder, options.LabelColumnName, "training data", null, CancellationToken.None), tokenizer);
+    }
+
+    public override double InitialLoss(string directory)
+    {
+        var (set, tokenizer) = Examples();
+        return FirstBatchLoss<MultipleChoiceExample, RemBertForMultipleChoice>(directory, new MultipleChoiceTrainingTask(tokenizer.PadTokenId), set.Examples, Typed(1).BatchSize);
+    }
+
+    public override void WriteFeatures(string path)
+    {
+        var (set, _) = Examples();
         using var writer = new FeatureWriter(path, ReferenceHead, labels: null);
         foreach (var example in set.Examples)
             writer.Example(json =>

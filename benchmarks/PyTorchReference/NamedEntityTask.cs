@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Trainers.NamedEntities;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.RemBert.Trainers;
 using MLNetPipelines.Common;
@@ -36,15 +37,29 @@ internal sealed class NamedEntityTask : BenchmarkTask
         finally { Release(model); }
     }
 
-    public override void WriteFeatures(string path)
+    // The training windows as our trainer reads them, with the tag set and tokenizer they were read with.
+    private static (List<NamedEntityExample>, TagSet, RemBertTokenizer) Examples()
     {
         var (mlContext, train, _) = Data();
         var options = Typed(1);
         var keyed = mlContext.Transforms.Conversion.MapValueToKey(options.LabelColumnName, "Tags").Fit(train).Transform(train);
         var tags = TagSet.ForLabel(keyed.Schema, options.LabelColumnName, "training data");
-        var windows = new WordWindows(RemBertTokenizer.FromPretrained(options.Model), options.MaxSequenceLength, options.Stride);
+        var tokenizer = RemBertTokenizer.FromPretrained(options.Model);
+        var windows = new WordWindows(tokenizer, options.MaxSequenceLength, options.Stride);
         var examples = NamedEntityExample.ReadAll(keyed, WordSource.For(options.WordsColumnName, options.Sentence1ColumnName), windows, tags,
             options.LabelColumnName, "training data", CancellationToken.None);
+        return (examples, tags, tokenizer);
+    }
+
+    public override double InitialLoss(string directory)
+    {
+        var (examples, tags, tokenizer) = Examples();
+        return FirstBatchLoss<NamedEntityExample, RemBertForTokenClassification>(directory, new NamedEntityTrainingTask(tags, tokenizer.PadTokenId), examples, Typed(1).BatchSize);
+    }
+
+    public override void WriteFeatures(string path)
+    {
+        var (examples, tags, _) = Examples();
         using var writer = new FeatureWriter(path, ReferenceHead, tags.Names);
         foreach (var example in examples)
             writer.Example(json =>

@@ -5,6 +5,8 @@
 // in the sample's pipeline). Requirement: our mean metric lies within the reference's min-max over its seeds.
 //   dotnet run -c Release --project benchmarks/PyTorchReference [-- --tasks intent,ner,qa,mc] [--seeds 1,2,3]
 //       [--threads 1] [--side ours|reference|both] [--results FILE] [--python /usr/bin/python3] [--table-only]
+//   --initial-loss: instead, each task's starting model (the reference's, new head included) scored by both sides'
+//   loss on the same first batch in eval mode: the implementations compared without seed noise.
 //   --epochs N overrides every recipe's epochs: a smoke test of the plumbing only (use another --results file).
 // Python and .NET run one after the other (never at once), each on --threads threads, under nice.
 using System.Diagnostics;
@@ -19,6 +21,21 @@ Console.WriteLine($"PyTorch reference benchmark: tasks {string.Join(", ", argume
                   $"{arguments.Threads} thread(s) per side; results {arguments.ResultsPath}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 try
 {
+    if (arguments.InitialLoss)
+    {
+        Console.WriteLine("| task | reference initial loss | ours, same weights and batch | difference |");
+        Console.WriteLine("| --- | --- | --- | --- |");
+        foreach (var task in arguments.Tasks)
+        {
+            string features = Path.Combine(work, task.ReferenceHead + ".features.json");
+            task.WriteFeatures(features);
+            string checkpoint = Path.Combine(work, task.ReferenceHead + "-initial");
+            double reference = ReferenceProcess.InitialLoss(arguments.Python, task.Options(1), features, checkpoint, arguments.Threads);
+            double ours = task.InitialLoss(checkpoint);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {task.Name} | {reference:F6} | {ours:F6} | {Math.Abs(ours - reference):E1} |"));
+        }
+        return 0;
+    }
     foreach (var task in arguments.TableOnly ? [] : arguments.Tasks)
     {
         if (arguments.Side is "ours" or "both")

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Trainers.QuestionAnswering;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.RemBert.Trainers;
 using MLNetPipelines.Common;
@@ -37,14 +38,30 @@ internal sealed class QuestionAnsweringTask : BenchmarkTask
         finally { Release(model); }
     }
 
-    public override void WriteFeatures(string path)
+    // The training windows as our trainer reads them, with the tokenizer they were read with.
+    private static (List<QuestionAnsweringExample>, RemBertTokenizer) Examples()
     {
         var (_, train, _) = Data();
         var options = Typed(1);
-        var encoder = new QuestionAnsweringEncoder(RemBertTokenizer.FromPretrained(options.Model), options.ContextColumnName, options.QuestionColumnName,
+        var tokenizer = RemBertTokenizer.FromPretrained(options.Model);
+        var encoder = new QuestionAnsweringEncoder(tokenizer, options.ContextColumnName, options.QuestionColumnName,
             options.MaxSequenceLength, options.EffectiveDocumentStride);
         var (_, examples) = QuestionAnsweringData.ReadAll(train, encoder, options.TrainingAnswerColumnName, options.AnswerIndexColumnName,
             "training data", CancellationToken.None);
+        return (examples, tokenizer);
+    }
+
+    public override double InitialLoss(string directory)
+    {
+        var (examples, tokenizer) = Examples();
+        var options = Typed(1);
+        var task = new QuestionAnsweringTrainingTask(new AnswerSpanSelector(options.TopK, options.MaxAnswerLength), tokenizer.PadTokenId);
+        return FirstBatchLoss<QuestionAnsweringExample, RemBertForQuestionAnswering>(directory, task, examples, options.BatchSize);
+    }
+
+    public override void WriteFeatures(string path)
+    {
+        var (examples, _) = Examples();
         using var writer = new FeatureWriter(path, ReferenceHead, labels: null);
         foreach (var example in examples)
             writer.Example(json =>

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Trainers;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.RemBert.Trainers;
 using MLNetPipelines.Common;
@@ -33,14 +34,27 @@ internal sealed class TextClassificationTask : BenchmarkTask
         finally { Release(model); }
     }
 
-    public override void WriteFeatures(string path)
+    // The training examples as our trainer reads them, with the head and tokenizer they were read with.
+    private static (List<SequenceExample>, MulticlassHead, RemBertTokenizer) Examples()
     {
         var (mlContext, train, _) = Data();
         var options = Typed(1);
         var keyed = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train);
         var head = MulticlassHead.ForLabel(keyed.Schema[options.LabelColumnName], "training data", "PredictedLabel", "Score");
-        var encoder = new SequenceEncoder(RemBertTokenizer.FromPretrained(options.Model), options.Sentence1ColumnName, options.Sentence2ColumnName, options.MaxSequenceLength);
-        var examples = SequenceExample.ReadAll(keyed, encoder, head, options.LabelColumnName, "training data", CancellationToken.None);
+        var tokenizer = RemBertTokenizer.FromPretrained(options.Model);
+        var encoder = new SequenceEncoder(tokenizer, options.Sentence1ColumnName, options.Sentence2ColumnName, options.MaxSequenceLength);
+        return (SequenceExample.ReadAll(keyed, encoder, head, options.LabelColumnName, "training data", CancellationToken.None), head, tokenizer);
+    }
+
+    public override double InitialLoss(string directory)
+    {
+        var (examples, head, tokenizer) = Examples();
+        return FirstBatchLoss<SequenceExample, RemBertForSequenceClassification>(directory, new SequenceTrainingTask(head, tokenizer.PadTokenId), examples, Typed(1).BatchSize);
+    }
+
+    public override void WriteFeatures(string path)
+    {
+        var (examples, head, _) = Examples();
         using var writer = new FeatureWriter(path, ReferenceHead, head.LabelNames);
         foreach (var example in examples)
             writer.Example(json =>

@@ -271,12 +271,15 @@ def main():
     p.add_argument("--weight-decay", type=float, default=0.0)
     p.add_argument("--max-grad-norm", type=float, default=1.0)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--initial-loss-only", action="store_true",
+                   help="save the starting model (checkpoint + new head) to --out, print its loss on the first batch in eval mode, stop")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
 
     features = json.load(open(a.features, encoding="utf-8"))
     task, labels, train = features["task"], features.get("labels"), features["train"]
     config = json.load(open(os.path.join(a.start, "config.json"), encoding="utf-8"))
+    config["_start"] = a.start
     num_labels = len(labels) if labels else 1
 
     # transformers' set_seed, then from_pretrained: the model is built, the checkpoint's weights loaded over it
@@ -295,6 +298,14 @@ def main():
     missing = sorted(set(own) - set(loaded))
     model.load_state_dict(loaded, strict=False)
     print(f"{task}: {len(train)} training examples, {num_labels} labels; newly initialised: {missing}", flush=True)
+
+    if a.initial_loss_only:  # the same batch (the first --batch-size examples), no dropout: implementations compared, not seeds
+        model.eval()
+        with torch.no_grad():
+            loss = model(collate(task, train[:a.batch_size], config["pad_token_id"])).item()
+        save_checkpoint(a.out, config, task, labels, model)
+        print(f"initial loss {loss:.6f}", flush=True)
+        return
 
     decay = [p_ for n, p_ in model.named_parameters() if not (n.endswith(".bias") or "LayerNorm" in n)]
     no_decay = [p_ for n, p_ in model.named_parameters() if n.endswith(".bias") or "LayerNorm" in n]
@@ -332,22 +343,27 @@ def main():
                 first_loss = loss.item()
         print(f"  epoch {epoch}/{a.epochs}: mean loss {sum(losses) / len(losses):.4f} ({time.time() - clock:.0f} s)", flush=True)
 
-    # a Hugging Face checkpoint directory of the fine-tuned model
-    os.makedirs(a.out, exist_ok=True)
+    save_checkpoint(a.out, config, task, labels, model)
+    print(f"first-batch loss {first_loss:.4f}; trained in {time.time() - clock:.1f} s; saved {a.out}", flush=True)
+
+
+def save_checkpoint(out, config, task, labels, model):
+    """A Hugging Face checkpoint directory of the model: config.json, float32 model.safetensors, the tokenizer files."""
+    os.makedirs(out, exist_ok=True)
     arch = {"sequence": "RemBertForSequenceClassification", "token": "RemBertForTokenClassification",
             "qa": "RemBertForQuestionAnswering", "choice": "RemBertForMultipleChoice"}[task]
-    out_config = dict(config, architectures=[arch], torch_dtype="float32")
+    out_config = {k: v for k, v in config.items() if k != "_start"}
+    out_config.update(architectures=[arch], torch_dtype="float32")
     if labels:
         out_config["id2label"] = {str(i): name for i, name in enumerate(labels)}
         out_config["label2id"] = {name: i for i, name in enumerate(labels)}
     if task == "sequence":
         out_config["problem_type"] = "single_label_classification"
-    with open(os.path.join(a.out, "config.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(out, "config.json"), "w", encoding="utf-8") as f:
         json.dump(out_config, f, indent=2, ensure_ascii=False)
     for name in ("sentencepiece.model", "tokenizer_config.json"):
-        shutil.copy(os.path.join(a.start, name), os.path.join(a.out, name))
-    save_safetensors(os.path.join(a.out, "model.safetensors"), model.state_dict())
-    print(f"first-batch loss {first_loss:.4f}; trained in {time.time() - clock:.1f} s; saved {a.out}", flush=True)
+        shutil.copy(os.path.join(config["_start"], name), os.path.join(out, name))
+    save_safetensors(os.path.join(out, "model.safetensors"), model.state_dict())
 
 
 if __name__ == "__main__":
