@@ -53,6 +53,25 @@ public sealed class TrainingPiecesTests
         Assert.True(Waste(batches) < Waste(Enumerable.Range(0, 1000).Chunk(16)) / 5);
     }
 
+    [Fact]
+    public void LengthGroupsAreSizedAsTransformersSizesItsMegabatches()
+    {
+        // transformers' get_length_grouped_indices: min(len(lengths) // (batch_size * 4), 50) batches, at least 1.
+        Assert.Equal(2, LengthGroupedBatches.GroupBatches(180, 16));
+        Assert.Equal(15, LengthGroupedBatches.GroupBatches(1000, 16));
+        Assert.Equal(50, LengthGroupedBatches.GroupBatches(100_000, 16));
+        Assert.Equal(1, LengthGroupedBatches.GroupBatches(10, 16));
+
+        // On a small set (the NER sample's 180 sentences) the batches change from epoch to epoch: sorting the whole set
+        // by length made nearly the same batches every epoch, unlike transformers.
+        var random = new Random(5);
+        int[] lengths = Enumerable.Range(0, 180).Select(_ => random.Next(5, 30)).ToArray();
+        var draws = new Random(1);
+        var first = LengthGroupedBatches.Shuffled(lengths, 16, draws).Select(batch => string.Join(',', batch.Order())).ToHashSet();
+        var second = LengthGroupedBatches.Shuffled(lengths, 16, draws).Select(batch => string.Join(',', batch.Order())).ToHashSet();
+        Assert.True(first.Intersect(second).Count() <= 1, $"{first.Intersect(second).Count()} of {first.Count} batches repeat in the next epoch");
+    }
+
     private sealed class Close : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-12;
