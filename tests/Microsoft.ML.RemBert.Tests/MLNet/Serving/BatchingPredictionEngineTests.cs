@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.ML.RemBert.MLNet.Serving;
+using Microsoft.ML.RemBert.Serving;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers.MultipleChoice;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers.NamedEntities;
