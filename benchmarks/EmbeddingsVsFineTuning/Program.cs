@@ -8,11 +8,12 @@
 //   ... -- --no-fine-tuning      the embedding rows and the search only (seconds: for a loaded machine)
 using System.Diagnostics;
 using System.Globalization;
+using MLNetPipelines.Common;
+using MLNetPipelines.TextClassification;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Embeddings;
-using MLNetPipelines.Common;
-using MLNetPipelines.TextClassification;
+using Microsoft.ML.RemBert.Transforms;
 
 bool fineTune = !args.Contains("--no-fine-tuning");
 var arguments = SampleArguments.Parse(args.Where(arg => arg != "--no-fine-tuning").ToArray(), Path.Combine(Path.GetTempPath(), $"embeddings-vs-finetuning-{Environment.ProcessId}.zip"));

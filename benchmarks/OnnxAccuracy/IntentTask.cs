@@ -1,10 +1,11 @@
+using MLNetPipelines.Common;
+using MLNetPipelines.TextClassification;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Tests.Onnx;
-using MLNetPipelines.Common;
-using MLNetPipelines.TextClassification;
+using Microsoft.ML.RemBert.Trainers;
 
 namespace OnnxAccuracy;
 

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.Onnx;
 
 namespace OnnxAccuracy;
@@ -33,7 +32,7 @@ internal sealed record TaskMeasurement(string Task, string MetricName, int HeldO
         ExportResult Export(string name, RemBertOnnxExportOptions options)
         {
             string path = Path.Combine(directory, $"{fileStem}.{name}.onnx");
-            AtomicFile.Write(path, stream => mlContext.Model.ConvertToOnnx(task.ForOnnxExport(options), task.ExportSchema, stream));
+            mlContext.Model.SaveAtomically(path, stream => mlContext.Model.ConvertToOnnx(task.ForOnnxExport(options), task.ExportSchema, stream));
             var onnx = task.ScoreWithOnnxRuntime(path);
             return new ExportResult(task.Metric(onnx.Labels), zip.AgreeingUnits(onnx), zip.MaxScoreDifference(onnx), zip.MeanScoreDifference(onnx), new FileInfo(path).Length);
         }

@@ -47,7 +47,7 @@ internal sealed class MultipleChoiceTask : BenchmarkTask
         var keyed = LabelToKey(mlContext, options.LabelColumnName).Fit(train).Transform(train);
         var tokenizer = RemBertTokenizer.FromPretrained(options.Model);
         var encoder = new MultipleChoiceEncoder(tokenizer, options.PromptColumnName, options.ChoicesColumnName, options.MaxSequenceLength);
-        return (MultipleChoiceExample.ReadAll(keyed, encoder, options.LabelColumnName, "training data", null, CancellationToken.None), tokenizer);
+        return (MultipleChoiceExample.ReadAll(keyed, encoder, options.LabelColumnName, null, "training data", null, CancellationToken.None), tokenizer);
     }
 
     public override double InitialLoss(string directory)

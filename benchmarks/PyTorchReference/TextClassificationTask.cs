@@ -43,7 +43,7 @@ internal sealed class TextClassificationTask : BenchmarkTask
         var head = MulticlassHead.ForLabel(keyed.Schema[options.LabelColumnName], "training data", "PredictedLabel", "Score");
         var tokenizer = RemBertTokenizer.FromPretrained(options.Model);
         var encoder = new SequenceEncoder(tokenizer, options.Sentence1ColumnName, options.Sentence2ColumnName, options.MaxSequenceLength);
-        return (SequenceExample.ReadAll(keyed, encoder, head, options.LabelColumnName, "training data", CancellationToken.None), head, tokenizer);
+        return (SequenceExample.ReadAll(keyed, encoder, head, options.LabelColumnName, null, "training data", CancellationToken.None), head, tokenizer);
     }
 
     public override double InitialLoss(string directory)
@@ -59,9 +59,9 @@ internal sealed class TextClassificationTask : BenchmarkTask
         foreach (var example in examples)
             writer.Example(json =>
             {
-                FeatureWriter.Numbers(json, "ids", example.Encoding.InputIds.Select(id => (long)id));
-                FeatureWriter.Numbers(json, "types", example.Encoding.TokenTypeIds.Select(id => (long)id));
-                json.WriteNumber("label", (int)example.Label);
+                FeatureWriter.Numbers(json, "ids", example.Windows[0].InputIds.Select(id => (long)id));
+                FeatureWriter.Numbers(json, "types", example.Windows[0].TokenTypeIds.Select(id => (long)id));
+                json.WriteNumber("label", (int)example.Label[0]);
             });
         writer.Complete();
     }

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert;
-using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.RemBert.Trainers;
@@ -56,7 +55,7 @@ internal static class BenchmarkZips
             .Append(mlContext.MulticlassClassification.Trainers.RemBert(options))
             .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
             .Fit(data);
-        AtomicFile.Write(path, stream => mlContext.Model.Save(model, data.Schema, stream));
+        mlContext.Model.SaveAtomically(model, data.Schema, path);
         (model as IDisposable)?.Dispose();
         Console.WriteLine($"Made {path} ({new FileInfo(path).Length / 1e6:F1} MB).");
         return path;

@@ -25,7 +25,7 @@ internal static class QuestionAnsweringTransformBenchmark
         var encoder = new QuestionAnsweringEncoder(tokenizer, "Context", "Question", MaxSequenceLength, DocumentStride);
         var task = new QuestionAnsweringScoringTask(encoder, new AnswerSpanSelector(topK: 3, RemBertQuestionAnsweringOptions.DefaultMaxAnswerLength),
             new RemBertForQuestionAnswering(config), new AnswerColumnNames("Answer", "Score", "AnswerStart"));
-        using var model = new RemBertQuestionAnsweringTransformer(ml, task, Microsoft.ML.RemBert.MLNet.Scoring.RemBertScoringTransformer.DefaultInferenceBatchSize);
+        using var model = new RemBertQuestionAnsweringTransformer(ml, task, Microsoft.ML.RemBert.Trainers.RemBertScoringTransformer.DefaultInferenceBatchSize);
         model.Model.eval();
 
         var random = new Random(3);

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.RemBert.IO;
 
 namespace MLNetPipelines.Common;
 
@@ -7,12 +6,12 @@ namespace MLNetPipelines.Common;
 public static class ModelFile
 {
     /// <summary>
-    /// <c>mlContext.Model.Save</c> through <see cref="AtomicFile"/>: the zip appears whole or not at all (a crash or
+    /// <c>mlContext.Model.SaveAtomically</c> (Microsoft.ML.RemBert's atomic <c>Model.Save</c>): the zip appears whole or not at all (a crash or
     /// Ctrl+C never leaves half of one). Prints the path and size.
     /// </summary>
     public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path)
     {
-        AtomicFile.Write(path, stream => mlContext.Model.Save(model, inputSchema, stream));
+        mlContext.Model.SaveAtomically(model, inputSchema, path);
         Console.WriteLine($"Saved {Path.GetFullPath(path)} ({new FileInfo(path).Length / 1024.0 / 1024.0:F1} MB).");
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Microsoft.ML.RemBert.MLNet.Serving;
 using MLNetPipelines.WebApi;
+using Microsoft.ML.RemBert.Serving;
 
 // The Web API consumption sample: serves a zip any of the four samples saves. See docs/serving.md.
 ServeArguments arguments;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
-using Microsoft.ML.RemBert.MLNet.Serving;
+using Microsoft.ML.RemBert.Serving;
 
 namespace MLNetPipelines.WebApi;
 

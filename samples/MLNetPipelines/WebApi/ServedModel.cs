@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Scoring;
-using Microsoft.ML.RemBert.MLNet.Serving;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Serving;
+using Microsoft.ML.RemBert.Trainers;
 
 namespace MLNetPipelines.WebApi;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.ML.RemBert.Cli.DataFiles;
 using Microsoft.ML.RemBert.Cli.Tasks;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML.RemBert.Cli.Commands;
 

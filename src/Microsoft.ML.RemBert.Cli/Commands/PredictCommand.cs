@@ -5,6 +5,7 @@ using Microsoft.ML.RemBert.IO;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Runtime;
+using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML.RemBert.Cli.Commands;
 

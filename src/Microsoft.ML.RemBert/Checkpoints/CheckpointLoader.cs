@@ -3,7 +3,7 @@ using TorchSharp;
 namespace Microsoft.ML.RemBert.Checkpoints;
 
 /// <summary>Loads a Hugging Face checkpoint directory into any TorchSharp module whose state-dict keys use transformers' names.</summary>
-public static class CheckpointLoader
+internal static class CheckpointLoader
 {
     /// <summary>
     /// Streams every matching checkpoint tensor into <paramref name="model"/>'s parameters and buffers, one at a

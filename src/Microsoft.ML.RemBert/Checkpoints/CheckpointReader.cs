@@ -7,7 +7,7 @@ namespace Microsoft.ML.RemBert.Checkpoints;
 /// opening reads only headers, so every key's type and shape is known, and <see cref="ReadInto"/> streams one
 /// tensor straight into its destination. Loading a model therefore never needs a second copy of its weights.
 /// </summary>
-public sealed class CheckpointReader : IDisposable
+internal sealed class CheckpointReader : IDisposable
 {
     private const string SafeTensorsExtension = ".safetensors";
 

@@ -7,7 +7,7 @@ namespace Microsoft.ML.RemBert.Checkpoints;
 /// <param name="DType">The element type stored in the file.</param>
 /// <param name="Shape">The tensor's shape.</param>
 /// <param name="FilePath">The file (shard) that holds the tensor's data.</param>
-public sealed record CheckpointTensorInfo(string Key, torch.ScalarType DType, IReadOnlyList<long> Shape, string FilePath)
+internal sealed record CheckpointTensorInfo(string Key, torch.ScalarType DType, IReadOnlyList<long> Shape, string FilePath)
 {
     /// <summary>The number of elements.</summary>
     public long ElementCount => TensorShapes.ElementCount(Shape);

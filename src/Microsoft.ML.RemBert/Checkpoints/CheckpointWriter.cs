@@ -5,7 +5,7 @@ using TorchSharp;
 namespace Microsoft.ML.RemBert.Checkpoints;
 
 /// <summary>Saves a module as a Hugging Face checkpoint directory (<c>model.safetensors</c> + <c>config.json</c>).</summary>
-public static class CheckpointWriter
+internal static class CheckpointWriter
 {
     /// <summary>
     /// Writes <paramref name="model"/>'s state dict under transformers' key names to <c>model.safetensors</c> and

@@ -1,12 +1,12 @@
 using System.Text;
-using Microsoft.ML.RemBert.IO;
 using System.Text.Json;
+using Microsoft.ML.RemBert.IO;
 using TorchSharp;
 
 namespace Microsoft.ML.RemBert.Checkpoints;
 
 /// <summary>Writes tensors as a <c>.safetensors</c> file that transformers and the safetensors library load.</summary>
-public static class SafeTensorsWriter
+internal static class SafeTensorsWriter
 {
     /// <summary>The metadata transformers writes and checks: the tensors are PyTorch ("pt") tensors.</summary>
     public static IReadOnlyDictionary<string, string> PyTorchMetadata { get; } = new Dictionary<string, string> { ["format"] = "pt" };

@@ -16,7 +16,7 @@ namespace Microsoft.ML.RemBert.IO;
 /// Before writing into a directory, partial files there left by processes that no longer run (killed with SIGKILL, or
 /// a power loss) are deleted.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     private const int WriteBufferBytes = 1 << 20;
 

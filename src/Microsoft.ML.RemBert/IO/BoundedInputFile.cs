@@ -5,7 +5,7 @@ namespace Microsoft.ML.RemBert.IO;
 /// path must lead (through any symbolic links) to a regular file — not <c>/dev/zero</c>, a FIFO, a directory — of at
 /// most a given size. Every reader of a user-given file goes through here.
 /// </summary>
-public static class BoundedInputFile
+internal static class BoundedInputFile
 {
     /// <summary>Opens <paramref name="path"/> for reading after the checks above.</summary>
     /// <param name="path">The file.</param>

@@ -10,7 +10,7 @@ namespace Microsoft.ML.RemBert.IO;
 /// its offset in the file; an over-long line is refused before more than the cap is held in memory, so a 50 MB line
 /// costs a megabyte, not gigabytes. Lines end at <c>\n</c>; a <c>\r</c> before it is dropped.
 /// </summary>
-public static class DataFileLines
+internal static class DataFileLines
 {
     /// <summary>The longest line accepted, in bytes (1 MiB): far above any sentence, paragraph or SQuAD context.</summary>
     public const int MaxLineBytes = 1 << 20;

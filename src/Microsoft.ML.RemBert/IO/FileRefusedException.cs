@@ -5,7 +5,7 @@ namespace Microsoft.ML.RemBert.IO;
 /// socket; an input that is not a regular file, or larger than the reader accepts). Thrown before anything is read or
 /// changed; the message names the path and what it is.
 /// </summary>
-public sealed class FileRefusedException : IOException
+internal sealed class FileRefusedException : IOException
 {
     /// <summary>Creates the exception for <paramref name="path"/>.</summary>
     public FileRefusedException(string path, string message) : base(message) => Path = path;

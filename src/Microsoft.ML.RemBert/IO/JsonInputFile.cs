@@ -7,7 +7,7 @@ namespace Microsoft.ML.RemBert.IO;
 /// accepted, the text must be UTF-8, a key may not repeat), after <see cref="BoundedInputFile"/>'s checks; malformed JSON
 /// is an <see cref="InvalidDataException"/> naming the file, line and byte position.
 /// </summary>
-public static class JsonInputFile
+internal static class JsonInputFile
 {
     /// <summary>Reads and parses <paramref name="path"/> (see <see cref="BoundedInputFile.Open"/> for the checks on the file).</summary>
     /// <exception cref="InvalidDataException">The file is not valid JSON; the message names the file, line and position.</exception>

@@ -1,6 +1,7 @@
 using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.RemBert.Transforms;
 
 // In the Microsoft.ML namespace, like ML.NET's own catalog extensions, so `using Microsoft.ML;` is enough.
 namespace Microsoft.ML;

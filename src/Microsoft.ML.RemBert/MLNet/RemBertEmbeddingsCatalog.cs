@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.MLNet.Embeddings;
+using Microsoft.ML.RemBert.Transforms;
 
 // In the Microsoft.ML namespace, like ML.NET's own catalog extensions, so `using Microsoft.ML;` is enough.
 namespace Microsoft.ML;

@@ -1,5 +1,6 @@
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.Runtime;
+using Microsoft.ML.RemBert.Trainers;
 
 // In the Microsoft.ML namespace, like ML.NET's own catalog extensions, so `using Microsoft.ML;` is enough.
 namespace Microsoft.ML;

@@ -1,4 +1,4 @@
-using Microsoft.ML.RemBert.MLNet.Serving;
+using Microsoft.ML.RemBert.Serving;
 
 // In the Microsoft.ML namespace, like ML.NET's own catalog extensions, so `using Microsoft.ML;` is enough.
 namespace Microsoft.ML;

@@ -9,7 +9,7 @@ namespace Microsoft.ML.RemBert.Modeling;
 /// N(0, initializer_range²), Linear biases zero, the padding row of the word embeddings zero, LayerNorm weight 1 and
 /// bias 0. Either every parameter, or only named ones (those a checkpoint did not provide, as transformers does).
 /// </summary>
-public static class RemBertWeightInitializer
+internal static class RemBertWeightInitializer
 {
     /// <summary>The local parameter names of Linear, Embedding and LayerNorm (PyTorch's and TorchSharp's).</summary>
     private const string WeightName = "weight", BiasName = "bias";

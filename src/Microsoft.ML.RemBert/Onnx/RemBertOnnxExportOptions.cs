@@ -2,7 +2,7 @@ namespace Microsoft.ML.RemBert.Onnx;
 
 /// <summary>
 /// How <c>mlContext.Model.ConvertToOnnx</c> writes a RemBERT transformer; pass them with
-/// <see cref="MLNet.Scoring.RemBertScoringTransformer.ForOnnxExport"/>. The defaults give float32 weights, equal to the
+/// <see cref="Trainers.RemBertScoringTransformer.ForOnnxExport"/>. The defaults give float32 weights, equal to the
 /// ML.NET zip's scores within float rounding.
 /// </summary>
 public sealed record RemBertOnnxExportOptions

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Tests.MLNet;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers;

@@ -1,4 +1,5 @@
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML;
 using System.Text.Json;
 using static Microsoft.ML.RemBert.Tests.Commands.CliOutput;

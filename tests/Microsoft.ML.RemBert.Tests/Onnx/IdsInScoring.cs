@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML.RemBert.Tests.Onnx;
 

@@ -6,6 +6,7 @@ using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Tests.MLNet;
 using Microsoft.ML.RemBert.Tests.Tokenization;
 using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Transforms.Onnx;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.ML.RemBert.Checkpoints.Hub;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.MLNet.Embeddings;

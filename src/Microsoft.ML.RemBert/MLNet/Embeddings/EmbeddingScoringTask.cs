@@ -7,6 +7,7 @@ using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Runtime;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -10,6 +10,7 @@ using Microsoft.ML.RemBert.MLNet.Trainers.QuestionAnswering;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Pretraining;
 using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.RemBert.Trainers;
 
 // In the Microsoft.ML namespace, like the catalog extensions, so `using Microsoft.ML;` is enough.
 namespace Microsoft.ML;

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
 

@@ -1,6 +1,7 @@
+using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.Modeling;
 
-namespace Microsoft.ML.RemBert.MLNet.Scoring;
+namespace Microsoft.ML.RemBert.Trainers;
 
 /// <summary>
 /// How a loaded model's RemBERT transformers score: the argument of <c>ConfigureRemBertScoring</c>. A property left

@@ -1,8 +1,10 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
-using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 

@@ -1,13 +1,16 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.MLNet.Persistence;
+using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
-using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Runtime;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 
-namespace Microsoft.ML.RemBert.MLNet.Scoring;
+namespace Microsoft.ML.RemBert.Trainers;
 
 /// <summary>
 /// Base of every transformer that runs a RemBERT model over rows (classification, regression, token

@@ -1,7 +1,8 @@
+using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.RemBert.MLNet.Scoring;
+namespace Microsoft.ML.RemBert.Trainers;
 
 /// <summary>
 /// A <see cref="RemBertScoringTransformer"/> whose task runs one fine-tuned transformers head model: the base of every

@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;

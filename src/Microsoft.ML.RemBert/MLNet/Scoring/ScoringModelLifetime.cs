@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
 

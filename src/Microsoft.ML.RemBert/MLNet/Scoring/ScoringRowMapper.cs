@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.Trainers;
 
 namespace Microsoft.ML.RemBert.MLNet.Scoring;
 

@@ -1,13 +1,14 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
-using Microsoft.ML.RemBert.Onnx;
-using Microsoft.ML.RemBert.Onnx.Tasks;
-using Microsoft.ML.Runtime;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Onnx.Tasks;
 using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.RemBert.Transforms;
+using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.RemBert.MLNet.Trainers;

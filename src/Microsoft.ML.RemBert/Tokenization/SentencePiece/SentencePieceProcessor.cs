@@ -45,7 +45,7 @@ public sealed class SentencePieceProcessor
     /// <summary>Loads a serialized SentencePiece ModelProto from <paramref name="modelPath"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="SentencePieceModelException">The file is not a valid model; the message names the file and the fault.</exception>
-    /// <exception cref="IO.FileRefusedException">The path is not a regular file (e.g. /dev/zero) or is over <see cref="MaxModelFileBytes"/>.</exception>
+    /// <exception cref="IOException">The path is not a regular file (e.g. /dev/zero) or is over <see cref="MaxModelFileBytes"/>.</exception>
     public static SentencePieceProcessor Load(string modelPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);

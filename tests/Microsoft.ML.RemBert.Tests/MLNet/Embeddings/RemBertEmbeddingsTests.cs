@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Embeddings;
 using Microsoft.ML.RemBert.Tests.MLNet.Apply;
 using Microsoft.ML.RemBert.Tests.Onnx;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Transforms.Onnx;
 using Xunit;
 

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.Tests.MLNet.Scoring;
+using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.Runtime;
 
 [assembly: LoadableClass(typeof(LogitsScoringTransformer), null, typeof(SignatureLoadModel),

@@ -1,5 +1,5 @@
-using Microsoft.ML.Data;
 using System.Text.Json;
+using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Xunit;
 using static Microsoft.ML.RemBert.Tests.MLNet.Scoring.ScoringTestData;
@@ -14,7 +14,7 @@ public sealed class ScoringPersistenceTests : MLNetFileTestBase
         var rows = Rows(8);
         var data = MLContext.Data.LoadFromEnumerable(rows);
         var chain = MLContext.Transforms.CopyColumns("Copy", nameof(TextRow.Text))
-            .Append(new Microsoft.ML.RemBert.MLNet.Scoring.RemBertScoringEstimator<LogitsScoringTransformer>(MLContext,
+            .Append(new ReadyTransformerEstimator<LogitsScoringTransformer>(MLContext,
                 new LogitsScoringTransformer(MLContext, CreateTask(), batchSize)))
             .Fit(data);
         string path = Path.Combine(TempDirectory, "scoring.zip");

@@ -34,7 +34,7 @@ public sealed class ScoringPipelineTests : MLNetFileTestBase
         var data = MLContext.Data.LoadFromEnumerable(rows);
         var task = CreateTask();
         var estimator = MLContext.Transforms.CopyColumns("Copy", nameof(LabelledRow.Text))
-            .Append(new Microsoft.ML.RemBert.MLNet.Scoring.RemBertScoringEstimator<LogitsScoringTransformer>(MLContext, new LogitsScoringTransformer(MLContext, task, 3)));
+            .Append(new ReadyTransformerEstimator<LogitsScoringTransformer>(MLContext, new LogitsScoringTransformer(MLContext, task, 3)));
         var shape = estimator.GetOutputSchema(SchemaShape.Create(data.Schema));
         var chain = estimator.Fit(data);
 

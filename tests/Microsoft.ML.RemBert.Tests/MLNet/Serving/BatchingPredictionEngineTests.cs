@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.ML.RemBert.MLNet.Serving;
+using Microsoft.ML.RemBert.Serving;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers.MultipleChoice;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers.NamedEntities;

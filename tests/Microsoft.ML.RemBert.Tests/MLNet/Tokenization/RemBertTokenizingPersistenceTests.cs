@@ -2,6 +2,7 @@ using System.IO.Compression;
 using Microsoft.ML.RemBert.MLNet.Persistence;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.RemBert.Transforms;
 using Xunit;
 using static Microsoft.ML.RemBert.Tests.MLNet.Tokenization.TokenizerTestData;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.RemBert.Transforms;
 using Xunit;
 using static Microsoft.ML.RemBert.Tests.MLNet.Tokenization.TokenizerTestData;
 

@@ -1,8 +1,9 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
-using Microsoft.ML.RemBert.Tokenization.SentencePiece;
 using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.RemBert.Tokenization.SentencePiece;
+using Microsoft.ML.RemBert.Transforms;
 
 namespace Microsoft.ML.RemBert.Tests.MLNet.Tokenization;
 

@@ -9,7 +9,7 @@ namespace Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 public sealed class BadInputTests : MLNetFileTestBase
 {
     private static Exception FitFails<TTransformer>(RemBertSequenceTrainer<TTransformer> trainer, IDataView data)
-        where TTransformer : Microsoft.ML.RemBert.MLNet.Scoring.RemBertScoringTransformer
+        where TTransformer : Microsoft.ML.RemBert.Trainers.RemBertScoringTransformer
         => Record.Exception(() => trainer.Fit(data)) ?? throw new Xunit.Sdk.XunitException("Fit succeeded.");
 
     private RemBertTextClassificationTrainer Multiclass(Action<RemBertTextClassificationOptions>? change = null)

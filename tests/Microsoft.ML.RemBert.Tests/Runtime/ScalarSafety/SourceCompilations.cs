@@ -85,7 +85,9 @@ internal static class SourceCompilations
             .Append(CSharpSyntaxTree.ParseText(InternalsVisibleTo(document), ParseOptions));
         var outputKind = document.Descendants("OutputType").Any(e => e.Value == "Exe") ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary;
         var allowUnsafe = document.Descendants("AllowUnsafeBlocks").Any(e => e.Value == "true");
-        return CSharpCompilation.Create(Path.GetFileNameWithoutExtension(csproj), trees,
+        // The project's AssemblyName (the CLI's is "rembert"), which the library's InternalsVisibleTo names.
+        var assemblyName = document.Descendants("AssemblyName").Select(e => e.Value).FirstOrDefault() ?? Path.GetFileNameWithoutExtension(csproj);
+        return CSharpCompilation.Create(assemblyName, trees,
             PackageReferences.Concat(references.Select(r => r.ToMetadataReference())),
             new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: allowUnsafe));
     }

@@ -7,6 +7,7 @@ using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Onnx.Tasks;
 using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 

@@ -6,6 +6,8 @@ using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Onnx;
 using Microsoft.ML.RemBert.Onnx.Tasks;
+using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 

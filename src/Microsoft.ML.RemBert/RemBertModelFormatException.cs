@@ -1,4 +1,4 @@
-namespace Microsoft.ML.RemBert.MLNet.Persistence;
+namespace Microsoft.ML.RemBert;
 
 /// <summary>
 /// An ML.NET model zip written by this library is missing an entry, is truncated, or was written in a format

@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet;
 using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Tokenization;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Runtime;
 
 // Registrations that let ML.NET's ComponentCatalog rebuild the transformer from a model zip: as a transformer
@@ -13,7 +15,7 @@ using Microsoft.ML.Runtime;
 [assembly: LoadableClass(RemBertTokenizingTransformer.Summary, typeof(IDataTransform), typeof(RemBertTokenizingTransformer), null,
     typeof(SignatureLoadDataTransform), RemBertTokenizingTransformer.UserName, RemBertTokenizingTransformer.LoaderSignature)]
 
-namespace Microsoft.ML.RemBert.MLNet.Tokenization;
+namespace Microsoft.ML.RemBert.Transforms;
 
 /// <summary>
 /// Tokenizes one or two text columns exactly like transformers' RemBertTokenizer and adds
@@ -98,7 +100,7 @@ public sealed class RemBertTokenizingTransformer : RowToRowTransformerBase
         Contracts.CheckValue(env, nameof(env));
         env.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel(GetVersionInfo());
-        string entryPath = Persistence.ModelContextEntries.EntryPath(ctx, ModelLoadContext.ModelStreamName);
+        string entryPath = MLNet.Persistence.ModelContextEntries.EntryPath(ctx, ModelLoadContext.ModelStreamName);
         RemBertTokenizingOptions options;
         try
         {
@@ -116,7 +118,7 @@ public sealed class RemBertTokenizingTransformer : RowToRowTransformerBase
         catch (Exception ex) when (ex is FormatException or EndOfStreamException or InvalidOperationException or ArgumentException)
         {
             // ML.NET's own decoding (a string id outside the string table, a short stream): still this entry's fault.
-            throw new Persistence.RemBertModelFormatException(entryPath, $"unreadable tokenizing options: {ex.Message}", ex);
+            throw new RemBertModelFormatException(entryPath, $"unreadable tokenizing options: {ex.Message}", ex);
         }
         try
         {
@@ -124,7 +126,7 @@ public sealed class RemBertTokenizingTransformer : RowToRowTransformerBase
         }
         catch (ArgumentException ex)
         {
-            throw new Persistence.RemBertModelFormatException(entryPath, $"invalid tokenizing options: {ex.Message}", ex);
+            throw new RemBertModelFormatException(entryPath, $"invalid tokenizing options: {ex.Message}", ex);
         }
         return new RemBertTokenizingTransformer(env, RemBertTokenizerEntry.Load(ctx), options);
     }

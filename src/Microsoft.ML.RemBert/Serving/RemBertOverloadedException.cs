@@ -1,4 +1,4 @@
-namespace Microsoft.ML.RemBert.MLNet.Serving;
+namespace Microsoft.ML.RemBert.Serving;
 
 /// <summary>
 /// Thrown by <see cref="RemBertBatchingPredictionEngine{TInput, TOutput}.PredictAsync"/> at once, without queuing the

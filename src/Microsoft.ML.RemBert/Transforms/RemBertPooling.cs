@@ -1,4 +1,6 @@
-namespace Microsoft.ML.RemBert.MLNet.Embeddings;
+using Microsoft.ML.RemBert.MLNet.Embeddings;
+
+namespace Microsoft.ML.RemBert.Transforms;
 
 /// <summary>How <c>RemBertEmbeddings</c> turns a text's token vectors (the encoder's last hidden state) into one vector.</summary>
 public enum RemBertPooling

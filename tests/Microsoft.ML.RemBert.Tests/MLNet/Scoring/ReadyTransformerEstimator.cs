@@ -1,22 +1,24 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.RemBert.MLNet.Scoring;
+namespace Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 
 /// <summary>
-/// Estimator for a scoring transformer that is ready before any data is seen (a fine-tuned checkpoint to apply):
-/// <c>Fit</c> checks the input schema and returns the transformer. Trainers, whose transformer exists only after
-/// training, implement <see cref="IEstimator{TTransformer}"/> themselves.
+/// Estimator for a test scoring transformer that is ready before any data is seen: <c>Fit</c> checks the input schema
+/// and returns the transformer, so a test puts it in an ML.NET chain. (The library's estimators — trainers,
+/// <c>ApplyRemBertModel</c> — build their transformers in <c>Fit</c>; this was public there and used only by tests.)
 /// </summary>
 /// <typeparam name="TTransformer">The transformer <c>Fit</c> returns.</typeparam>
-public sealed class RemBertScoringEstimator<TTransformer> : IEstimator<TTransformer>
+internal sealed class ReadyTransformerEstimator<TTransformer> : IEstimator<TTransformer>
     where TTransformer : RemBertScoringTransformer
 {
     private readonly IHost _host;
     private readonly TTransformer _transformer;
 
     /// <summary>An estimator whose <c>Fit</c> returns <paramref name="transformer"/>.</summary>
-    internal RemBertScoringEstimator(IHostEnvironment env, TTransformer transformer)
+    public ReadyTransformerEstimator(IHostEnvironment env, TTransformer transformer)
     {
         _host = Contracts.CheckRef(env, nameof(env)).Register(typeof(TTransformer).Name + "Estimator");
         _host.CheckValue(transformer, nameof(transformer));

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.RemBert.MLNet.Serving;
+namespace Microsoft.ML.RemBert.Serving;
 
 /// <summary>
 /// Scores single rows sent from many threads (e.g. the requests of a web service) by coalescing them: requests wait in

@@ -1,7 +1,7 @@
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.Trainers;
 
-namespace Microsoft.ML.RemBert.MLNet.Serving;
+namespace Microsoft.ML.RemBert.Serving;
 
 /// <summary>
 /// What a service needs to know about a loaded model to serve it without knowing its task in advance: the task of

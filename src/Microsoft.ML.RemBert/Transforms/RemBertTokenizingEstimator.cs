@@ -1,7 +1,8 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.RemBert.MLNet.Tokenization;
+namespace Microsoft.ML.RemBert.Transforms;
 
 /// <summary>
 /// Estimator for <see cref="RemBertTokenizingTransformer"/>. Tokenization learns nothing from data, so

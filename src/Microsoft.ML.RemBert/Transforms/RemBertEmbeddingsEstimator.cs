@@ -1,12 +1,13 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.Checkpoints;
+using Microsoft.ML.RemBert.MLNet.Embeddings;
 using Microsoft.ML.RemBert.MLNet.Trainers;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Runtime;
 using Microsoft.ML.RemBert.Tokenization;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.RemBert.MLNet.Embeddings;
+namespace Microsoft.ML.RemBert.Transforms;
 
 /// <summary>
 /// Estimator of <see cref="RemBertEmbeddingsTransformer"/> (<c>mlContext.Transforms.Text.RemBertEmbeddings</c>): learns

@@ -1,7 +1,8 @@
 using Microsoft.ML.RemBert.Checkpoints.Hub;
+using Microsoft.ML.RemBert.MLNet.Embeddings;
 using Microsoft.ML.RemBert.Modeling;
 
-namespace Microsoft.ML.RemBert.MLNet.Embeddings;
+namespace Microsoft.ML.RemBert.Transforms;
 
 /// <summary>
 /// Options of <c>mlContext.Transforms.Text.RemBertEmbeddings</c>: which checkpoint's encoder embeds the texts and how

@@ -1,6 +1,7 @@
+using Microsoft.ML.RemBert.MLNet.Tokenization;
 using Microsoft.ML.RemBert.Tokenization;
 
-namespace Microsoft.ML.RemBert.MLNet.Tokenization;
+namespace Microsoft.ML.RemBert.Transforms;
 
 /// <summary>
 /// Options of <see cref="RemBertTokenizingEstimator"/>: which text column(s) to tokenize, the fixed length of the

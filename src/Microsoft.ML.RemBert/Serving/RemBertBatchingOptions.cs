@@ -1,4 +1,4 @@
-namespace Microsoft.ML.RemBert.MLNet.Serving;
+namespace Microsoft.ML.RemBert.Serving;
 
 /// <summary>
 /// Settings of a <see cref="RemBertBatchingPredictionEngine{TInput, TOutput}"/>: how many concurrent requests go into

@@ -2,11 +2,13 @@ using Microsoft.ML;
 using Microsoft.ML.RemBert.MLNet.Embeddings;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Trainers;
+using Microsoft.ML.RemBert.Transforms;
 using Microsoft.ML.Runtime;
 
 [assembly: LoadableClass(typeof(RemBertEmbeddingsTransformer), null, typeof(SignatureLoadModel), "RemBERT Embeddings", RemBertEmbeddingsTransformer.LoaderSignature)]
 
-namespace Microsoft.ML.RemBert.MLNet.Embeddings;
+namespace Microsoft.ML.RemBert.Transforms;
 
 /// <summary>
 /// Adds a <c>float[hidden_size]</c> sentence embedding of a text column, pooled from RemBERT's last hidden state
