@@ -45,7 +45,7 @@ internal static class ComparisonModels
         var mlContext = new MLContext(seed: 1);
         // The tokenizer only completes the transformer: the engines are fed ids.
         var tokenizer = RemBertTokenizer.FromPretrained(Path.Combine(AppContext.BaseDirectory, "tiny-unigram.model"));
-        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, config.MaxPositionEmbeddings), model, new BinaryHead("Score", "Probability", "PredictedLabel"));
+        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, config.MaxPositionEmbeddings), model, new BinaryProblem("Score", "Probability", "PredictedLabel"));
         using var transformer = new RemBertBinaryClassificationTransformer(mlContext, task, inferenceBatchSize: 8);
         var schema = mlContext.Data.LoadFromEnumerable(new[] { new SentenceRow("") });
         try

@@ -35,12 +35,12 @@ internal sealed class TextClassificationTask : BenchmarkTask
     }
 
     // The training examples as our trainer reads them, with the head and tokenizer they were read with.
-    private static (List<SequenceExample>, MulticlassHead, RemBertTokenizer) Examples()
+    private static (List<SequenceExample>, MulticlassProblem, RemBertTokenizer) Examples()
     {
         var (mlContext, train, _) = Data();
         var options = Typed(1);
         var keyed = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train);
-        var head = MulticlassHead.ForLabel(keyed.Schema[options.LabelColumnName], "training data", "PredictedLabel", "Score");
+        var head = MulticlassProblem.ForLabel(keyed.Schema[options.LabelColumnName], "training data", "PredictedLabel", "Score");
         var tokenizer = RemBertTokenizer.FromPretrained(options.Model);
         var encoder = new SequenceEncoder(tokenizer, options.Sentence1ColumnName, options.Sentence2ColumnName, options.MaxSequenceLength);
         return (SequenceExample.ReadAll(keyed, encoder, head, options.LabelColumnName, null, "training data", CancellationToken.None), head, tokenizer);

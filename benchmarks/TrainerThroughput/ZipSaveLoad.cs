@@ -30,7 +30,7 @@ internal static class ZipSaveLoad
         var model = new RemBertForSequenceClassification(config);
         model.eval();
         double weightGiB = model.CountParameters() * sizeof(float) / BytesPerGiB;
-        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, 128), model, new BinaryHead("Score", "Probability", "PredictedLabel"));
+        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, 128), model, new BinaryProblem("Score", "Probability", "PredictedLabel"));
         using var transformer = new RemBertBinaryClassificationTransformer((IHostEnvironment)ml, task, 32);
         var schema = ml.Data.LoadFromEnumerable(new[] { new Row("x") }).Schema;
         string path = Path.Combine(Path.GetTempPath(), $"rembert-trainer-throughput-{Guid.NewGuid():N}.zip");

@@ -27,7 +27,7 @@ public sealed class OnnxExportFixtureTests : MLNetFileTestBase
         var fixture = ReferenceFixture.Load();
         string directory = fixture.Checkpoint("seqcls");
         var model = RemBertCheckpoint.FromPretrained<RemBertForSequenceClassification>(directory);
-        var head = new MulticlassHead(["a", "b", "c"], "PredictedLabel", "Score");
+        var head = new MulticlassProblem(["a", "b", "c"], "PredictedLabel", "Score");
         var task = new SequenceScoringTask(new SequenceEncoder(RemBertTokenizer.FromPretrained(directory), "Sentence1", null, 128), model, head);
         using var transformer = new RemBertTextClassificationTransformer(MLContext, task, inferenceBatchSize: 8);
         string onnx = Path.Combine(TempDirectory, "seqcls.onnx");
@@ -77,7 +77,7 @@ public sealed class OnnxExportFixtureTests : MLNetFileTestBase
         var tokenizer = RemBertTokenizer.FromPretrained(MLNet.Trainers.KeywordData.TinyTokenizerPath);
         var config = MLNet.Trainers.TinyTraining.Config() with { IsDecoder = true, NumLabels = 1 };
         var model = TinyModels.Build<RemBertForSequenceClassification>(config, RemBertArchitectures.ForSequenceClassification);
-        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, 16), model, new RegressionHead("Score"));
+        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, 16), model, new RegressionProblem("Score"));
         using var transformer = new RemBertRegressionTransformer(MLContext, task, inferenceBatchSize: 8);
         using var stream = new MemoryStream();
         var error = Assert.Throws<NotSupportedException>(() =>

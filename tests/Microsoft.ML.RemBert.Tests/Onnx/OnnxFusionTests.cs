@@ -33,7 +33,7 @@ public sealed class OnnxFusionTests : MLNetFileTestBase
         var config = TinyModels.Config(numLabels: 1) with { VocabSize = TinyTraining.VocabularySize, HiddenAct = RemBertActivation.Gelu };
         var model = TinyModels.Build<RemBertForSequenceClassification>(config, RemBertArchitectures.ForSequenceClassification);
         var tokenizer = RemBertTokenizer.FromPretrained(KeywordData.TinyTokenizerPath);
-        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, 16), model, new RegressionHead("Score"));
+        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, 16), model, new RegressionProblem("Score"));
         using var transformer = new RemBertRegressionTransformer(MLContext, task, inferenceBatchSize: 8);
         string onnx = Path.Combine(TempDirectory, "model.onnx");
         using (var stream = File.Create(onnx))

@@ -143,7 +143,7 @@ public sealed class OnnxWeightStorageTests(ITestOutputHelper output) : MLNetFile
         var model = TinyModels.Build<RemBertForSequenceClassification>(config, RemBertArchitectures.ForSequenceClassification);
         var tokenizer = RemBertTokenizer.FromPretrained(KeywordData.TinyTokenizerPath);
         var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, MaxSequenceLength), model,
-            new MulticlassHead(["a", "b", "c"], "PredictedLabel", "Score"));
+            new MulticlassProblem(["a", "b", "c"], "PredictedLabel", "Score"));
         return new RemBertTextClassificationTransformer(MLContext, task, inferenceBatchSize: 8);
     }
 

@@ -98,7 +98,7 @@ public sealed class TextInputTrainerExportTests(ITestOutputHelper output) : MLNe
         var tokenizer = RemBertTokenizer.FromSentencePiece(RemBertTokenizer.FromPretrained(KeywordData.TinyTokenizerPath).SentencePiece,
             new RemBertTokenizerOptions { DoLowerCase = true });
         var model = TinyModels.Build<RemBertForSequenceClassification>(TinyTraining.Config() with { NumLabels = 1 }, RemBertArchitectures.ForSequenceClassification);
-        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, 16), model, new RegressionHead("Score"));
+        var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, "Sentence1", null, 16), model, new RegressionProblem("Score"));
         using var transformer = new RemBertRegressionTransformer(MLContext, task, inferenceBatchSize: 8);
         var warnings = new List<string>();
         MLContext.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) warnings.Add(e.Message); };

@@ -83,23 +83,23 @@ internal static class AppliedTaskColumns
                     RemBertApplyOptions.RequireColumn(options.PredictedLabelColumnName, nameof(options.PredictedLabelColumnName)),
                     RemBertApplyOptions.RequireColumn(options.ScoreColumnName, nameof(options.ScoreColumnName))));
             default:
-                return ScoringSchema.OutputShapes(SequenceHead(checkpoint, options).Outputs);
+                return ScoringSchema.OutputShapes(SequenceProblem(checkpoint, options).Outputs);
         }
     }
 
     /// <summary>The head of a sentence-level task, the one the matching trainer would build, with config.json's labels.</summary>
-    public static SequenceHead SequenceHead(FineTunedCheckpoint checkpoint, RemBertApplyOptions options)
+    public static SequenceProblem SequenceProblem(FineTunedCheckpoint checkpoint, RemBertApplyOptions options)
     {
         string score = RemBertApplyOptions.RequireColumn(options.ScoreColumnName, nameof(options.ScoreColumnName));
         return checkpoint.Task switch
         {
-            RemBertApplyTask.Regression => new RegressionHead(score),
-            RemBertApplyTask.BinaryClassification => new BinaryHead(score,
+            RemBertApplyTask.Regression => new RegressionProblem(score),
+            RemBertApplyTask.BinaryClassification => new BinaryProblem(score,
                 RemBertApplyOptions.RequireColumn(options.ProbabilityColumnName, nameof(options.ProbabilityColumnName)),
                 RemBertApplyOptions.RequireColumn(options.PredictionColumnName, nameof(options.PredictionColumnName))),
-            RemBertApplyTask.MultiLabelClassification => new MultiLabelHead(checkpoint.LabelNames, options.Threshold, score,
+            RemBertApplyTask.MultiLabelClassification => new MultiLabelProblem(checkpoint.LabelNames, options.Threshold, score,
                 RemBertApplyOptions.RequireColumn(options.PredictedLabelsColumnName, nameof(options.PredictedLabelsColumnName))),
-            _ => new MulticlassHead(checkpoint.LabelNames, RemBertApplyOptions.RequireColumn(options.PredictionColumnName, nameof(options.PredictionColumnName)), score),
+            _ => new MulticlassProblem(checkpoint.LabelNames, RemBertApplyOptions.RequireColumn(options.PredictionColumnName, nameof(options.PredictionColumnName)), score),
         };
     }
 

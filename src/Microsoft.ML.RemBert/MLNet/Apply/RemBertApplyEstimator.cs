@@ -193,7 +193,7 @@ public sealed class RemBertApplyEstimator : IEstimator<RemBertScoringTransformer
                     new MultipleChoiceScoringTask(choices, (RemBertForMultipleChoice)model, AppliedTaskColumns.ChoiceClasses(o, choiceCount!.Value)), batch);
             default:
                 var task = new SequenceScoringTask(new SequenceEncoder(tokenizer, o.Sentence1ColumnName, o.Sentence2ColumnName, o.MaxSequenceLength),
-                    (RemBertForSequenceClassification)model, AppliedTaskColumns.SequenceHead(checkpoint, o));
+                    (RemBertForSequenceClassification)model, AppliedTaskColumns.SequenceProblem(checkpoint, o));
                 return checkpoint.Task switch
                 {
                     RemBertApplyTask.Regression => new RemBertRegressionTransformer(_host, task, batch),

@@ -131,7 +131,7 @@ public sealed class RemBertApplyOptions
             AtLeast(MaxAnswerLength, 1, nameof(MaxAnswerLength));
         }
         if (task == RemBertApplyTask.MultiLabelClassification)
-            MultiLabelHead.CheckThreshold(Threshold, nameof(Threshold));
+            MultiLabelProblem.CheckThreshold(Threshold, nameof(Threshold));
         if (task == RemBertApplyTask.MultipleChoice && ChoiceCount is int choices)
             AtLeast(choices, 2, nameof(ChoiceCount));
         if (task == RemBertApplyTask.NamedEntityRecognition && (Stride < 0 || Stride >= MaxSequenceLength - 2))

@@ -16,9 +16,9 @@ public sealed class RemBertBinaryClassificationTrainer : RemBertSequenceTrainer<
     internal RemBertBinaryClassificationTrainer(IHostEnvironment env, RemBertBinaryClassificationOptions options)
         : base(env, options, nameof(RemBertBinaryClassificationTrainer)) => _options = options;
 
-    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => BinaryHead.MetricList;
+    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => BinaryProblem.MetricList;
 
-    private protected override SequenceHead CreateHead(IDataView data, string dataName) => CreateHead();
+    private protected override SequenceProblem CreateHead(IDataView data, string dataName) => CreateHead();
 
     private protected override IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label)
     {
@@ -30,5 +30,5 @@ public sealed class RemBertBinaryClassificationTrainer : RemBertSequenceTrainer<
     private protected override RemBertBinaryClassificationTransformer CreateTransformer(SequenceScoringTask task, int inferenceBatchSize)
         => new(Host, task, inferenceBatchSize);
 
-    private BinaryHead CreateHead() => new(_options.ScoreColumnName, _options.ProbabilityColumnName, _options.PredictionColumnName);
+    private BinaryProblem CreateHead() => new(_options.ScoreColumnName, _options.ProbabilityColumnName, _options.PredictionColumnName);
 }

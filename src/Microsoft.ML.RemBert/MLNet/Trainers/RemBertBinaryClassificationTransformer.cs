@@ -26,5 +26,5 @@ public sealed class RemBertBinaryClassificationTransformer : RemBertScoringTrans
     }
 
     private static RemBertBinaryClassificationTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
-        => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceHeadKind.Binary), (task, batchSize) => new RemBertBinaryClassificationTransformer(env, task, batchSize));
+        => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceProblemKind.Binary), (task, batchSize) => new RemBertBinaryClassificationTransformer(env, task, batchSize));
 }

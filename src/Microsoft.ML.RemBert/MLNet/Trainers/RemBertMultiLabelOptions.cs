@@ -25,6 +25,6 @@ public sealed class RemBertMultiLabelOptions : RemBertSentenceTrainerOptions
         base.Validate();
         RequireColumnName(ScoreColumnName, nameof(ScoreColumnName));
         RequireColumnName(PredictedLabelsColumnName, nameof(PredictedLabelsColumnName));
-        MultiLabelHead.CheckThreshold(Threshold, nameof(Threshold));
+        MultiLabelProblem.CheckThreshold(Threshold, nameof(Threshold));
     }
 }

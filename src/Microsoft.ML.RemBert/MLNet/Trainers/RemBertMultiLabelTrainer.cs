@@ -17,17 +17,17 @@ public sealed class RemBertMultiLabelTrainer : RemBertSequenceTrainer<RemBertMul
     internal RemBertMultiLabelTrainer(IHostEnvironment env, RemBertMultiLabelOptions options)
         : base(env, options, nameof(RemBertMultiLabelTrainer)) => _options = options;
 
-    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => MultiLabelHead.MetricList;
+    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => MultiLabelProblem.MetricList;
 
-    private protected override SequenceHead CreateHead(IDataView data, string dataName)
-        => MultiLabelHead.ForLabel(data, _options.LabelColumnName, dataName, _options.Threshold, _options.ScoreColumnName, _options.PredictedLabelsColumnName);
+    private protected override SequenceProblem CreateHead(IDataView data, string dataName)
+        => MultiLabelProblem.ForLabel(data, _options.LabelColumnName, dataName, _options.Threshold, _options.ScoreColumnName, _options.PredictedLabelsColumnName);
 
     // Before Fit the label set is unknown (it comes from the rows): Score is a vector of unknown size with slot names.
     private protected override IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label)
     {
         if (label.Kind == SchemaShape.Column.VectorKind.Scalar || !(label.ItemType is TextDataViewType || label.IsKey))
             throw Host.ExceptSchemaMismatch(nameof(label), "label", label.Name, "a vector of text or a vector of keys", label.GetTypeString());
-        var shapes = ShapesOf(new MultiLabelHead(["a"], _options.Threshold, _options.ScoreColumnName, _options.PredictedLabelsColumnName)).ToDictionary(shape => shape.Name);
+        var shapes = ShapesOf(new MultiLabelProblem(["a"], _options.Threshold, _options.ScoreColumnName, _options.PredictedLabelsColumnName)).ToDictionary(shape => shape.Name);
         var score = shapes[_options.ScoreColumnName];
         return
         [

@@ -27,7 +27,7 @@ public sealed class RemBertMultiLabelTransformer : RemBertScoringTransformer<Rem
     {
     }
 
-    private MultiLabelHead Head => (MultiLabelHead)((SequenceScoringTask)ScoringTask).Head;
+    private MultiLabelProblem Head => (MultiLabelProblem)((SequenceScoringTask)ScoringTask).Head;
 
     /// <summary>The label names, by Score slot.</summary>
     public IReadOnlyList<string> LabelNames => Head.LabelNames;
@@ -36,5 +36,5 @@ public sealed class RemBertMultiLabelTransformer : RemBertScoringTransformer<Rem
     public float Threshold => Head.Threshold;
 
     private static RemBertMultiLabelTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
-        => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceHeadKind.MultiLabel), (task, batchSize) => new RemBertMultiLabelTransformer(env, task, batchSize));
+        => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceProblemKind.MultiLabel), (task, batchSize) => new RemBertMultiLabelTransformer(env, task, batchSize));
 }

@@ -16,15 +16,15 @@ public sealed class RemBertRegressionTrainer : RemBertSequenceTrainer<RemBertReg
     internal RemBertRegressionTrainer(IHostEnvironment env, RemBertRegressionOptions options)
         : base(env, options, nameof(RemBertRegressionTrainer)) => _options = options;
 
-    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => RegressionHead.MetricList;
+    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => RegressionProblem.MetricList;
 
-    private protected override SequenceHead CreateHead(IDataView data, string dataName) => new RegressionHead(_options.ScoreColumnName);
+    private protected override SequenceProblem CreateHead(IDataView data, string dataName) => new RegressionProblem(_options.ScoreColumnName);
 
     private protected override IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label)
     {
         if (label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType != NumberDataViewType.Single)
             throw Host.ExceptSchemaMismatch(nameof(label), "label", label.Name, "Single", label.GetTypeString());
-        return ShapesOf(new RegressionHead(_options.ScoreColumnName));
+        return ShapesOf(new RegressionProblem(_options.ScoreColumnName));
     }
 
     private protected override RemBertRegressionTransformer CreateTransformer(SequenceScoringTask task, int inferenceBatchSize)

@@ -26,5 +26,5 @@ public sealed class RemBertRegressionTransformer : RemBertScoringTransformer<Rem
     }
 
     private static RemBertRegressionTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
-        => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceHeadKind.Regression), (task, batchSize) => new RemBertRegressionTransformer(env, task, batchSize));
+        => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceProblemKind.Regression), (task, batchSize) => new RemBertRegressionTransformer(env, task, batchSize));
 }

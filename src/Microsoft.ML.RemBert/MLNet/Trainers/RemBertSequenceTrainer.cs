@@ -48,7 +48,7 @@ public abstract class RemBertSequenceTrainer<TTransformer> : RemBertTrainerBase<
     /// The head for the label column of the training <paramref name="data"/> (its schema, or for a label set learnt
     /// from the rows, its rows); throws naming the column when it does not fit.
     /// </summary>
-    private protected abstract SequenceHead CreateHead(IDataView data, string dataName);
+    private protected abstract SequenceProblem CreateHead(IDataView data, string dataName);
 
     /// <summary>The validation metrics of the head <see cref="CreateHead"/> makes, known before the data is read.</summary>
     private protected abstract IReadOnlyList<TrainingMetric> HeadMetrics { get; }
@@ -57,7 +57,7 @@ public abstract class RemBertSequenceTrainer<TTransformer> : RemBertTrainerBase<
     private protected abstract IEnumerable<SchemaShape.Column> OutputShapes(SchemaShape.Column label);
 
     /// <summary>The shapes of <paramref name="head"/>'s output columns, annotations included.</summary>
-    private protected static IEnumerable<SchemaShape.Column> ShapesOf(SequenceHead head) => ScoringSchema.OutputShapes(head.Outputs);
+    private protected static IEnumerable<SchemaShape.Column> ShapesOf(SequenceProblem head) => ScoringSchema.OutputShapes(head.Outputs);
 
     /// <summary>The trained transformer around <paramref name="task"/>.</summary>
     private protected abstract TTransformer CreateTransformer(SequenceScoringTask task, int inferenceBatchSize);

@@ -16,14 +16,14 @@ public sealed class RemBertTextClassificationTrainer : RemBertSequenceTrainer<Re
     internal RemBertTextClassificationTrainer(IHostEnvironment env, RemBertTextClassificationOptions options)
         : base(env, options, nameof(RemBertTextClassificationTrainer)) => _options = options;
 
-    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => MulticlassHead.MetricList;
+    private protected override IReadOnlyList<TrainingMetric> HeadMetrics => MulticlassProblem.MetricList;
 
-    private protected override SequenceHead CreateHead(IDataView data, string dataName)
+    private protected override SequenceProblem CreateHead(IDataView data, string dataName)
     {
         var label = data.Schema.GetColumnOrNull(_options.LabelColumnName)
             ?? throw new ArgumentOutOfRangeException(nameof(_options.LabelColumnName), _options.LabelColumnName,
                 $"The {dataName} has no label column '{_options.LabelColumnName}' (LabelColumnName).");
-        return MulticlassHead.ForLabel(label, dataName, _options.PredictionColumnName, _options.ScoreColumnName);
+        return MulticlassProblem.ForLabel(label, dataName, _options.PredictionColumnName, _options.ScoreColumnName);
     }
 
     // Before Fit the label's key count may be unknown (MapValueToKey learns it): PredictedLabel takes the label's key
@@ -32,7 +32,7 @@ public sealed class RemBertTextClassificationTrainer : RemBertSequenceTrainer<Re
     {
         if (!label.IsKey || label.Kind != SchemaShape.Column.VectorKind.Scalar)
             throw Host.ExceptSchemaMismatch(nameof(label), "label", label.Name, "a key type (e.g. from MapValueToKey)", label.GetTypeString());
-        var shapes = ShapesOf(new MulticlassHead(["a", "b"], _options.PredictionColumnName, _options.ScoreColumnName)).ToDictionary(shape => shape.Name);
+        var shapes = ShapesOf(new MulticlassProblem(["a", "b"], _options.PredictionColumnName, _options.ScoreColumnName)).ToDictionary(shape => shape.Name);
         var predicted = shapes[_options.PredictionColumnName];
         var score = shapes[_options.ScoreColumnName];
         return

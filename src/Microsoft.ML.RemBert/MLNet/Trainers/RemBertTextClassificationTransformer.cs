@@ -28,8 +28,8 @@ public sealed class RemBertTextClassificationTransformer : RemBertScoringTransfo
     private SequenceScoringTask Task => (SequenceScoringTask)ScoringTask;
 
     /// <summary>The class names, by class index (PredictedLabel key k is LabelNames[k - 1]).</summary>
-    public IReadOnlyList<string> LabelNames => ((MulticlassHead)Task.Head).LabelNames;
+    public IReadOnlyList<string> LabelNames => ((MulticlassProblem)Task.Head).LabelNames;
 
     private static RemBertTextClassificationTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
-        => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceHeadKind.Multiclass), (task, batchSize) => new RemBertTextClassificationTransformer(env, task, batchSize));
+        => Load(env, ctx, Version, context => SequenceScoringTask.Load(context, SequenceProblemKind.Multiclass), (task, batchSize) => new RemBertTextClassificationTransformer(env, task, batchSize));
 }

@@ -17,7 +17,7 @@ internal sealed record SequenceExample(EncodedSequence[] Windows, float[] Label,
     /// Reads every row of <paramref name="data"/>, with its weight from <paramref name="weightColumnName"/> (null: 1);
     /// errors name the row, column and <paramref name="dataName"/>.
     /// </summary>
-    public static List<SequenceExample> ReadAll(IDataView data, SequenceEncoder encoder, SequenceHead head, string labelColumnName,
+    public static List<SequenceExample> ReadAll(IDataView data, SequenceEncoder encoder, SequenceProblem head, string labelColumnName,
         string? weightColumnName, string dataName, CancellationToken cancellationToken)
     {
         encoder.CheckSchema(data.Schema, dataName);

@@ -12,14 +12,14 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// and the transformer the trainer builds around a <see cref="SequenceScoringTask"/>.
 /// </summary>
 internal sealed class SequenceFit<TTransformer>(SequenceEncoder encoder, IReadOnlyList<TrainingMetric> metrics,
-    Func<IDataView, string, SequenceHead> createHead, string labelColumnName, string? weightColumnName,
+    Func<IDataView, string, SequenceProblem> createHead, string labelColumnName, string? weightColumnName,
     Func<SequenceScoringTask, int, TTransformer> createTransformer)
     : TaskFit<SequenceExample, RemBertForSequenceClassification, TTransformer>
 {
     // Fixed by the training data (read first), then used for the validation set, the config and the transformer.
-    private SequenceHead? _head;
+    private SequenceProblem? _head;
 
-    private SequenceHead Head => _head ?? throw new InvalidOperationException("The training data must be read before the head is used.");
+    private SequenceProblem Head => _head ?? throw new InvalidOperationException("The training data must be read before the head is used.");
 
     // The head (and so the training task) comes from the training data; its metrics are known before.
     private protected override IReadOnlyList<TrainingMetric>? TaskMetrics => metrics;

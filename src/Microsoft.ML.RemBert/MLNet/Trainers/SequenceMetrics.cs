@@ -12,14 +12,14 @@ internal static class SequenceMetrics
 
     /// <summary>Share of rows whose largest logit is their label.</summary>
     public static double MicroAccuracy(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
-        => Enumerable.Range(0, logits.Count).Count(i => SequenceHead.ArgMax(logits[i]) == (int)labels[i]) / (double)Math.Max(1, logits.Count);
+        => Enumerable.Range(0, logits.Count).Count(i => SequenceProblem.ArgMax(logits[i]) == (int)labels[i]) / (double)Math.Max(1, logits.Count);
 
     /// <summary>The mean over the classes present in the labels of each class's share of rows predicted right (ML.NET's MacroAccuracy).</summary>
     public static double MacroAccuracy(IReadOnlyList<float[]> logits, IReadOnlyList<float> labels)
     {
         var perClass = Enumerable.Range(0, logits.Count)
             .GroupBy(i => (int)labels[i])
-            .Select(rows => rows.Count(i => SequenceHead.ArgMax(logits[i]) == rows.Key) / (double)rows.Count())
+            .Select(rows => rows.Count(i => SequenceProblem.ArgMax(logits[i]) == rows.Key) / (double)rows.Count())
             .ToList();
         return perClass.Count == 0 ? 0 : perClass.Average();
     }

@@ -28,7 +28,7 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence[]
     // Version 2: adds the long-text strategy, stride and window cap after the head.
     private static readonly EntryFormatVersion Version = new(Current: 2, OldestReadable: 1);
 
-    public SequenceScoringTask(SequenceEncoder encoder, RemBertForSequenceClassification model, SequenceHead head)
+    public SequenceScoringTask(SequenceEncoder encoder, RemBertForSequenceClassification model, SequenceProblem head)
     {
         if (model.Config.NumLabels != head.NumLabels)
             throw new ArgumentException($"The model has {model.Config.NumLabels} outputs but the {head.Kind} head needs {head.NumLabels}.", nameof(model));
@@ -43,7 +43,7 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence[]
 
     internal override RemBertPreTrainedModel ScoredModel => Model;
 
-    public SequenceHead Head { get; }
+    public SequenceProblem Head { get; }
 
     public override IReadOnlyList<ScoringInputColumn> InputColumns => Encoder.InputColumns;
 
@@ -104,7 +104,7 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence[]
     ///   string  Sentence1ColumnName
     ///   bool    has Sentence2ColumnName, then string Sentence2ColumnName when true
     ///   int32   MaxSequenceLength
-    ///   int32   head kind (SequenceHeadKind: 1 multiclass, 2 binary, 3 regression)
+    ///   int32   head kind (SequenceProblemKind: 1 multiclass, 2 binary, 3 regression)
     ///   head    the head's own fields (see each head's Save: output column names, label names)
     ///   int32   LongTextStrategy (0 Truncate, 1 Windows)                  (version 2; version 1: Truncate)
     ///   int32   Stride, int32 MaxWindows (0, 0 with Truncate)               (version 2)
@@ -130,7 +130,7 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence[]
     }
 
     /// <summary>Reads what <see cref="Save"/> wrote; a head of another kind than <paramref name="expected"/> is an error naming the entry.</summary>
-    public static SequenceScoringTask Load(ModelLoadContext ctx, SequenceHeadKind expected)
+    public static SequenceScoringTask Load(ModelLoadContext ctx, SequenceProblemKind expected)
     {
         string entryPath = ModelContextEntries.EntryPath(ctx, EntryName);
         var (sentence1, sentence2, maxLength, head, windowing) = ctx.LoadEntry(EntryName, Version, (reader, version) =>
@@ -138,15 +138,15 @@ internal sealed class SequenceScoringTask : RemBertScoringTask<EncodedSequence[]
             string first = reader.ReadString();
             string? second = reader.ReadBoolean() ? reader.ReadString() : null;
             int length = reader.ReadInt32();
-            var kind = (SequenceHeadKind)reader.ReadInt32();
+            var kind = (SequenceProblemKind)reader.ReadInt32();
             if (kind != expected)
                 throw new RemBertModelFormatException(entryPath, $"holds a {kind} head where a {expected} head was expected.");
             if (length < 3)
                 throw new RemBertModelFormatException(entryPath, $"MaxSequenceLength is {length}; it must be at least 3.");
-            SequenceHead loaded;
+            SequenceProblem loaded;
             try
             {
-                loaded = SequenceHead.Load(kind, reader);
+                loaded = SequenceProblem.Load(kind, reader);
             }
             catch (InvalidDataException ex)
             {

@@ -19,7 +19,7 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// taught to predict it anyway (which would be label noise); and a row counts once, with its weight, however long it
 /// is. The price is memory: a batch holds up to BatchSize × MaxWindows windows.
 /// </remarks>
-internal sealed class SequenceTrainingTask(SequenceHead head, long padTokenId) : ITrainingTask<SequenceExample>
+internal sealed class SequenceTrainingTask(SequenceProblem head, long padTokenId) : ITrainingTask<SequenceExample>
 {
     public IReadOnlyList<TrainingMetric> Metrics => head.Metrics;
 

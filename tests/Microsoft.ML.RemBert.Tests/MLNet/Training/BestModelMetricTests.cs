@@ -97,10 +97,10 @@ public sealed class BestModelMetricTests : MLNetFileTestBase
     [Fact]
     public void EveryTaskNamesItsDefaultFirstWithDirections()
     {
-        var head = new RegressionHead("Score");
+        var head = new RegressionProblem("Score");
         Assert.Equal(new TrainingMetric("RootMeanSquaredError", false), TrainingMetric.Select(head.Metrics, null));
         Assert.True(TrainingMetric.Select(head.Metrics, "rsquared").HigherIsBetter);
-        var binary = new BinaryHead("Score", "Probability", "PredictedLabel");
+        var binary = new BinaryProblem("Score", "Probability", "PredictedLabel");
         Assert.Equal(["Accuracy", "Auc", "F1Score", "LogLoss"], binary.Metrics.Select(metric => metric.Name));
         Assert.False(TrainingMetric.Select(binary.Metrics, "LogLoss").HigherIsBetter);
         Assert.True(new TrainingMetric("Auc", true).IsBetter(0.5, double.NaN));

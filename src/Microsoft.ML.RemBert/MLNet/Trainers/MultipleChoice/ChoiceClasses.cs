@@ -28,16 +28,16 @@ internal sealed class ChoiceClasses
         int count = ChoiceOfClass.Length;
         var indices = ChoiceOfClass.Select(choice => (uint)choice).ToArray();
         var names = ChoiceOfClass.Select(choice => choice.ToString(CultureInfo.InvariantCulture).AsMemory()).ToArray();
-        var keyAnnotations = SequenceHead.ScoreAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.PredictedLabel);
+        var keyAnnotations = SequenceProblem.ScoreAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.PredictedLabel);
         keyAnnotations.AddKeyValues(count, NumberDataViewType.UInt32,
             (ref VBuffer<uint> value) => value = new VBuffer<uint>(count, (uint[])indices.Clone()));
-        var scoreAnnotations = SequenceHead.ScoreAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.Score);
+        var scoreAnnotations = SequenceProblem.ScoreAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.Score);
         scoreAnnotations.AddSlotNames(count,
             (ref VBuffer<ReadOnlyMemory<char>> value) => value = new VBuffer<ReadOnlyMemory<char>>(count, (ReadOnlyMemory<char>[])names.Clone()));
         Outputs =
         [
             ScoringOutputColumn<float[]>.Create(predictedLabelColumnName, new KeyDataViewType(typeof(uint), count),
-                (float[] probabilities, ref uint value) => value = (uint)_classOfChoice[SequenceHead.ArgMax(probabilities)] + 1,
+                (float[] probabilities, ref uint value) => value = (uint)_classOfChoice[SequenceProblem.ArgMax(probabilities)] + 1,
                 keyAnnotations.ToAnnotations()),
             ScoringOutputColumn<float[]>.Create(scoreColumnName, new VectorDataViewType(NumberDataViewType.Single, count),
                 (float[] probabilities, ref VBuffer<float> value) =>

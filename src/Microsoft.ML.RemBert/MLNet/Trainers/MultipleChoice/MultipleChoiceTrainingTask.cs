@@ -37,7 +37,7 @@ internal sealed class MultipleChoiceTrainingTask(long padTokenId) : ITrainingTas
             using var scope = NewDisposeScope();
             var probabilities = MultipleChoiceBatch.Probabilities((RemBertForMultipleChoice)model,
                 MultipleChoiceBatch.Collate(batch.Select(example => example.Choices).ToList(), padTokenId, device));
-            right += batch.Where((example, i) => SequenceHead.ArgMax(probabilities[i]) == example.Label).Count();
+            right += batch.Where((example, i) => SequenceProblem.ArgMax(probabilities[i]) == example.Label).Count();
             logLoss -= batch.Select((example, i) => Math.Log(Math.Max(probabilities[i][example.Label], 1e-15))).Sum();
             total += batch.Count;
         }

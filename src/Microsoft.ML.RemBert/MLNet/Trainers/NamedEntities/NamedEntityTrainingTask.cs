@@ -46,7 +46,7 @@ internal sealed class NamedEntityTrainingTask(TagSet tags, long padTokenId) : IT
                 if (!predicted.TryGetValue(example.Sentence, out var sentenceTags))
                     predicted[example.Sentence] = sentenceTags = new int[example.Sentence.Tags.Length];
                 foreach (var (_, word) in example.PlacedWords)
-                    sentenceTags[word] = SequenceHead.ArgMax(logits[next++]);
+                    sentenceTags[word] = SequenceProblem.ArgMax(logits[next++]);
             }
         }
         var evaluator = new NamedEntityEvaluator();

@@ -14,7 +14,7 @@ internal sealed record WordTags(uint[] Keys, float[] Scores)
         for (int word = 0; word < logits.Count; word++)
         {
             var wordLogits = logits[word];
-            int best = SequenceHead.ArgMax(wordLogits);
+            int best = SequenceProblem.ArgMax(wordLogits);
             double sum = 0;
             foreach (float logit in wordLogits)
                 sum += Math.Exp(logit - wordLogits[best]);

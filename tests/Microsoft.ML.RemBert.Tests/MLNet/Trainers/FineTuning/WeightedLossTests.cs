@@ -24,7 +24,7 @@ public sealed class WeightedLossTests
     {
         using var scope = NewDisposeScope();
         model.zero_grad();
-        var task = new SequenceTrainingTask(new MulticlassHead(["a", "b", "c"], "PredictedLabel", "Score"), Tokenizer.PadTokenId);
+        var task = new SequenceTrainingTask(new MulticlassProblem(["a", "b", "c"], "PredictedLabel", "Score"), Tokenizer.PadTokenId);
         var loss = task.ComputeLoss(model, batch, CPU);
         loss.backward();
         var classifier = model.named_parameters().Single(p => p.name == "classifier.weight").parameter;

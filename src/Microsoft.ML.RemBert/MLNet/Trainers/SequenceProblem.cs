@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.RemBert.MLNet.Trainers;
 
 /// <summary>The kinds of sentence-level heads; the value is saved in the model zip.</summary>
-internal enum SequenceHeadKind
+internal enum SequenceProblemKind
 {
     Multiclass = 1,
     Binary = 2,
@@ -20,11 +20,13 @@ internal enum SequenceHeadKind
 /// RemBERT's pooled output (all four are transformers' RemBertForSequenceClassification): the label column's type and reading, the label
 /// count and problem type, the label tensor the loss takes, the validation metric, and the output columns made
 /// from a row's logits. Everything else (encoding, batching, training, scoring, persistence) is shared.
+/// It holds no weights (the classifier layer is the model's): it is the strategy of one problem type, named after
+/// transformers' <c>problem_type</c>.
 /// </summary>
-internal abstract class SequenceHead
+internal abstract class SequenceProblem
 {
-    /// <summary>Saved in the zip to rebuild the right head.</summary>
-    public abstract SequenceHeadKind Kind { get; }
+    /// <summary>Saved in the zip to rebuild the right problem.</summary>
+    public abstract SequenceProblemKind Kind { get; }
 
     /// <summary>Logits per row (config.json's num_labels).</summary>
     public abstract int NumLabels { get; }
@@ -97,12 +99,12 @@ internal abstract class SequenceHead
     protected virtual ValueGetter<float> LabelGetter(DataViewRow row, DataViewSchema.Column column) => RowCursorUtils.GetLabelGetter(row, column.Index);
 
     /// <summary>Reads a head written by <see cref="Save"/>.</summary>
-    public static SequenceHead Load(SequenceHeadKind kind, BinaryReader reader) => kind switch
+    public static SequenceProblem Load(SequenceProblemKind kind, BinaryReader reader) => kind switch
     {
-        SequenceHeadKind.Multiclass => MulticlassHead.Load(reader),
-        SequenceHeadKind.Binary => BinaryHead.Load(reader),
-        SequenceHeadKind.Regression => RegressionHead.Load(reader),
-        SequenceHeadKind.MultiLabel => MultiLabelHead.Load(reader),
+        SequenceProblemKind.Multiclass => MulticlassProblem.Load(reader),
+        SequenceProblemKind.Binary => BinaryProblem.Load(reader),
+        SequenceProblemKind.Regression => RegressionProblem.Load(reader),
+        SequenceProblemKind.MultiLabel => MultiLabelProblem.Load(reader),
         _ => throw new InvalidDataException($"Unknown head kind {(int)kind}."),
     };
 

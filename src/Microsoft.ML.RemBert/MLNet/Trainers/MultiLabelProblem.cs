@@ -16,14 +16,14 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// <c>Score</c> (one probability per label, slot names = the label names) and <c>PredictedLabels</c> (the names of the
 /// labels whose probability is over <see cref="Threshold"/>, in label order). Validation metric: macro F1.
 /// </summary>
-internal sealed class MultiLabelHead : SequenceHead
+internal sealed class MultiLabelProblem : SequenceProblem
 {
     private const string Item = "item", Value = "label";
 
     private readonly Dictionary<string, int> _indexOf;
     private readonly ReadOnlyMemory<char>[] _names;
 
-    public MultiLabelHead(IReadOnlyList<string> labelNames, float threshold, string scoreColumnName, string predictedLabelsColumnName)
+    public MultiLabelProblem(IReadOnlyList<string> labelNames, float threshold, string scoreColumnName, string predictedLabelsColumnName)
     {
         if (labelNames.Count < 1)
             throw new ArgumentOutOfRangeException(nameof(labelNames), labelNames.Count, "Multi-label classification needs at least 1 label.");
@@ -69,11 +69,11 @@ internal sealed class MultiLabelHead : SequenceHead
 
     public string PredictedLabelsColumnName { get; }
 
-    public override SequenceHeadKind Kind => SequenceHeadKind.MultiLabel;
+    public override SequenceProblemKind Kind => SequenceProblemKind.MultiLabel;
 
     public override int NumLabels => LabelNames.Count;
 
-    /// <summary>The metrics of this kind of head, known before any data is read (see <see cref="SequenceHead.Metrics"/>).</summary>
+    /// <summary>The metrics of this kind of problem, known before any data is read (see <see cref="SequenceProblem.Metrics"/>).</summary>
     public static readonly IReadOnlyList<TrainingMetric> MetricList =
         [new("MacroF1", HigherIsBetter: true), new("MicroF1", HigherIsBetter: true), new("SubsetAccuracy", HigherIsBetter: true),
          new("HammingLoss", HigherIsBetter: false)];
@@ -89,7 +89,7 @@ internal sealed class MultiLabelHead : SequenceHead
     /// no row has included); for a vector of text the distinct labels of the rows, sorted by ordinal. Errors name the
     /// column, the row and <paramref name="dataName"/>.
     /// </summary>
-    public static MultiLabelHead ForLabel(IDataView data, string labelColumnName, string dataName, float threshold,
+    public static MultiLabelProblem ForLabel(IDataView data, string labelColumnName, string dataName, float threshold,
         string scoreColumnName, string predictedLabelsColumnName)
     {
         var column = data.Schema.GetColumnOrNull(labelColumnName)
@@ -98,7 +98,7 @@ internal sealed class MultiLabelHead : SequenceHead
         var names = reader.KeyNames ?? NamesInRows(data, reader, dataName);
         if (names.Count == 0)
             throw new ArgumentException($"No row of the {dataName} has a label in column '{labelColumnName}': there is no label to learn.", nameof(data));
-        return new MultiLabelHead(names, threshold, scoreColumnName, predictedLabelsColumnName);
+        return new MultiLabelProblem(names, threshold, scoreColumnName, predictedLabelsColumnName);
     }
 
     public override RemBertConfig Configure(RemBertConfig config)
@@ -169,7 +169,7 @@ internal sealed class MultiLabelHead : SequenceHead
             writer.Write(name);
     }
 
-    public static MultiLabelHead Load(BinaryReader reader)
+    public static MultiLabelProblem Load(BinaryReader reader)
     {
         string score = reader.ReadString();
         string predicted = reader.ReadString();
@@ -184,7 +184,7 @@ internal sealed class MultiLabelHead : SequenceHead
             names[i] = reader.ReadString();
         if (names.Distinct(StringComparer.Ordinal).Count() != count)
             throw new InvalidDataException("A multi-label head's label names must be distinct.");
-        return new MultiLabelHead(names, threshold, score, predicted);
+        return new MultiLabelProblem(names, threshold, score, predicted);
     }
 
     /// <summary>Throws naming <paramref name="option"/> when <paramref name="threshold"/> is not a probability (NaN included).</summary>

@@ -12,9 +12,9 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// (transformers' regression problem type); outputs <c>Score</c>, annotated as ML.NET's regression scorer does, for
 /// <c>Regression.Evaluate</c>. Validation metrics: RootMeanSquaredError (the default), MeanSquaredError, MeanAbsoluteError, RSquared.
 /// </summary>
-internal sealed class RegressionHead : SequenceHead
+internal sealed class RegressionProblem : SequenceProblem
 {
-    public RegressionHead(string scoreColumnName)
+    public RegressionProblem(string scoreColumnName)
     {
         ScoreColumnName = scoreColumnName;
         Outputs =
@@ -26,11 +26,11 @@ internal sealed class RegressionHead : SequenceHead
 
     public string ScoreColumnName { get; }
 
-    public override SequenceHeadKind Kind => SequenceHeadKind.Regression;
+    public override SequenceProblemKind Kind => SequenceProblemKind.Regression;
 
     public override int NumLabels => 1;
 
-    /// <summary>The metrics of this kind of head, known before any data is read (see <see cref="SequenceHead.Metrics"/>).</summary>
+    /// <summary>The metrics of this kind of problem, known before any data is read (see <see cref="SequenceProblem.Metrics"/>).</summary>
     public static readonly IReadOnlyList<TrainingMetric> MetricList =
     [
         new("RootMeanSquaredError", HigherIsBetter: false), new("MeanSquaredError", HigherIsBetter: false),
@@ -69,5 +69,5 @@ internal sealed class RegressionHead : SequenceHead
     // Layout: string ScoreColumnName.
     public override void Save(BinaryWriter writer) => writer.Write(ScoreColumnName);
 
-    public static RegressionHead Load(BinaryReader reader) => new(reader.ReadString());
+    public static RegressionProblem Load(BinaryReader reader) => new(reader.ReadString());
 }

@@ -13,9 +13,9 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// probability of true) and <c>PredictedLabel</c> (score &gt; 0), annotated as ML.NET's binary scorer does, so
 /// <c>BinaryClassification.Evaluate</c> works. Validation metrics: Accuracy (the default), Auc, F1Score, LogLoss.
 /// </summary>
-internal sealed class BinaryHead : SequenceHead
+internal sealed class BinaryProblem : SequenceProblem
 {
-    public BinaryHead(string scoreColumnName, string probabilityColumnName, string predictedLabelColumnName)
+    public BinaryProblem(string scoreColumnName, string probabilityColumnName, string predictedLabelColumnName)
     {
         ScoreColumnName = scoreColumnName;
         ProbabilityColumnName = probabilityColumnName;
@@ -40,11 +40,11 @@ internal sealed class BinaryHead : SequenceHead
 
     public string PredictedLabelColumnName { get; }
 
-    public override SequenceHeadKind Kind => SequenceHeadKind.Binary;
+    public override SequenceProblemKind Kind => SequenceProblemKind.Binary;
 
     public override int NumLabels => 2;
 
-    /// <summary>The metrics of this kind of head, known before any data is read (see <see cref="SequenceHead.Metrics"/>).</summary>
+    /// <summary>The metrics of this kind of problem, known before any data is read (see <see cref="SequenceProblem.Metrics"/>).</summary>
     public static readonly IReadOnlyList<TrainingMetric> MetricList =
         [new("Accuracy", HigherIsBetter: true), new("Auc", HigherIsBetter: true), new("F1Score", HigherIsBetter: true), new("LogLoss", HigherIsBetter: false)];
 
@@ -92,7 +92,7 @@ internal sealed class BinaryHead : SequenceHead
         writer.Write(PredictedLabelColumnName);
     }
 
-    public static BinaryHead Load(BinaryReader reader) => new(reader.ReadString(), reader.ReadString(), reader.ReadString());
+    public static BinaryProblem Load(BinaryReader reader) => new(reader.ReadString(), reader.ReadString(), reader.ReadString());
 
     private static float LogOdds(float[] logits) => logits[1] - logits[0];
 }

@@ -13,9 +13,9 @@ namespace Microsoft.ML.RemBert.MLNet.Trainers;
 /// <c>Score</c> (N softmax probabilities, slot names = the label names) with the annotations
 /// <c>MulticlassClassification.Evaluate</c> reads. Validation metrics: MicroAccuracy (the default), MacroAccuracy, LogLoss.
 /// </summary>
-internal sealed class MulticlassHead : SequenceHead
+internal sealed class MulticlassProblem : SequenceProblem
 {
-    public MulticlassHead(IReadOnlyList<string> labelNames, string predictedLabelColumnName, string scoreColumnName)
+    public MulticlassProblem(IReadOnlyList<string> labelNames, string predictedLabelColumnName, string scoreColumnName)
     {
         if (labelNames.Count < 2)
             throw new ArgumentOutOfRangeException(nameof(labelNames), labelNames.Count, $"Multiclass classification needs at least 2 classes; the label key type has {labelNames.Count}.");
@@ -54,11 +54,11 @@ internal sealed class MulticlassHead : SequenceHead
     /// <summary>The key type of the label and of PredictedLabel.</summary>
     public KeyDataViewType KeyType { get; }
 
-    public override SequenceHeadKind Kind => SequenceHeadKind.Multiclass;
+    public override SequenceProblemKind Kind => SequenceProblemKind.Multiclass;
 
     public override int NumLabels => LabelNames.Count;
 
-    /// <summary>The metrics of this kind of head, known before any data is read (see <see cref="SequenceHead.Metrics"/>).</summary>
+    /// <summary>The metrics of this kind of problem, known before any data is read (see <see cref="SequenceProblem.Metrics"/>).</summary>
     public static readonly IReadOnlyList<TrainingMetric> MetricList =
         [new("MicroAccuracy", HigherIsBetter: true), new("MacroAccuracy", HigherIsBetter: true), new("LogLoss", HigherIsBetter: false)];
 
@@ -69,7 +69,7 @@ internal sealed class MulticlassHead : SequenceHead
     protected override string ExpectedLabelType => $"a key type of {LabelNames.Count} values (e.g. from MapValueToKey)";
 
     /// <summary>The head for a label column: its key count and text key values (slot names and PredictedLabel's values).</summary>
-    public static MulticlassHead ForLabel(DataViewSchema.Column label, string dataName, string predictedLabelColumnName, string scoreColumnName)
+    public static MulticlassProblem ForLabel(DataViewSchema.Column label, string dataName, string predictedLabelColumnName, string scoreColumnName)
     {
         if (label.Type is not KeyDataViewType key || key.Count == 0 || key.Count > int.MaxValue)
             throw new ArgumentOutOfRangeException("LabelColumnName", label.Name,
@@ -87,7 +87,7 @@ internal sealed class MulticlassHead : SequenceHead
             // Non-text key values (e.g. numbers) are kept as their text: MapKeyToValue then gives text.
             names = KeyValuesAsText(label, count);
         }
-        return new MulticlassHead(names, predictedLabelColumnName, scoreColumnName);
+        return new MulticlassProblem(names, predictedLabelColumnName, scoreColumnName);
     }
 
     public override RemBertConfig Configure(RemBertConfig config)
@@ -154,7 +154,7 @@ internal sealed class MulticlassHead : SequenceHead
             writer.Write(name);
     }
 
-    public static MulticlassHead Load(BinaryReader reader)
+    public static MulticlassProblem Load(BinaryReader reader)
     {
         string predicted = reader.ReadString();
         string score = reader.ReadString();
@@ -164,7 +164,7 @@ internal sealed class MulticlassHead : SequenceHead
         var names = new string[count];
         for (int i = 0; i < count; i++)
             names[i] = reader.ReadString();
-        return new MulticlassHead(names, predicted, score);
+        return new MulticlassProblem(names, predicted, score);
     }
 
     private static void Softmax(float[] logits, Span<float> probabilities)
@@ -180,7 +180,7 @@ internal sealed class MulticlassHead : SequenceHead
     private static string[] KeyValuesAsText(DataViewSchema.Column label, int count)
     {
         var type = label.Annotations.Schema[AnnotationUtils.Kinds.KeyValues].Type;
-        var method = typeof(MulticlassHead).GetMethod(nameof(KeyValuesAsTextOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+        var method = typeof(MulticlassProblem).GetMethod(nameof(KeyValuesAsTextOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(((VectorDataViewType)type).ItemType.RawType);
         var names = (string[])method.Invoke(null, [label])!;
         return names.Length == count ? names : Enumerable.Range(1, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
