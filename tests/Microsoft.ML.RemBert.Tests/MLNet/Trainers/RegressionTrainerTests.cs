@@ -19,7 +19,9 @@ public sealed class RegressionTrainerTests(ITestOutputHelper output) : TrainerTe
         {
             Model = KeywordData.BaseCheckpoint,
             Sentence2ColumnName = "Sentence2",
-            MaxEpochs = 12,
+            // 30 epochs: held-out R² 0.730, 0.485, 0.524, 0.577 for seeds 1-4 (12 epochs gave 0.234, 0.209, 0.434: too
+            // close to the bound once batches were grouped as transformers groups them).
+            MaxEpochs = 30,
             BatchSize = 16,
             LearningRate = 1e-3,
             WarmupRatio = 0.1,
