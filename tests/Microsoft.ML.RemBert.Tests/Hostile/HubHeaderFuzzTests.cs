@@ -19,6 +19,7 @@ public class HubHeaderFuzzTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private static readonly string[] Headers = ["ETag", "X-Linked-Etag", "Location", "X-Repo-Commit", "X-Linked-Size", "Content-Length", "Content-Range"];
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void EveryMutatedHeaderEndsInSuccessOrAOneLineHubError()
     {

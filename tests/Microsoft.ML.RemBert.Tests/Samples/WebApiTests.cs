@@ -320,6 +320,7 @@ public sealed class WebApiTests : MLNetFileTestBase
         Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task ACorruptReplacementKeepsTheOldModelServingAndLogsOneLineNamingTheFile()
     {
@@ -369,6 +370,7 @@ public sealed class WebApiTests : MLNetFileTestBase
         return least;
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task TwentyReloadsKeepTheProcessWithinTenPercentOfItsSizeAfterTheFirst()
     {

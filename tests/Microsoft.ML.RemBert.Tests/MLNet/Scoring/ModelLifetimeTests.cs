@@ -18,6 +18,7 @@ public sealed class ModelLifetimeTests(ServingModelFixture serving, ITestOutputH
     private const int Reloads = 50;
     private const int PoolRuns = 10;
 
+    [Trait("Category", "Slow")]
     [SkippableFact]
     public void PoolOfDefaultPredictionEnginesOverOneModelNeverFails()
     {
@@ -60,6 +61,7 @@ public sealed class ModelLifetimeTests(ServingModelFixture serving, ITestOutputH
         Assert.Contains("disposed by ", result["disposed_message"]);
     }
 
+    [Trait("Category", "Slow")]
     [SkippableFact]
     public void ReloadingWithoutDisposeKeepsTheProcessMemoryFlat()
     {

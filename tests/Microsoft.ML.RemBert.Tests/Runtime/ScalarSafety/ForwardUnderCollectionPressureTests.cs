@@ -29,6 +29,7 @@ public class ForwardUnderCollectionPressureTests(ITestOutputHelper output)
         OutputEmbeddingSize = 40, IntermediateSize = 96, MaxPositionEmbeddings = 128, PadTokenId = 0, BosTokenId = 1, EosTokenId = 2,
     }.WithLabels(["a", "b", "c"]);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ForwardsOnTwoThreadsUnderForcedCollectionsNeverFailAndAreBitIdentical()
     {

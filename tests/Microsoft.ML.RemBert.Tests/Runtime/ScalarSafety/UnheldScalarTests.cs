@@ -12,6 +12,7 @@ namespace Microsoft.ML.RemBert.Tests.Runtime.ScalarSafety;
 /// </summary>
 public class UnheldScalarTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void OurSourceHandsLibtorchOnlyHeldScalars()
     {
