@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.RemBert.Cli.Commands;
 
 /// <summary>
-/// <c>rembert pretrain --tokenizer sentencepiece.model --corpus FILE --output DIR [--objective mlm|clm] [--config
+/// <c>rembert pretrain --tokenizer sentencepiece.model --corpus FILE --output DIR [--objective mlm|clm|electra] [--config
 /// config.json | size options] [--epochs --batch-size --learning-rate --max-length --seed --max-steps --time-limit]</c>:
 /// pretrains a RemBERT language model from scratch (<see cref="RemBertPretrainer"/>) and writes a transformers checkpoint
 /// directory, all at once at the end (SIGINT/SIGTERM leave no output).
@@ -23,8 +23,15 @@ public static class PretrainCommand
         var tokenizer = new Option<string>("--tokenizer") { Description = "SentencePiece .model file (RemBERT's special pieces), or a checkpoint directory holding one.", Required = true };
         var corpus = new Option<string>("--corpus") { Description = "UTF-8 text, one passage per line.", Required = true };
         var output = new Option<string>("--output") { Description = "Checkpoint directory to write (replaced as a whole if it exists).", Required = true };
-        var objective = new Option<string>("--objective") { Description = "mlm (masked LM, RemBertForMaskedLM) or clm (causal LM, RemBertForCausalLM).", DefaultValueFactory = _ => "mlm" };
-        objective.AcceptOnlyFromAmong("mlm", "clm");
+        var objective = new Option<string>("--objective")
+        {
+            Description = "mlm (masked LM, RemBertForMaskedLM), clm (causal LM, RemBertForCausalLM) or electra (replaced-token detection with a small " +
+                          "generator; saves a RemBertForMaskedLM).",
+            DefaultValueFactory = _ => "mlm",
+        };
+        objective.AcceptOnlyFromAmong("mlm", "clm", "electra");
+        var generatorSize = new Option<double>("--generator-size") { DefaultValueFactory = _ => 0.25, Description = "electra: the generator's hidden size as a share of the model's." };
+        var discriminatorWeight = new Option<double>("--discriminator-weight") { DefaultValueFactory = _ => 50, Description = "electra: weight of the replaced-token loss against the generator's." };
         var config = new Option<string?>("--config") { Description = "config.json giving the model's shape (vocabulary size and special ids come from the tokenizer); overrides the size options." };
         var size = new PretrainSizeOptions();
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 1, Description = "Passes over the corpus." };
@@ -41,14 +48,21 @@ public static class PretrainCommand
 
         var command = new System.CommandLine.Command("pretrain", "Pretrain a RemBERT language model from scratch on a text corpus and write a transformers checkpoint directory.")
         {
-            tokenizer, corpus, output, objective, config, epochs, batchSize, learningRate, maxLength, seed, maxSteps, timeLimit, saveDtype, device, logEvery,
+            tokenizer, corpus, output, objective, generatorSize, discriminatorWeight, config, epochs, batchSize, learningRate, maxLength, seed, maxSteps, timeLimit, saveDtype, device, logEvery,
         };
         size.AddTo(command);
         command.SetAction(parse => CliErrors.Run("pretrain", parse.InvocationConfiguration.Error, interruption, () =>
         {
             var options = new RemBertPretrainingOptions
             {
-                Objective = parse.GetValue(objective) == "clm" ? PretrainingObjective.CausalLanguageModeling : PretrainingObjective.MaskedLanguageModeling,
+                Objective = parse.GetValue(objective) switch
+                {
+                    "clm" => PretrainingObjective.CausalLanguageModeling,
+                    "electra" => PretrainingObjective.ReplacedTokenDetection,
+                    _ => PretrainingObjective.MaskedLanguageModeling,
+                },
+                GeneratorSizeFraction = parse.GetValue(generatorSize),
+                DiscriminatorLossWeight = parse.GetValue(discriminatorWeight),
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 LearningRate = parse.GetValue(learningRate),

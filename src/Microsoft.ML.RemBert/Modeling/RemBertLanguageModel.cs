@@ -25,6 +25,9 @@ public abstract class RemBertLanguageModel : RemBertTaskModel
         return PrecisionOps.Float32Scores(cls.forward(hidden)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Vocabulary logits of hidden states the caller computed (ELECTRA pretraining scores its encoder's states).</summary>
+    internal Tensor LanguageModelScores(Tensor hidden_states) => cls.forward(hidden_states);
+
     /// <summary>
     /// Vocabulary logits [count, vocab_size] of only the positions where <paramref name="selected"/> [batch, seq] is true,
     /// in row-major order: masked-LM pretraining scores 15 % of the positions, so projecting the other 85 % onto the

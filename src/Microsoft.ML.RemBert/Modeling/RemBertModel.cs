@@ -38,6 +38,9 @@ public sealed class RemBertModel : RemBertPreTrainedModel
     /// <inheritdoc/>
     public override RemBertModel BaseModel => this;
 
+    /// <summary>The embedding tables, for an ELECTRA generator that shares them (<c>Pretraining/ElectraPretrainingModel</c>).</summary>
+    internal RemBertEmbeddings Embeddings => embeddings;
+
     /// <summary>Encodes a batch of token ids.</summary>
     /// <param name="input_ids">[batch, seq] int64 token ids.</param>
     /// <param name="attention_mask">[batch, seq] 1 = token, 0 = padding (or [batch, seq, seq]); all ones when null.</param>

@@ -14,11 +14,15 @@ namespace Microsoft.ML.RemBert.Pretraining;
 /// </summary>
 internal static class PretrainingLoop
 {
-    /// <summary>Trains <paramref name="model"/> in place and leaves it in eval mode.</summary>
+    /// <summary>
+    /// Trains <paramref name="model"/> in place (with <paramref name="electra"/>, the ELECTRA pair whose discriminator it
+    /// is, trained as a whole) and leaves it in eval mode.
+    /// </summary>
     /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
-    public static RemBertPretrainingResult Run(RemBertLanguageModel model, PretrainingCorpus corpus, LanguageModelingCollator collator,
-        RemBertPretrainingOptions options, IChannel channel)
+    public static RemBertPretrainingResult Run(RemBertLanguageModel model, ElectraPretrainingModel? electra, PretrainingCorpus corpus,
+        LanguageModelingCollator collator, RemBertPretrainingOptions options, IChannel channel)
     {
+        nn.Module trained = (nn.Module?)electra ?? model;
         var device = options.Device ?? CPU;
         var order = new Random(options.Seed);
         using var generator = new Generator((ulong)options.Seed);
@@ -26,8 +30,8 @@ internal static class PretrainingLoop
         int totalSteps = (int)Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? int.MaxValue);
         var schedule = new LinearWarmupSchedule(options.LearningRate, totalSteps, options.WarmupRatio);
         var reporter = new TrainingProgressReporter(channel, options.Progress, options.Epochs, totalSteps);
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
-        using var optimizer = DecoupledWeightDecay.CreateOptimizer(model, options.LearningRate, options.WeightDecay);
+        var parameters = trained.parameters().Where(p => p.requires_grad).ToList();
+        using var optimizer = DecoupledWeightDecay.CreateOptimizer(trained, options.LearningRate, options.WeightDecay);
         var losses = new List<double>();
         var clock = Stopwatch.StartNew();
         long tokens = 0;
@@ -35,7 +39,7 @@ internal static class PretrainingLoop
         var stop = PretrainingStop.Completed;
         try
         {
-            model.train();
+            trained.train();
             for (int epoch = 1; epoch <= options.Epochs && stop == PretrainingStop.Completed; epoch++)
             {
                 var blocks = Enumerable.Range(0, corpus.Blocks.Count).ToArray();
@@ -52,7 +56,7 @@ internal static class PretrainingLoop
                     using (var scope = NewDisposeScope())
                     {
                         var collated = collator.Collate(batch, generator);
-                        var loss = Loss(model, collated, device);
+                        var loss = electra is null ? Loss(model, collated, device) : electra.Loss(collated, generator, device);
                         if (loss is null) continue;
                         loss.backward();
                         if (options.MaxGradNorm > 0)
@@ -72,7 +76,7 @@ internal static class PretrainingLoop
         }
         finally
         {
-            model.eval();
+            trained.eval();
         }
     }
 

@@ -12,4 +12,12 @@ public enum PretrainingObjective
 
     /// <summary>Left-to-right language modelling with <c>RemBertForCausalLM</c> (<c>is_decoder: true</c>): every token predicts the next.</summary>
     CausalLanguageModeling,
+
+    /// <summary>
+    /// ELECTRA's replaced-token detection: a small masked-LM generator (sharing the embedding tables) replaces the
+    /// masked tokens with samples and the model learns, at every token, whether it was replaced. It learns more per
+    /// step than masked LM. The model trained and saved is a <c>RemBertForMaskedLM</c> whose LM head is fitted
+    /// alongside on the encoder's detached states, so it still fills masks.
+    /// </summary>
+    ReplacedTokenDetection,
 }

@@ -54,18 +54,24 @@ public static class RemBertPretrainer
 
         var corpus = PretrainingCorpus.Read(corpusPath, tokenizer, options.MaxLength, options.CancellationToken);
         var collator = CollatorFor(tokenizer, options);
-        var model = CreateModel(config, options);
+        var (model, electra) = CreateModel(config, options);
         IHostEnvironment environment = new MLContext(options.Seed);
         using var channel = environment.Start(nameof(RemBertPretrainer));
         channel.Info($"{corpusPath}: {corpus.Lines:N0} lines, {corpus.Tokens:N0} tokens, {corpus.Blocks.Count:N0} blocks of up to {options.MaxLength} tokens.");
         try
         {
-            return PretrainingLoop.Run(model, corpus, collator, options, channel);
+            var result = PretrainingLoop.Run(model, electra, corpus, collator, options, channel);
+            // The pair owns the discriminator; the caller gets a copy of it and the pair (generator included) is freed.
+            return electra is null ? result : result.WithModel(electra.CopyDiscriminator());
         }
         catch
         {
-            model.Dispose();
+            if (electra is null) model.Dispose();
             throw;
+        }
+        finally
+        {
+            electra?.Dispose();
         }
     }
 
@@ -118,12 +124,20 @@ public static class RemBertPretrainer
             tokenizer.SentencePiece.VocabularySize, specials, options.MaskProbability);
     }
 
-    private static RemBertLanguageModel CreateModel(RemBertConfig config, RemBertPretrainingOptions options)
+    /// <summary>The model to pretrain and, for ELECTRA, the generator–discriminator pair around it (the model is its discriminator).</summary>
+    private static (RemBertLanguageModel Model, ElectraPretrainingModel? Electra) CreateModel(RemBertConfig config, RemBertPretrainingOptions options)
     {
-        var model = (RemBertLanguageModel)RemBertModelFactory.Create(config, ArchitectureOf(options.Objective), initializeWeights: false);
         using var generator = new Generator((ulong)options.Seed);
+        if (options.Objective == PretrainingObjective.ReplacedTokenDetection)
+        {
+            var electra = new ElectraPretrainingModel(config, ElectraPretrainingModel.GeneratorConfig(config, options.GeneratorSizeFraction), options.DiscriminatorLossWeight);
+            electra.InitializeWeights(generator);
+            if (options.Device is { } electraDevice) electra.to(electraDevice);
+            return (electra.Discriminator, electra);
+        }
+        var model = (RemBertLanguageModel)RemBertModelFactory.Create(config, ArchitectureOf(options.Objective), initializeWeights: false);
         model.InitializeWeights(generator);
         if (options.Device is { } device) model.to(device);
-        return model;
+        return (model, null);
     }
 }

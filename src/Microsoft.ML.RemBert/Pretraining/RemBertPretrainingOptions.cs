@@ -6,7 +6,7 @@ namespace Microsoft.ML.RemBert.Pretraining;
 /// <summary>How <see cref="RemBertPretrainer"/> trains: the objective, the optimisation and when to stop.</summary>
 public sealed record RemBertPretrainingOptions
 {
-    /// <summary>Masked (the default) or causal language modelling.</summary>
+    /// <summary>Masked (the default) or causal language modelling, or ELECTRA's replaced-token detection.</summary>
     public PretrainingObjective Objective { get; init; } = PretrainingObjective.MaskedLanguageModeling;
 
     /// <summary>Passes over the corpus (unless <see cref="MaxSteps"/> or <see cref="TimeLimit"/> stops earlier).</summary>
@@ -32,6 +32,18 @@ public sealed record RemBertPretrainingOptions
 
     /// <summary>Share of non-special tokens chosen for masked-LM prediction.</summary>
     public double MaskProbability { get; init; } = 0.15;
+
+    /// <summary>
+    /// <see cref="PretrainingObjective.ReplacedTokenDetection"/> only: the generator's hidden (and intermediate) size as a
+    /// share of the model's (default 0.25, ELECTRA-Small's; the paper found a quarter to a half best).
+    /// </summary>
+    public double GeneratorSizeFraction { get; init; } = 0.25;
+
+    /// <summary>
+    /// <see cref="PretrainingObjective.ReplacedTokenDetection"/> only: λ, the weight of the discriminator's loss against
+    /// the generator's (default 50, ELECTRA's: the binary loss is far smaller than the vocabulary cross entropy).
+    /// </summary>
+    public double DiscriminatorLossWeight { get; init; } = 50;
 
     /// <summary>Seeds the weights, the block order and the masking: the same seed, corpus and options give the same model.</summary>
     public int Seed { get; init; } = 42;
@@ -62,6 +74,8 @@ public sealed record RemBertPretrainingOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxGradNorm, nameof(MaxGradNorm));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxLength, 3, nameof(MaxLength));
         if (MaskProbability is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(MaskProbability), MaskProbability, "MaskProbability must be in (0, 1).");
+        if (GeneratorSizeFraction is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(GeneratorSizeFraction), GeneratorSizeFraction, "GeneratorSizeFraction must be in (0, 1].");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(DiscriminatorLossWeight, nameof(DiscriminatorLossWeight));
         if (MaxSteps is { } steps) ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1, nameof(MaxSteps));
         if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, "TimeLimit must be positive.");
     }

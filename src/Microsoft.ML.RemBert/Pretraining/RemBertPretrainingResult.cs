@@ -28,6 +28,9 @@ public sealed class RemBertPretrainingResult : IDisposable
         Stop = stop;
     }
 
+    /// <summary>The same figures for another model (ELECTRA returns a copy of its discriminator); this result's model is not disposed.</summary>
+    internal RemBertPretrainingResult WithModel(RemBertLanguageModel model) => new(model, Steps, Tokens, Losses, Elapsed, Stop);
+
     /// <summary><c>RemBertForMaskedLM</c> or <c>RemBertForCausalLM</c>, as the objective asked.</summary>
     public RemBertLanguageModel Model { get; }
 

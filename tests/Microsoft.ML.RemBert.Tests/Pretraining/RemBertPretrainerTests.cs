@@ -16,6 +16,7 @@ public class RemBertPretrainerTests
     [Theory]
     [InlineData(PretrainingObjective.MaskedLanguageModeling)]
     [InlineData(PretrainingObjective.CausalLanguageModeling)]
+    [InlineData(PretrainingObjective.ReplacedTokenDetection)]
     public void LossDecreasesOnATinyCorpus(PretrainingObjective objective)
     {
         using var work = new TemporaryDirectory();
@@ -28,6 +29,45 @@ public class RemBertPretrainerTests
         Assert.Equal(PretrainingStop.Completed, result.Stop);
         Assert.IsType(objective == PretrainingObjective.CausalLanguageModeling ? typeof(RemBertForCausalLM) : typeof(RemBertForMaskedLM), result.Model);
         Assert.Equal(objective == PretrainingObjective.CausalLanguageModeling, result.Model.Config.IsDecoder);
+    }
+
+    [Fact]
+    public void ElectraTrainsTheDiscriminatorTheGeneratorAndTheProbeOverSharedEmbeddings()
+    {
+        var tokenizer = TinyPretraining.Tokenizer();
+        var options = TinyPretraining.Options(PretrainingObjective.ReplacedTokenDetection);
+        var config = RemBertPretrainer.ConfigureFor(TinyPretraining.Config(), tokenizer, options.Objective);
+        var generatorConfig = ElectraPretrainingModel.GeneratorConfig(config, 0.5);
+        Assert.Equal(config.HiddenSize / 2, generatorConfig.HiddenSize);
+        Assert.Equal(config.InputEmbeddingSize, generatorConfig.InputEmbeddingSize);
+        using var electra = new ElectraPretrainingModel(config, generatorConfig, discriminatorWeight: 50);
+        using var generator = new Generator(3);
+        electra.InitializeWeights(generator);
+
+        // The generator reads the discriminator's embedding tables: no table is registered twice, and only one word table exists.
+        var names = electra.named_parameters().Select(p => p.name).ToList();
+        Assert.Single(names, n => n.EndsWith("word_embeddings.weight", StringComparison.Ordinal));
+        Assert.Equal(electra.Discriminator.parameters().Count(), names.Count(n => n.StartsWith("discriminator.", StringComparison.Ordinal)));
+
+        var blocks = Enumerable.Range(0, 8).Select(i => tokenizer.Encode($"weather today {i} please music now").InputIds).ToList();
+        var collator = RemBertPretrainer.CollatorFor(tokenizer, options with { MaskProbability = 0.3 });
+        using var optimizer = Microsoft.ML.RemBert.MLNet.Training.DecoupledWeightDecay.CreateOptimizer(electra, 3e-3, 0);
+        electra.train();
+        var parts = new List<(double Generator, double Discriminator, double Probe)>();
+        for (int step = 0; step < 40; step++)
+        {
+            using var scope = NewDisposeScope();
+            var loss = electra.Loss(collator.Collate(blocks, generator), generator, CPU)!;
+            loss.backward();
+            optimizer.step();
+            optimizer.zero_grad();
+            parts.Add(electra.LastLosses);
+        }
+        double Mean(IEnumerable<double> values) => values.Average();
+        Assert.True(Mean(parts.TakeLast(5).Select(p => p.Generator)) < 0.8 * Mean(parts.Take(5).Select(p => p.Generator)), "the generator did not learn");
+        Assert.True(Mean(parts.TakeLast(5).Select(p => p.Probe)) < 0.8 * Mean(parts.Take(5).Select(p => p.Probe)), "the LM-head probe did not learn");
+        Assert.True(Mean(parts.TakeLast(5).Select(p => p.Discriminator)) < Mean(parts.Take(5).Select(p => p.Discriminator)), "the discriminator did not learn");
+        Assert.All(parts, p => Assert.True(double.IsFinite(p.Discriminator) && p.Discriminator > 0));
     }
 
     [Fact]
@@ -92,6 +132,7 @@ public class RemBertPretrainerTests
     [Theory]
     [InlineData(PretrainingObjective.MaskedLanguageModeling)]
     [InlineData(PretrainingObjective.CausalLanguageModeling)]
+    [InlineData(PretrainingObjective.ReplacedTokenDetection)]
     public void SavedDirectoryLoadsBackWithTheSameOutputs(PretrainingObjective objective)
     {
         using var work = new TemporaryDirectory();
