@@ -34,13 +34,17 @@ public static class PretrainCommand
         var maxLength = new Option<int>("--max-length") { DefaultValueFactory = _ => 128, Description = "Tokens per training block, [CLS] and [SEP] included." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42, Description = "Seeds weights, block order and masking." };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Stop after N optimizer steps (the schedule ends there)." };
-        var timeLimit = new Option<double?>("--time-limit") { Description = "Stop after this many minutes of training." };
+        var timeLimit = new Option<double?>("--time-limit")
+        {
+            Description = "Stop after this many minutes of training in this sitting (the schedule is still --max-steps'); with --checkpoint-dir the stop writes a checkpoint to --resume from.",
+        };
         var saveDtype = new Option<string>("--save-dtype") { DefaultValueFactory = _ => "float32", Description = "Dtype of the saved weights: float32 or bfloat16 (half the size)." };
         saveDtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, cuda, cuda:N or auto." };
         var logEvery = new Option<int>("--log-every") { DefaultValueFactory = _ => 10, Description = "Print progress every N steps." };
         var checkpointDir = new Option<string?>("--checkpoint-dir")
         {
+            HelpName = "DIR",
             Description = "Write checkpoints of the training state here (every --checkpoint-steps steps and when --time-limit ends the run), " +
                 "to continue from with --resume (see docs/checkpoints-and-resume.md).",
         };
@@ -48,6 +52,7 @@ public static class PretrainCommand
         var checkpointsToKeep = new Option<int>("--checkpoints-to-keep") { DefaultValueFactory = _ => 2, Description = "With --checkpoint-dir: the newest checkpoints kept." };
         var resume = new Option<string?>("--resume")
         {
+            HelpName = "DIR",
             Description = "Continue from a checkpoint: a --checkpoint-dir (its newest complete checkpoint) or one checkpoint-STEP in it. " +
                 "Every setting that changes the weights must be the same; --time-limit, --device and the checkpoint options may change. " +
                 "Pass --checkpoint-dir as well to go on writing checkpoints.",
@@ -117,9 +122,11 @@ public static class PretrainCommand
         using (result)
         {
             RemBertPretrainer.SaveCheckpoint(result.Model, tokenizer, target, saveDtype, options.CancellationToken);
+            // Steps count from the start of the run; a resumed sitting says how many were its own (losses are per step).
+            string sitting = options.ResumeFrom is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({result.Losses.Count} in this sitting)");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Pretrained {result.Model.GetType().Name} ({result.Model.CountParameters():N0} parameters): {result.Steps} steps, {result.Tokens:N0} tokens, " +
-                $"{result.Elapsed:hh\\:mm\\:ss}, stopped: {result.Stop}; final loss (mean of the last 50 steps) {result.FinalLoss:F4}. Saved to {target}."));
+                $"Pretrained {result.Model.GetType().Name} ({result.Model.CountParameters():N0} parameters): {result.Steps} steps{sitting}, " +
+                $"{result.Tokens:N0} tokens, {result.Elapsed:hh\\:mm\\:ss}, stopped: {result.Stop}; final loss (mean of the last 50 steps) {result.FinalLoss:F4}. Saved to {target}."));
         }
     }
 
