@@ -12,9 +12,9 @@ namespace Microsoft.ML.RemBert.MLNet.Training;
 /// <c>checkpoint-STEP</c> written atomically (<see cref="AtomicDirectory"/>) holding <c>trainer_state.json</c>
 /// (<see cref="TrainingPosition"/>), <c>model.bin</c> (the weights), <c>optimizer.bin</c> (AdamW's moments and step
 /// counts), <c>rng.bin</c> (libtorch's CPU generator, which dropout draws from, and the named generators the caller
-/// passes: pretraining's masking one), <c>data-order.bin</c> (the epoch's batches) and, when the best weights are not the current ones, <c>best.bin</c>. The shuffling generator is not
-/// stored: it is replayed from the seed (one shuffle per epoch), and the replayed order is checked against
-/// <c>data-order.bin</c>. Only the newest <see cref="Microsoft.ML.RemBert.Trainers.RemBertTrainerOptions.CheckpointsToKeep"/> are kept.
+/// passes: pretraining's masking one), <c>data-order.bin</c> (the epoch's batches) and, when the best weights are not
+/// the current ones, <c>best.bin</c>. The shuffling generator is not stored: it is replayed from the seed (one shuffle
+/// per epoch), and the replayed order is checked against <c>data-order.bin</c>. Only the newest <see cref="Microsoft.ML.RemBert.Trainers.RemBertTrainerOptions.CheckpointsToKeep"/> are kept.
 /// </summary>
 internal sealed class TrainingCheckpoints(string directory, int keep, IChannel channel)
 {
