@@ -11,9 +11,10 @@ namespace Microsoft.ML.RemBert.Cli.Commands;
 
 /// <summary>
 /// <c>rembert pretrain --tokenizer sentencepiece.model --corpus FILE --output DIR [--objective mlm|clm|electra] [--config
-/// config.json | size options] [--epochs --batch-size --learning-rate --max-length --seed --max-steps --time-limit]</c>:
-/// pretrains a RemBERT language model from scratch (<see cref="RemBertPretrainer"/>) and writes a transformers checkpoint
-/// directory, all at once at the end (SIGINT/SIGTERM leave no output).
+/// config.json | size options] [--epochs --batch-size --learning-rate --max-length --seed --max-steps --time-limit]
+/// [--checkpoint-dir DIR --checkpoint-steps N --checkpoints-to-keep N] [--resume DIR]</c>: pretrains a RemBERT language
+/// model from scratch (<see cref="RemBertPretrainer"/>), or continues a run from its checkpoint, and writes a transformers
+/// checkpoint directory, all at once at the end (SIGINT/SIGTERM leave no output, and only complete checkpoints).
 /// </summary>
 public static class PretrainCommand
 {
@@ -40,15 +41,34 @@ public static class PretrainCommand
         var maxLength = new Option<int>("--max-length") { DefaultValueFactory = _ => 128, Description = "Tokens per training block, [CLS] and [SEP] included." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42, Description = "Seeds weights, block order and masking." };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Stop after N optimizer steps (the schedule ends there)." };
-        var timeLimit = new Option<double?>("--time-limit") { Description = "Stop after this many minutes of training." };
+        var timeLimit = new Option<double?>("--time-limit")
+        {
+            Description = "Stop after this many minutes of training in this sitting (the schedule is still --max-steps'); with --checkpoint-dir the stop writes a checkpoint to --resume from.",
+        };
         var saveDtype = new Option<string>("--save-dtype") { DefaultValueFactory = _ => "float32", Description = "Dtype of the saved weights: float32 or bfloat16 (half the size)." };
         saveDtype.AcceptOnlyFromAmong("float32", "bfloat16");
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, cuda, cuda:N or auto." };
         var logEvery = new Option<int>("--log-every") { DefaultValueFactory = _ => 10, Description = "Print progress every N steps." };
+        var checkpointDir = new Option<string?>("--checkpoint-dir")
+        {
+            HelpName = "DIR",
+            Description = "Write checkpoints of the training state here (every --checkpoint-steps steps and when --time-limit ends the run), " +
+                "to continue from with --resume (see docs/checkpoints-and-resume.md).",
+        };
+        var checkpointSteps = new Option<int>("--checkpoint-steps") { DefaultValueFactory = _ => 500, Description = "With --checkpoint-dir: optimizer steps between checkpoints." };
+        var checkpointsToKeep = new Option<int>("--checkpoints-to-keep") { DefaultValueFactory = _ => 2, Description = "With --checkpoint-dir: the newest checkpoints kept." };
+        var resume = new Option<string?>("--resume")
+        {
+            HelpName = "DIR",
+            Description = "Continue from a checkpoint: a --checkpoint-dir (its newest complete checkpoint) or one checkpoint-STEP in it. " +
+                "Every setting that changes the weights must be the same; --time-limit, --device and the checkpoint options may change. " +
+                "Pass --checkpoint-dir as well to go on writing checkpoints.",
+        };
 
         var command = new System.CommandLine.Command("pretrain", "Pretrain a RemBERT language model from scratch on a text corpus and write a transformers checkpoint directory.")
         {
             tokenizer, corpus, output, objective, generatorSize, discriminatorWeight, config, epochs, batchSize, learningRate, maxLength, seed, maxSteps, timeLimit, saveDtype, device, logEvery,
+            checkpointDir, checkpointSteps, checkpointsToKeep, resume,
         };
         size.AddTo(command);
         command.SetAction(parse => CliErrors.Run("pretrain", parse.InvocationConfiguration.Error, interruption, () =>
@@ -71,6 +91,10 @@ public static class PretrainCommand
                 MaxSteps = parse.GetValue(maxSteps),
                 TimeLimit = parse.GetValue(timeLimit) is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
                 Device = TorchRuntime.ParseDevice(parse.GetValue(device)),
+                CheckpointDirectory = parse.GetValue(checkpointDir),
+                CheckpointSteps = parse.GetValue(checkpointSteps),
+                CheckpointsToKeep = parse.GetValue(checkpointsToKeep),
+                ResumeFrom = parse.GetValue(resume),
                 CancellationToken = interruption.Token,
             };
             string? configPath = parse.GetValue(config);
@@ -94,14 +118,16 @@ public static class PretrainCommand
         if (!Directory.Exists(Path.GetDirectoryName(target.TrimEnd(Path.DirectorySeparatorChar))))
             throw new DirectoryNotFoundException($"--output {target}: its parent directory does not exist.");
 
+        bool first = true; // a resumed sitting shows its first step too
         var progress = new SynchronousProgress(report =>
         {
-            if (report.Step % logEvery == 0 || report.Step == report.TotalSteps || report.Step == 1) log.WriteLine(report.ToString());
+            if (report.Step % logEvery == 0 || report.Step == report.TotalSteps || first) log.WriteLine(report.ToString());
+            first = false;
         });
         RemBertPretrainingResult result;
         try
         {
-            result = RemBertPretrainer.Pretrain(tokenizer, corpusPath, config, options with { Progress = progress });
+            result = RemBertPretrainer.Pretrain(tokenizer, corpusPath, config, options with { Progress = progress, Log = log.WriteLine });
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {
@@ -110,9 +136,11 @@ public static class PretrainCommand
         using (result)
         {
             RemBertPretrainer.SaveCheckpoint(result.Model, tokenizer, target, saveDtype, options.CancellationToken);
+            // Steps count from the start of the run; a resumed sitting says how many were its own (losses are per step).
+            string sitting = options.ResumeFrom is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({result.Losses.Count} in this sitting)");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Pretrained {result.Model.GetType().Name} ({result.Model.CountParameters():N0} parameters): {result.Steps} steps, {result.Tokens:N0} tokens, " +
-                $"{result.Elapsed:hh\\:mm\\:ss}, stopped: {result.Stop}; final loss (mean of the last 50 steps) {result.FinalLoss:F4}. Saved to {target}."));
+                $"Pretrained {result.Model.GetType().Name} ({result.Model.CountParameters():N0} parameters): {result.Steps} steps{sitting}, " +
+                $"{result.Tokens:N0} tokens, {result.Elapsed:hh\\:mm\\:ss}, stopped: {result.Stop}; final loss (mean of the last 50 steps) {result.FinalLoss:F4}. Saved to {target}."));
         }
     }
 

@@ -16,26 +16,29 @@ internal static class PretrainingLoop
 {
     /// <summary>
     /// Trains <paramref name="model"/> in place (with <paramref name="electra"/>, the ELECTRA pair whose discriminator it
-    /// is, trained as a whole) and leaves it in eval mode.
+    /// is, trained as a whole) and leaves it in eval mode; with <paramref name="checkpoints"/>, starts where the
+    /// checkpoint to resume from stopped and writes checkpoints as the options ask.
     /// </summary>
     /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
+    /// <exception cref="ArgumentException">The checkpoint to resume from was written with other settings.</exception>
     public static RemBertPretrainingResult Run(RemBertLanguageModel model, ElectraPretrainingModel? electra, PretrainingCorpus corpus,
-        LanguageModelingCollator collator, RemBertPretrainingOptions options, IChannel channel)
+        LanguageModelingCollator collator, RemBertPretrainingOptions options, IChannel channel, PretrainingCheckpoints? checkpoints = null)
     {
         nn.Module trained = (nn.Module?)electra ?? model;
         var device = options.Device ?? CPU;
         var order = new Random(options.Seed);
         using var generator = new Generator((ulong)options.Seed);
-        int stepsPerEpoch = (corpus.Blocks.Count + options.BatchSize - 1) / options.BatchSize;
-        int totalSteps = (int)Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? int.MaxValue);
+        int totalSteps = TotalSteps(corpus.Blocks.Count, options);
         var schedule = new LinearWarmupSchedule(options.LearningRate, totalSteps, options.WarmupRatio);
         var reporter = new TrainingProgressReporter(channel, options.Progress, options.Epochs, totalSteps);
         var parameters = trained.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = DecoupledWeightDecay.CreateOptimizer(trained, options.LearningRate, options.WeightDecay);
+        var start = checkpoints?.Begin(trained, optimizer, [(MaskingGenerator, generator)]);
+        int step = start?.Step ?? 0;
+        reporter.StartAt(step);
         var losses = new List<double>();
         var clock = Stopwatch.StartNew();
         long tokens = 0;
-        int step = 0;
         var stop = PretrainingStop.Completed;
         try
         {
@@ -43,13 +46,22 @@ internal static class PretrainingLoop
             for (int epoch = 1; epoch <= options.Epochs && stop == PretrainingStop.Completed; epoch++)
             {
                 var blocks = Enumerable.Range(0, corpus.Blocks.Count).ToArray();
+                // Every epoch's shuffle is drawn, those before a resumed epoch too: that replays the generator's draws exactly.
                 order.Shuffle(blocks);
-                for (int first = 0; first < blocks.Length; first += options.BatchSize)
+                if (epoch < (start?.Epoch ?? 1)) continue;
+                var batches = blocks.Chunk(options.BatchSize).ToList();
+                for (int next = checkpoints?.FirstBatch(epoch, batches) ?? 0; next < batches.Count; next++)
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
                     if (step >= totalSteps) { stop = PretrainingStop.MaxSteps; break; }
-                    if (options.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = PretrainingStop.TimeLimit; break; }
-                    var batch = blocks.Skip(first).Take(options.BatchSize).Select(i => corpus.Blocks[i]).ToList();
+                    if (options.TimeLimit is { } limit && clock.Elapsed >= limit)
+                    {
+                        stop = PretrainingStop.TimeLimit;
+                        // How a sitting ends: the next one resumes at this batch.
+                        checkpoints?.Stopped(step, epoch, next, batches, options.CancellationToken);
+                        break;
+                    }
+                    var batch = batches[next].Select(i => corpus.Blocks[i]).ToList();
                     double learningRate = schedule.LearningRate(step);
                     foreach (var group in optimizer.ParamGroups)
                         group.LearningRate = learningRate;
@@ -68,6 +80,7 @@ internal static class PretrainingLoop
                     }
                     step++;
                     reporter.Step(epoch, step, batch.Count, losses[^1], learningRate);
+                    checkpoints?.Stepped(step, epoch, next + 1, batches, options.CancellationToken);
                 }
             }
             if (stop == PretrainingStop.Completed && options.MaxSteps is { } maxSteps && step >= maxSteps)
@@ -78,6 +91,16 @@ internal static class PretrainingLoop
         {
             trained.eval();
         }
+    }
+
+    /// <summary>The name of the masking generator's state in a checkpoint.</summary>
+    internal const string MaskingGenerator = "masking";
+
+    /// <summary>The schedule's length: the steps of every epoch, or <see cref="RemBertPretrainingOptions.MaxSteps"/> when fewer.</summary>
+    internal static int TotalSteps(int blocks, RemBertPretrainingOptions options)
+    {
+        int stepsPerEpoch = (blocks + options.BatchSize - 1) / options.BatchSize;
+        return (int)Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? int.MaxValue);
     }
 
     /// <summary>

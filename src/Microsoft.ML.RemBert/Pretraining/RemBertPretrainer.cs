@@ -37,9 +37,15 @@ public static class RemBertPretrainer
     /// Reads <paramref name="corpusPath"/>, builds a freshly initialised model of <paramref name="config"/> (see
     /// <see cref="ConfigureFor"/>) seeded by <see cref="RemBertPretrainingOptions.Seed"/>, and trains it.
     /// </summary>
-    /// <exception cref="InvalidDataException">The corpus is not UTF-8 text or is empty (the message names the file and line).</exception>
-    /// <exception cref="ArgumentException">An option is out of range, or MaxLength exceeds the config's max_position_embeddings.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled; nothing was written.</exception>
+    /// <exception cref="InvalidDataException">The corpus is not UTF-8 text or is empty (the message names the file and line), or the checkpoint to resume from is missing or damaged.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, MaxLength exceeds the config's max_position_embeddings, or the checkpoint to resume from was written with other settings (each named).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing was written but complete checkpoints.</exception>
+    /// <exception cref="DirectoryNotFoundException"><see cref="RemBertPretrainingOptions.ResumeFrom"/> does not exist.</exception>
+    /// <remarks>
+    /// With <see cref="RemBertPretrainingOptions.ResumeFrom"/> training continues from that checkpoint (the model is
+    /// still built from <paramref name="config"/> first, then filled from it); the result's
+    /// <see cref="RemBertPretrainingResult.Steps"/> counts every step since the start, its losses, tokens and time this sitting's.
+    /// </remarks>
     public static RemBertPretrainingResult Pretrain(RemBertTokenizer tokenizer, string corpusPath, RemBertConfig config, RemBertPretrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -52,15 +58,21 @@ public static class RemBertPretrainer
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxLength,
                 $"MaxLength {options.MaxLength} exceeds the model's max_position_embeddings {config.MaxPositionEmbeddings}.");
 
+        var context = new MLContext(options.Seed);
+        if (options.Log is { } log)
+            context.Log += (_, e) => { if (IsNote(e)) log(e.Kind == ChannelMessageKind.Warning ? $"warning: {e.RawMessage}" : e.RawMessage); };
+        IHostEnvironment environment = context;
+        using var channel = environment.Start(nameof(RemBertPretrainer));
+        // Before the corpus is read (minutes for a large one): a wrong or damaged checkpoint to resume from fails at once.
+        var resumeFrom = PretrainingCheckpoints.Locate(options, channel);
         var corpus = PretrainingCorpus.Read(corpusPath, tokenizer, options.MaxLength, options.CancellationToken);
         var collator = CollatorFor(tokenizer, options);
+        var checkpoints = PretrainingCheckpoints.For(options, resumeFrom, PretrainingFingerprint.Of(tokenizer, config, corpus, options), channel);
         var (model, electra) = CreateModel(config, options);
-        IHostEnvironment environment = new MLContext(options.Seed);
-        using var channel = environment.Start(nameof(RemBertPretrainer));
         channel.Info($"{corpusPath}: {corpus.Lines:N0} lines, {corpus.Tokens:N0} tokens, {corpus.Blocks.Count:N0} blocks of up to {options.MaxLength} tokens.");
         try
         {
-            var result = PretrainingLoop.Run(model, electra, corpus, collator, options, channel);
+            var result = PretrainingLoop.Run(model, electra, corpus, collator, options, channel, checkpoints);
             // The pair owns the discriminator; the caller gets a copy of it and the pair (generator included) is freed.
             return electra is null ? result : result.WithModel(electra.CopyDiscriminator());
         }
@@ -111,6 +123,12 @@ public static class RemBertPretrainer
                 tokenizer.Options with { ModelMaxLength = model.Config.MaxPositionEmbeddings });
         }, cancellationToken);
     }
+
+    // The run's notes and warnings for RemBertPretrainingOptions.Log; not the step reports (they reach Progress), which the
+    // channel logs as RemBertTrainingProgress.ToString() writes them: "epoch E/N ...".
+    private static bool IsNote(LoggingEventArgs e) =>
+        e.Source == nameof(RemBertPretrainer) && e.Kind is ChannelMessageKind.Info or ChannelMessageKind.Warning
+        && !e.RawMessage.StartsWith("epoch ", StringComparison.Ordinal);
 
     internal static string ArchitectureOf(PretrainingObjective objective) => objective == PretrainingObjective.CausalLanguageModeling
         ? nameof(RemBertForCausalLM)

@@ -51,14 +51,48 @@ public sealed record RemBertPretrainingOptions
     /// <summary>Stop after this many optimizer steps (the learning-rate schedule then ends there); null: run every epoch.</summary>
     public int? MaxSteps { get; init; }
 
-    /// <summary>Stop at the first step that starts after this much training time; the schedule is not shortened for it.</summary>
+    /// <summary>
+    /// Stop at the first step that starts after this much training time in this process; the schedule is not shortened
+    /// for it. With <see cref="CheckpointDirectory"/> the stop writes a checkpoint, so a long run goes on in later sittings
+    /// (<see cref="ResumeFrom"/>), each with its own time limit.
+    /// </summary>
     public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>
+    /// A directory for checkpoints of the training state every <see cref="CheckpointSteps"/> optimizer steps and when
+    /// <see cref="TimeLimit"/> ends the run: the trained module's weights, AdamW's moments, the step and the position in
+    /// the epoch's block order, the random generators (masking's and libtorch's) and a fingerprint of the settings (see
+    /// docs/checkpoints-and-resume.md). Created when missing; null writes no checkpoints.
+    /// </summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Optimizer steps between two checkpoints in <see cref="CheckpointDirectory"/>.</summary>
+    public int CheckpointSteps { get; init; } = 500;
+
+    /// <summary>The newest checkpoints kept in <see cref="CheckpointDirectory"/>; older ones are deleted once a new one is complete.</summary>
+    public int CheckpointsToKeep { get; init; } = 2;
+
+    /// <summary>
+    /// Continue from a checkpoint: a <see cref="CheckpointDirectory"/> (its newest complete checkpoint; a damaged one is
+    /// skipped with a warning) or one <c>checkpoint-STEP</c> directory in it. On the CPU the result is then the run never
+    /// interrupted, bit for bit. A checkpoint written with other settings (corpus, tokenizer, config, objective, batch
+    /// size, maximum length, seed, schedule) is refused with an <see cref="ArgumentException"/> naming each difference;
+    /// a directory holding no complete checkpoint is an <see cref="InvalidDataException"/>. Null starts from scratch.
+    /// </summary>
+    public string? ResumeFrom { get; init; }
 
     /// <summary>Where to train; null: the CPU.</summary>
     public Device? Device { get; init; }
 
     /// <summary>Receives a report after every optimizer step.</summary>
     public IProgress<RemBertTrainingProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Receives the run's notes and warnings, one line each (the corpus read, a checkpoint written or resumed from, a
+    /// damaged checkpoint skipped, warnings prefixed <c>warning: </c>); the per-step reports go to <see cref="Progress"/>.
+    /// Null discards them.
+    /// </summary>
+    public Action<string>? Log { get; init; }
 
     /// <summary>Stops training between steps (<see cref="OperationCanceledException"/>).</summary>
     public CancellationToken CancellationToken { get; init; }
@@ -77,6 +111,12 @@ public sealed record RemBertPretrainingOptions
         if (GeneratorSizeFraction is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(GeneratorSizeFraction), GeneratorSizeFraction, "GeneratorSizeFraction must be in (0, 1].");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(DiscriminatorLossWeight, nameof(DiscriminatorLossWeight));
         if (MaxSteps is { } steps) ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1, nameof(MaxSteps));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointSteps, 1, nameof(CheckpointSteps));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointsToKeep, 1, nameof(CheckpointsToKeep));
+        if (CheckpointDirectory is not null && string.IsNullOrWhiteSpace(CheckpointDirectory))
+            throw new ArgumentException($"{nameof(CheckpointDirectory)} is empty: give a directory, or null for no checkpoints.", nameof(CheckpointDirectory));
+        if (ResumeFrom is not null && string.IsNullOrWhiteSpace(ResumeFrom))
+            throw new ArgumentException($"{nameof(ResumeFrom)} is empty: give a checkpoint directory, or null to start from scratch.", nameof(ResumeFrom));
         if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, "TimeLimit must be positive.");
     }
 }

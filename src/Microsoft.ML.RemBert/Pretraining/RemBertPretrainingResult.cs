@@ -34,19 +34,19 @@ public sealed class RemBertPretrainingResult : IDisposable
     /// <summary><c>RemBertForMaskedLM</c> or <c>RemBertForCausalLM</c>, as the objective asked.</summary>
     public RemBertLanguageModel Model { get; }
 
-    /// <summary>Optimizer steps taken.</summary>
+    /// <summary>Optimizer steps taken since the start of the run, those before a resumed checkpoint included.</summary>
     public int Steps { get; }
 
-    /// <summary>Tokens (padding excluded) the model was trained on, over all steps.</summary>
+    /// <summary>Tokens (padding excluded) the model was trained on, over the steps of this sitting (since the resumed checkpoint, if any).</summary>
     public long Tokens { get; }
 
-    /// <summary>The training loss of every step, in order.</summary>
+    /// <summary>The training loss of every step of this sitting, in order.</summary>
     public IReadOnlyList<double> Losses { get; }
 
     /// <summary>The mean loss of the last 50 steps (all of them when fewer): a steadier figure than the last step's.</summary>
     public double FinalLoss => Losses.Count == 0 ? double.NaN : Losses.TakeLast(50).Average();
 
-    /// <summary>Training wall time.</summary>
+    /// <summary>Training wall time of this sitting.</summary>
     public TimeSpan Elapsed { get; }
 
     /// <summary>Why training ended.</summary>

@@ -54,6 +54,24 @@ internal static class TrainingFingerprint
             .Select(key => $"{key} {stored.GetValueOrDefault(key) ?? "(not recorded)"} in the checkpoint, {current.GetValueOrDefault(key) ?? "(not recorded)"} now")
             .ToList();
 
+    /// <summary>
+    /// Refuses to resume from the checkpoint at <paramref name="path"/> when <paramref name="current"/> differs from the
+    /// <paramref name="stored"/> fingerprint: an <see cref="ArgumentException"/> of <paramref name="parameter"/> naming
+    /// each difference and ending with <paramref name="alternative"/> (what to do instead).
+    /// </summary>
+    public static void EnsureSame(IReadOnlyDictionary<string, string> stored, IReadOnlyDictionary<string, string> current, string path,
+        string alternative, string parameter)
+    {
+        var differences = Differences(stored, current);
+        if (differences.Count > 0)
+            throw new ArgumentException(
+                $"Cannot resume from {path}: it was written with other options or data: {string.Join("; ", differences)}. " +
+                $"Resume with the options it was written with, or {alternative}.", parameter);
+    }
+
+    /// <summary>The first 16 hexadecimal digits of the SHA-256 of <paramref name="text"/>'s UTF-8 bytes: enough to tell two settings apart.</summary>
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+
     private static string TrainableParameters(RemBertPreTrainedModel model)
     {
         var trainable = model.named_parameters().Where(p => p.parameter.requires_grad)
@@ -64,9 +82,9 @@ internal static class TrainingFingerprint
     private static string Data<TExample>(IReadOnlyList<TExample> examples) where TExample : ITrainingExample =>
         $"{examples.Count} examples (lengths sha256 {Hash(string.Join(",", examples.Select(example => example.Length)))})";
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    /// <summary>A number as the fingerprint writes it (invariant culture; doubles round-trip).</summary>
+    public static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    /// <inheritdoc cref="Text(int)"/>
+    public static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -58,7 +58,7 @@ internal static class TrainingLoop
                 int first = 0;
                 if (resumedOrder is not null)
                 {
-                    CheckOrder(resumedOrder, batches, epoch, checkpoints!.Directory);
+                    TrainingCheckpoints.CheckOrder(resumedOrder, batches, epoch, checkpoints!.Directory, nameof(RemBertTrainerOptions.ResumeFromCheckpoint));
                     first = position.NextBatch;
                     resumedOrder = null;
                 }
@@ -163,23 +163,11 @@ internal static class TrainingLoop
             channel.Warning($"ResumeFromCheckpoint: {checkpoints.Directory} holds no complete checkpoint; training starts from the beginning.");
             return (start, null, null);
         }
-        var differences = TrainingFingerprint.Differences(newest.Position.Fingerprint, start.Fingerprint);
-        if (differences.Count > 0)
-            throw new ArgumentException(
-                $"Cannot resume from {newest.Path}: it was written with other options or data: {string.Join("; ", differences)}. " +
-                $"Resume with the options it was written with, or train into another {nameof(RemBertTrainerOptions.CheckpointDirectory)}.",
-                nameof(RemBertTrainerOptions.ResumeFromCheckpoint));
+        TrainingFingerprint.EnsureSame(newest.Position.Fingerprint, start.Fingerprint, newest.Path,
+            $"train into another {nameof(RemBertTrainerOptions.CheckpointDirectory)}", nameof(RemBertTrainerOptions.ResumeFromCheckpoint));
         var (best, order) = TrainingCheckpoints.Restore(newest.Path, newest.Position, model, optimizer);
         channel.Info($"Resuming from {newest.Path}: step {newest.Position.Step}, epoch {newest.Position.Epoch}, batch {newest.Position.NextBatch}.");
         return (newest.Position with { Fingerprint = start.Fingerprint }, best, order);
-    }
-
-    private static void CheckOrder(List<int[]> stored, List<int[]> replayed, int epoch, string directory)
-    {
-        if (stored.Count != replayed.Count || stored.Zip(replayed).Any(pair => !pair.First.AsSpan().SequenceEqual(pair.Second)))
-            throw new ArgumentException(
-                $"Cannot resume from {directory}: the batches of epoch {epoch} drawn from the seed are not the checkpoint's; the training data is not the same.",
-                nameof(RemBertTrainerOptions.ResumeFromCheckpoint));
     }
 
     // Sums the gradients of the group's batches, each loss weighted by its share of the group's examples, so the step
