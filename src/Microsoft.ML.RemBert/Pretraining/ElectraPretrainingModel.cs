@@ -32,7 +32,7 @@ internal sealed class ElectraPretrainingModel : nn.Module
     private readonly Linear discriminator_prediction;
 #pragma warning restore IDE1006
     private readonly RemBertConfig _generatorConfig;
-    private readonly Scalar _discriminatorWeight;
+    private readonly double _discriminatorWeight;
 
     /// <summary>Builds the pair, uninitialised (see <see cref="InitializeWeights"/>).</summary>
     /// <param name="config">The discriminator's shape: the model that is saved.</param>
@@ -125,11 +125,20 @@ internal sealed class ElectraPretrainingModel : nn.Module
         var probeLoss = nn.functional.cross_entropy(probeLogits, originals);
 
         LastLosses = (generatorLoss.item<float>(), discriminatorLoss.item<float>(), probeLoss.item<float>());
-        return generatorLoss.add(discriminatorLoss.mul(_discriminatorWeight), HeldScalars.One).add(probeLoss, HeldScalars.One);
+        using (no_grad())
+        {
+            var detected = tokenLogits[real].gt(HeldScalars.ZeroDouble).to_type(ScalarType.Float32);
+            LastDetection = (replaced[real].mean().item<float>(), detected.eq(replaced[real]).to_type(ScalarType.Float32).mean().item<float>());
+        }
+        using var weight = _discriminatorWeight.ToScalar();
+        return generatorLoss.add(discriminatorLoss.mul(weight), HeldScalars.One).add(probeLoss, HeldScalars.One);
     }
 
     /// <summary>The three parts of the last <see cref="Loss"/>: generator MLM, discriminator (unweighted), LM-head probe.</summary>
     public (double Generator, double Discriminator, double Probe) LastLosses { get; private set; }
+
+    /// <summary>Of the last <see cref="Loss"/>: the share of tokens the generator replaced, and the share the discriminator labelled right.</summary>
+    public (double ReplacedShare, double Accuracy) LastDetection { get; private set; }
 
     /// <summary>A standalone copy of the discriminator (eval mode), the caller's to dispose: the pair keeps and frees its own.</summary>
     public RemBertForMaskedLM CopyDiscriminator()
@@ -152,7 +161,6 @@ internal sealed class ElectraPretrainingModel : nn.Module
             generator_predictions.Dispose();
             discriminator_dense.Dispose();
             discriminator_prediction.Dispose();
-            _discriminatorWeight.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -25,6 +25,7 @@ internal static class PretrainingLoop
         LanguageModelingCollator collator, RemBertPretrainingOptions options, IChannel channel, PretrainingCheckpoints? checkpoints = null)
     {
         nn.Module trained = (nn.Module?)electra ?? model;
+        var electraReport = new ElectraProgressNotes();
         var device = options.Device ?? CPU;
         var order = new Random(options.Seed);
         using var generator = new Generator((ulong)options.Seed);
@@ -69,6 +70,7 @@ internal static class PretrainingLoop
                     {
                         var collated = collator.Collate(batch, generator);
                         var loss = electra is null ? Loss(model, collated, device) : electra.Loss(collated, generator, device);
+                        if (electra is not null && loss is not null) electraReport.Add(electra, step + 1, channel);
                         if (loss is null) continue;
                         loss.backward();
                         if (options.MaxGradNorm > 0)
