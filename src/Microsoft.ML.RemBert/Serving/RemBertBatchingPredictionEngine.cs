@@ -51,6 +51,8 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     // Requests taken into a batch and not yet completed. Each is counted off before its task completes, so a caller
     // that sends its next request as soon as it has its answer is not taken for company.
     private int _taken;
+    // Loops scoring a batch now (guarded by _queue): the others are free to take a share of what is queued.
+    private int _scoring;
     // Loops still running; the last one to stop completes _stopped.
     private int _running;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -143,8 +145,12 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         {
             ShareIntraOpThreads();
             var single = _singles[loop]!;
-            while (TakeBatch() is { Count: > 0 } batch)
+            bool scored = false;
+            while (TakeBatch(scored) is { Count: > 0 } batch)
+            {
+                scored = true;
                 Score(batch, single);
+            }
         }
         finally
         {
@@ -175,12 +181,15 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
 
     /// <summary>
     /// Waits for a first request, then (while company is expected) for others until MaxBatchSize wait or the first one
-    /// waited MaxDelay; empty when closing with nothing queued.
+    /// waited MaxDelay; empty when closing with nothing queued. <paramref name="scoredOne"/>: the loop comes back from
+    /// scoring a batch.
     /// </summary>
-    private List<Request> TakeBatch()
+    private List<Request> TakeBatch(bool scoredOne)
     {
         lock (_queue)
         {
+            if (scoredOne)
+                _scoring--;
             bool waitedInVain;
             while (true)
             {
@@ -205,8 +214,8 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
                     break;
                 // Every waiting request was cancelled while the loop waited for company: wait for the next one.
             }
-            var batch = new List<Request>(Math.Min(_queue.Count, _maxBatchSize));
-            while (batch.Count < _maxBatchSize && _queue.First is { } node)
+            var batch = new List<Request>(ShareToTake());
+            while (batch.Count < batch.Capacity && _queue.First is { } node)
             {
                 _queue.RemoveFirst();
                 node.Value.Node = null;
@@ -215,11 +224,29 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
             if (waitedInVain)
                 _companyExpected = false;
             Interlocked.Add(ref _taken, batch.Count);
+            _scoring++;
             // What this batch left behind goes to another idle loop, if any (arrivals pulse only the first request).
             if (_queue.Count > 0)
                 Monitor.Pulse(_queue);
             return batch;
         }
+    }
+
+    /// <summary>
+    /// How many queued requests this loop takes (under the lock): MaxBatchSize when that many wait, or everything when
+    /// closing; otherwise (the wait for company is over) an even share with the loops that are free, so that they score
+    /// at once rather than one after the other. Closed-loop callers (N clients that each send again once answered) would
+    /// otherwise come back together and be gathered by one loop every time while the others idle.
+    /// </summary>
+    private int ShareToTake()
+    {
+        int queued = _queue.Count;
+        if (queued >= _maxBatchSize)
+            return _maxBatchSize;
+        if (_closing)
+            return queued;
+        int freeLoops = Math.Max(0, _concurrentBatches - _scoring - 1) + 1; // this loop among them
+        return (queued + freeLoops - 1) / freeLoops;
     }
 
     private void Score(List<Request> batch, PredictionEngine<TInput, TOutput> single)

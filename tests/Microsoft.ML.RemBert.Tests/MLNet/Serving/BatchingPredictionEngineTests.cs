@@ -239,8 +239,10 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
         var rows = KeywordData.IntentRows(8, seed: 8);
         var sizes = new ConcurrentQueue<int>();
         var maxDelay = TimeSpan.FromSeconds(3);
+        // Two loops: a lone caller must not wait with several loops either; with more loops than 2, the 3 requests that
+        // overlap below could be shared out one per free loop.
         var batching = MLContext.Model.CreateBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>(model,
-            new RemBertBatchingOptions { MaxBatchSize = 8, MaxDelay = maxDelay, BatchScored = (size, _) => sizes.Enqueue(size) });
+            new RemBertBatchingOptions { MaxBatchSize = 8, MaxDelay = maxDelay, ConcurrentBatches = 2, BatchScored = (size, _) => sizes.Enqueue(size) });
         await using (batching)
         {
             var clock = Stopwatch.StartNew();
@@ -322,6 +324,22 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
         // Two loops split the threads a thread of this process gets; threads that start using libtorch later still get them all.
         Assert.Equal(new[] { Math.Max(1, inherited / 2), Math.Max(1, inherited / 2) }, twoLoopThreads);
         Assert.Equal(inherited, OnFreshThread(torch.get_num_threads));
+        (model as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public async Task RequestsGatheredBelowMaxBatchSizeAreSharedOutToTheFreeLoops()
+    {
+        var model = TrainIntents();
+        var rows = KeywordData.IntentRows(16, seed: 11);
+        var sizes = new ConcurrentQueue<int>();
+        // 16 requests queued at once, fewer than MaxBatchSize: when the wait for company ends, the loop that waited takes
+        // half and the other free loop the rest at once (one loop taking all 16 would leave the other idle).
+        var batching = MLContext.Model.CreateBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>(model,
+            new RemBertBatchingOptions { MaxBatchSize = 32, MaxDelay = TimeSpan.FromMilliseconds(500), ConcurrentBatches = 2, BatchScored = (size, _) => sizes.Enqueue(size) });
+        await using (batching)
+            await Task.WhenAll(rows.Select(row => batching.PredictAsync(row))).WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(new[] { 8, 8 }, sizes);
         (model as IDisposable)?.Dispose();
     }
 
