@@ -290,7 +290,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
 
     private List<TOutput> Transform(List<TInput> rows)
     {
-        var scored = _model.Transform(_data.LoadFromEnumerable(rows));
+        var scored = new SingleCursorView(_model.Transform(_data.LoadFromEnumerable(rows)));
         var outputs = _data.CreateEnumerable<TOutput>(scored, reuseRowObject: false, ignoreMissingColumns: true).ToList();
         if (outputs.Count != rows.Count)
             throw new InvalidOperationException($"The model returned {outputs.Count} rows for {rows.Count}; a batching engine needs a model that maps each row to one row (no filter).");

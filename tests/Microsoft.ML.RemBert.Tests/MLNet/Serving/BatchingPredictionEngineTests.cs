@@ -328,6 +328,33 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
     }
 
     [Fact]
+    public async Task ABatchIsReadAndScoredOnItsLoopsOwnThread()
+    {
+        // ML.NET's MapValueToKey/MapKeyToValue around the trainer would split a plain cursor over threads of their own,
+        // which start with the process's libtorch thread count rather than the loop's share (SingleCursorView).
+        var model = TrainIntents();
+        var rows = KeywordData.IntentRows(8, seed: 12);
+        var readOn = new ConcurrentBag<int>();
+        var loops = new ConcurrentBag<int>();
+        var batching = MLContext.Model.CreateBatchingPredictionEngine<GatedRow, LabelPrediction>(model, new RemBertBatchingOptions
+        {
+            MaxBatchSize = 4,
+            MaxDelay = TimeSpan.FromSeconds(30),
+            ConcurrentBatches = 2,
+            BatchScored = (_, _) => loops.Add(Environment.CurrentManagedThreadId),
+        });
+        await using (batching)
+        {
+            await Task.WhenAll(rows.Select(row => batching.PredictAsync(new GatedRow(row, () => readOn.Add(Environment.CurrentManagedThreadId)))))
+                .WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        Assert.Equal(2, loops.Count);
+        Assert.Equal(8, readOn.Count);
+        Assert.All(readOn, thread => Assert.Contains(thread, loops));
+        (model as IDisposable)?.Dispose();
+    }
+
+    [Fact]
     public async Task RequestsGatheredBelowMaxBatchSizeAreSharedOutToTheFreeLoops()
     {
         var model = TrainIntents();
