@@ -366,7 +366,9 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
             new RemBertBatchingOptions { MaxBatchSize = 32, MaxDelay = TimeSpan.FromMilliseconds(500), ConcurrentBatches = 2, BatchScored = (size, _) => sizes.Enqueue(size) });
         await using (batching)
             await Task.WhenAll(rows.Select(row => batching.PredictAsync(row))).WaitAsync(TimeSpan.FromMinutes(1));
-        Assert.Equal(new[] { 8, 8 }, sizes);
+        // Usually [8, 8]; on a loaded machine the second loop may wake after the first scored its 8 and took half the rest.
+        Assert.Equal(16, sizes.Sum());
+        Assert.Equal(8, sizes.Max());
         (model as IDisposable)?.Dispose();
     }
 
