@@ -7,7 +7,11 @@ using Serving;
 // the server used per request (user + system, all threads): on a machine shared with other work, wall-clock requests/s
 // varies with the load, CPU per request much less; a server that has N idle cores serves about N / (CPU s per request).
 //   dotnet run -c Release --project benchmarks/Serving -- [--clients 1,4,16,64] [--requests 2000] [--seconds 20]
-//       [--warmup-seconds 20] [--zips intent,wide] [--engines pool,pool@1,batching] [--server-args "--max-delay-ms 5"] [--work DIR] [--configuration Release]
+//       [--warmup-seconds 20] [--zips intent,wide] [--engines pool,pool@1,batching,batchingx1] [--server-args "--max-delay-ms 5"] [--work DIR] [--configuration Release]
+//   dotnet benchmarks/Serving/bin/Release/net10.0/Serving.dll --thread-probe: is torch.set_num_threads per thread? (docs/serving.md)
+// An engine is spelled KIND[@THREADS][xLOOPS]: KIND pool or batching; @THREADS sets libtorch's intra-op threads of the
+// server process (OMP_NUM_THREADS, MKL_NUM_THREADS; default: one per core); xLOOPS the batching engine's
+// ConcurrentBatches (default: one per core), each loop running on max(1, THREADS / LOOPS) threads.
 var clients = new[] { 1, 4, 16, 64 };
 int maxRequests = 2000;
 double maxSeconds = 20;
@@ -16,7 +20,7 @@ string configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringCo
 var zips = new[] { "intent", "wide" };
 // "pool@1": the pool with libtorch's intra-op threads at 1 (OMP_NUM_THREADS, MKL_NUM_THREADS), the better setting for
 // a pool whose concurrency comes from requests (one forward per request thread, no thread team per forward).
-var engines = new[] { "pool", "pool@1", "batching" };
+var engines = new[] { "pool", "pool@1", "batching", "batchingx1" };
 var serverArguments = Array.Empty<string>();
 // Until the JIT has settled: in a fresh server, tiered compilation alone took a third of the CPU for the first ~40 s
 // of load (measured with perf on the batching server at 16 clients), which would be charged to the first cells.
@@ -35,8 +39,19 @@ for (int i = 0; i < args.Length; i++)
         case "--engines": engines = Next().Split(','); break;
         case "--server-args": serverArguments = Next().Split(' ', StringSplitOptions.RemoveEmptyEntries); break;
         case "--configuration": configuration = Next(); break;
+        case "--thread-probe": ThreadProbe.Run(); return 0;
         default: Console.Error.WriteLine($"unknown argument '{args[i]}'"); return 2;
     }
+}
+try
+{
+    foreach (var engine in engines)
+        EngineSpelling.Parse(engine);
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 2;
 }
 Directory.CreateDirectory(work);
 var sentences = BenchmarkZips.Sentences();
@@ -48,8 +63,9 @@ foreach (var name in zips)
     string zip = name == "wide" ? BenchmarkZips.Wide(work) : BenchmarkZips.Intent(work);
     foreach (var engine in engines)
     {
-        var (kind, threads) = engine.Split('@') is [var k, var t] ? (k, t) : (engine, null);
-        using var server = ServerProcess.Start(zip, kind, configuration, serverArguments, threads);
+        var (kind, threads, loops) = EngineSpelling.Parse(engine);
+        using var server = ServerProcess.Start(zip, kind, configuration,
+            loops is null ? serverArguments : [.. serverArguments, "--concurrent-batches", loops], threads);
         using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(5) };
         // Warm-up: every client count once briefly (each takes its own code paths), then 16 clients until the time is up.
         foreach (int count in clients)

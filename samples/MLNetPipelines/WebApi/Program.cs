@@ -150,6 +150,8 @@ app.MapGet("/health", context =>
         writer.WriteString("device", model.Device);
         writer.WriteString("precision", model.Precision);
         writer.WriteString("engine", arguments.Engine);
+        if (arguments.Engine == "batching")
+            writer.WriteNumber("concurrentBatches", arguments.ConcurrentBatches);
         writer.WriteStartArray("inputs");
         foreach (var input in model.Rows.Inputs)
         {

@@ -28,7 +28,8 @@ internal sealed class BatchingScorer<TInput, TOutput>(MLContext mlContext, ITran
     private readonly RemBertBatchingPredictionEngine<TInput, TOutput> _engine = mlContext.Model.CreateBatchingPredictionEngine<TInput, TOutput>(model,
         new RemBertBatchingOptions
         {
-            MaxBatchSize = arguments.MaxBatchSize, MaxDelay = arguments.MaxDelay, MaxQueueLength = arguments.MaxQueueLength, BatchScored = batchScored,
+            MaxBatchSize = arguments.MaxBatchSize, MaxDelay = arguments.MaxDelay, MaxQueueLength = arguments.MaxQueueLength,
+            ConcurrentBatches = arguments.ConcurrentBatches, BatchScored = batchScored,
         });
 
     public int QueueLength => _engine.QueueLength;

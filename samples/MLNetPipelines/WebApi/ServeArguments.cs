@@ -1,17 +1,18 @@
 using System.Globalization;
 using Microsoft.ML.RemBert.Modeling;
+using Microsoft.ML.RemBert.Serving;
 
 namespace MLNetPipelines.WebApi;
 
 /// <summary>
 /// The command line: <c>--model MODEL.zip [--urls URLS] [--device cpu|cuda] [--precision float32|bfloat16]</c>, plus the
-/// serving knobs <c>[--engine batching|pool] [--max-batch-size N] [--max-delay-ms N] [--max-queue-length N]</c>.
+/// serving knobs <c>[--engine batching|pool] [--max-batch-size N] [--max-delay-ms N] [--max-queue-length N] [--concurrent-batches N]</c>.
 /// </summary>
 internal sealed record ServeArguments
 {
     public const string Usage =
         "usage: --model MODEL.zip [--urls http://127.0.0.1:5080] [--device cpu|cuda] [--precision float32|bfloat16] " +
-        "[--engine batching|pool] [--max-batch-size 32] [--max-delay-ms 5] [--max-queue-length 1024]";
+        "[--engine batching|pool] [--max-batch-size 32] [--max-delay-ms 5] [--max-queue-length 1024] [--concurrent-batches N (default: cores)]";
 
     /// <summary>The zip to serve; replacing it (atomic rename) reloads it.</summary>
     public required string ModelPath { get; init; }
@@ -34,12 +35,17 @@ internal sealed record ServeArguments
 
     public int MaxQueueLength { get; init; } = 1024;
 
+    /// <summary>Batches scored at once by the batching engine, each on its share of libtorch's threads (the library's default: one per core).</summary>
+    public int ConcurrentBatches { get; init; } = DefaultConcurrentBatches;
+
+    private static readonly int DefaultConcurrentBatches = new RemBertBatchingOptions().ConcurrentBatches;
+
     /// <summary>Parses <paramref name="args"/>; an <see cref="ArgumentException"/> names the argument at fault.</summary>
     public static ServeArguments Parse(string[] args)
     {
         string? model = null, urls = null, device = null, engine = null;
         RemBertPrecision precision = RemBertPrecision.Float32;
-        int maxBatchSize = 32, maxDelayMs = 5, maxQueueLength = 1024;
+        int maxBatchSize = 32, maxDelayMs = 5, maxQueueLength = 1024, concurrentBatches = DefaultConcurrentBatches;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -68,6 +74,7 @@ internal sealed record ServeArguments
                 case "--max-batch-size": maxBatchSize = Count(args, ref i, minimum: 1); break;
                 case "--max-delay-ms": maxDelayMs = Count(args, ref i, minimum: 0); break;
                 case "--max-queue-length": maxQueueLength = Count(args, ref i, minimum: 1); break;
+                case "--concurrent-batches": concurrentBatches = Count(args, ref i, minimum: 1, maximum: 256); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'.");
             }
         }
@@ -77,6 +84,7 @@ internal sealed record ServeArguments
         {
             ModelPath = Path.GetFullPath(model), Urls = urls ?? "http://127.0.0.1:5080", Device = device ?? "cpu", Precision = precision,
             Engine = engine ?? "batching", MaxBatchSize = maxBatchSize, MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs), MaxQueueLength = maxQueueLength,
+            ConcurrentBatches = concurrentBatches,
         };
     }
 
@@ -87,11 +95,13 @@ internal sealed record ServeArguments
         return args[++i];
     }
 
-    private static int Count(string[] args, ref int i, int minimum)
+    private static int Count(string[] args, ref int i, int minimum, int maximum = int.MaxValue)
     {
         string option = args[i], text = Value(args, ref i);
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < minimum)
-            throw new ArgumentException($"{option} is '{text}'; it must be a whole number of at least {minimum}.");
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < minimum || value > maximum)
+            throw new ArgumentException(maximum == int.MaxValue
+                ? $"{option} is '{text}'; it must be a whole number of at least {minimum}."
+                : $"{option} is '{text}'; it must be a whole number from {minimum} to {maximum}.");
         return value;
     }
 }

@@ -2,7 +2,8 @@ namespace Microsoft.ML.RemBert.Serving;
 
 /// <summary>
 /// Settings of a <see cref="RemBertBatchingPredictionEngine{TInput, TOutput}"/>: how many concurrent requests go into
-/// one forward pass, how long the first queued request waits for company, and how many may wait at most.
+/// one forward pass, how long the first queued request waits for company, how many may wait at most, and how many
+/// batches are scored at once.
 /// </summary>
 public sealed class RemBertBatchingOptions
 {
@@ -23,10 +24,24 @@ public sealed class RemBertBatchingOptions
     public int MaxQueueLength { get; set; } = 1024;
 
     /// <summary>
+    /// How many batches are scored at once, each by a loop of its own (default: <see cref="Environment.ProcessorCount"/>; at most 256).
+    /// Requests go to whichever loop is free. Each loop runs libtorch's forward passes on
+    /// max(1, T / <see cref="ConcurrentBatches"/>) intra-op threads, where T is the count libtorch gives a thread of
+    /// this process (one per core, or what the host set with OMP_NUM_THREADS or <c>torch.set_num_threads</c>), so the
+    /// loops together use the cores one loop would have used: one batch at a time on a team of threads leaves cores idle
+    /// while the loop does the managed work between forwards and spins the team up and down (docs/serving.md). Other
+    /// threads of the process keep their own count. Use 1 for the lowest latency of a lone request on a many-core machine.
+    /// </summary>
+    public int ConcurrentBatches { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
     /// Called on the engine's loop after each batch is scored, with its size (requests) and how long scoring took;
     /// for metrics (batch-size histograms). It must be quick and must not throw (an exception is ignored).
     /// </summary>
     public Action<int, TimeSpan>? BatchScored { get; set; }
+
+    // Each loop is a thread with its own PredictionEngine and activations: beyond a few per core they only cost memory.
+    private const int MaxConcurrentBatches = 256;
 
     internal void Validate()
     {
@@ -36,5 +51,7 @@ public sealed class RemBertBatchingOptions
             throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, $"MaxDelay must be between 0 and 1 minute, not {MaxDelay}.");
         if (MaxQueueLength < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxQueueLength), MaxQueueLength, $"MaxQueueLength must be at least 1, not {MaxQueueLength}.");
+        if (ConcurrentBatches is < 1 or > MaxConcurrentBatches)
+            throw new ArgumentOutOfRangeException(nameof(ConcurrentBatches), ConcurrentBatches, $"ConcurrentBatches must be between 1 and {MaxConcurrentBatches}, not {ConcurrentBatches}.");
     }
 }

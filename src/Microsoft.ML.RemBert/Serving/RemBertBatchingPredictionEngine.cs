@@ -7,10 +7,12 @@ namespace Microsoft.ML.RemBert.Serving;
 
 /// <summary>
 /// Scores single rows sent from many threads (e.g. the requests of a web service) by coalescing them: requests wait in
-/// a bounded queue, and one background loop takes up to <see cref="RemBertBatchingOptions.MaxBatchSize"/> of them,
+/// a bounded queue, and a free background loop takes up to <see cref="RemBertBatchingOptions.MaxBatchSize"/> of them,
 /// runs one <c>Transform</c> of the model over them (our transformers score such a view in batches of their
 /// <c>InferenceBatchSize</c>, one forward pass each) and completes each request with its own row (a batch of one row
-/// goes through a PredictionEngine the loop keeps, which skips Transform's per-view setup). A forward pass over
+/// goes through a PredictionEngine the loop keeps, which skips Transform's per-view setup).
+/// <see cref="RemBertBatchingOptions.ConcurrentBatches"/> loops score batches at once, each on its share of libtorch's
+/// intra-op threads. A forward pass over
 /// 16 short rows costs little more than over one, so concurrent callers are served several times faster than by one
 /// <see cref="PredictionEngine{TSrc, TDst}"/> per thread. Made by <c>mlContext.Model.CreateBatchingPredictionEngine</c>.
 /// </summary>
@@ -19,7 +21,7 @@ namespace Microsoft.ML.RemBert.Serving;
 /// <para>Results equal <c>PredictionEngine.Predict</c> for the same rows (up to float rounding
 /// of a row padded within a batch, about 1e-6). A row that makes its batch fail (e.g. a QA row with an empty context) fails only its
 /// own task: the batch is then scored again one row at a time to isolate it.</para>
-/// <para>The engine does not own the model: <see cref="DisposeAsync"/> scores what is queued and stops the loop;
+/// <para>The engine does not own the model: <see cref="DisposeAsync"/> scores what is queued and stops the loops;
 /// dispose the model after it (in-flight requests then never see a disposed model).</para>
 /// </remarks>
 public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDisposable
@@ -33,11 +35,13 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     private readonly TimeSpan _maxDelay;
     private readonly int _maxQueueLength;
     private readonly Action<int, TimeSpan>? _batchScored;
-    // Dropped when the loop stops: the engine's scoring row holds the model until collected (docs/serving.md, "Model
-    // lifetime"), and a stopped batching engine that is still referenced must not keep a disposed model's memory.
-    private PredictionEngine<TInput, TOutput>? _single;
+    private readonly int _concurrentBatches;
+    // One per loop (a PredictionEngine is not thread-safe), each dropped when its loop stops: an engine's scoring row
+    // holds the model until collected (docs/serving.md, "Model lifetime"), and a stopped batching engine that is still
+    // referenced must not keep a disposed model's memory.
+    private readonly PredictionEngine<TInput, TOutput>?[] _singles;
 
-    // Guarded by _queue itself (Monitor): the loop waits on it, PredictAsync and cancellations pulse it.
+    // Guarded by _queue itself (Monitor): the loops wait on it, PredictAsync, DisposeAsync and the loops pulse it.
     private readonly LinkedList<Request> _queue = new();
     private bool _closing;
     // Whether waiting for company is worth it: set when a request arrives while another waits or is being scored,
@@ -47,7 +51,10 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     // Requests taken into a batch and not yet completed. Each is counted off before its task completes, so a caller
     // that sends its next request as soon as it has its answer is not taken for company.
     private int _taken;
-    private readonly Thread _loop;
+    // Loops scoring a batch now (guarded by _queue): the others are free to take a share of what is queued.
+    private int _scoring;
+    // Loops still running; the last one to stop completes _stopped.
+    private int _running;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal RemBertBatchingPredictionEngine(IHostEnvironment env, ITransformer model, RemBertBatchingOptions options)
@@ -60,17 +67,24 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         _model = model;
         _data = new DataOperationsCatalog(env);
         _options = options;
-        (_maxBatchSize, _maxDelay, _maxQueueLength, _batchScored) = (options.MaxBatchSize, options.MaxDelay, options.MaxQueueLength, options.BatchScored);
+        (_maxBatchSize, _maxDelay, _maxQueueLength, _batchScored, _concurrentBatches) =
+            (options.MaxBatchSize, options.MaxDelay, options.MaxQueueLength, options.BatchScored, options.ConcurrentBatches);
 
         // Fails now, naming a missing or mistyped column, rather than in every request.
         var inputSchema = _data.LoadFromEnumerable(Array.Empty<TInput>()).Schema;
         model.GetOutputSchema(inputSchema);
         // A batch of one (a lone caller, or a row isolated after its batch failed) skips Transform's per-view setup:
-        // PredictionEngine's row mapper scores it alone, with the same result. Used by the loop thread only.
-        _single = new PredictionEngine<TInput, TOutput>(env, model, ownsTransformer: false, inputSchemaDefinition: null, outputSchemaDefinition: null, ignoreMissingColumns: true);
+        // PredictionEngine's row mapper scores it alone, with the same result. Each is used by its own loop only.
+        _singles = new PredictionEngine<TInput, TOutput>?[_concurrentBatches];
+        for (int i = 0; i < _singles.Length; i++)
+            _singles[i] = new PredictionEngine<TInput, TOutput>(env, model, ownsTransformer: false, inputSchemaDefinition: null, outputSchemaDefinition: null, ignoreMissingColumns: true);
 
-        _loop = new Thread(Run) { IsBackground = true, Name = "RemBERT batching engine" };
-        _loop.Start();
+        _running = _concurrentBatches;
+        for (int i = 0; i < _concurrentBatches; i++)
+        {
+            int loop = i;
+            new Thread(() => Run(loop)) { IsBackground = true, Name = $"RemBERT batching engine {loop + 1}/{_concurrentBatches}" }.Start();
+        }
     }
 
     /// <summary>The options the engine was made with (changing them afterwards has no effect).</summary>
@@ -103,7 +117,10 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
             if (_queue.Count > 0 || Volatile.Read(ref _taken) > 0)
                 _companyExpected = true;
             request.Node = _queue.AddLast(request);
-            if (_queue.Count == 1 || _queue.Count >= _maxBatchSize)
+            // The first request wakes one idle loop, which then gathers company; a full batch wakes a loop waiting for it.
+            if (_queue.Count == 1)
+                Monitor.Pulse(_queue);
+            else if (_queue.Count >= _maxBatchSize)
                 Monitor.PulseAll(_queue);
         }
         if (cancellationToken.CanBeCanceled)
@@ -111,7 +128,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         return request.Completion.Task;
     }
 
-    /// <summary>Refuses new requests, scores every queued one, then stops the loop. Idempotent.</summary>
+    /// <summary>Refuses new requests, scores every queued one, then stops the loops. Idempotent.</summary>
     public ValueTask DisposeAsync()
     {
         lock (_queue)
@@ -122,29 +139,57 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         return new ValueTask(_stopped.Task);
     }
 
-    private void Run()
+    private void Run(int loop)
     {
         try
         {
-            while (TakeBatch() is { Count: > 0 } batch)
-                Score(batch);
+            ShareIntraOpThreads();
+            var single = _singles[loop]!;
+            bool scored = false;
+            while (TakeBatch(scored) is { Count: > 0 } batch)
+            {
+                scored = true;
+                Score(batch, single);
+            }
         }
         finally
         {
-            _single?.Dispose();
-            _single = null;
-            _stopped.TrySetResult();
+            _singles[loop]?.Dispose();
+            _singles[loop] = null;
+            if (Interlocked.Decrement(ref _running) == 0)
+                _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Several loops split the intra-op threads libtorch would give one (IntraOpThreads), so that N loops scoring at once
+    /// fill the cores rather than oversubscribe them; one loop keeps the count it inherits.
+    /// </summary>
+    private void ShareIntraOpThreads()
+    {
+        if (_concurrentBatches == 1)
+            return;
+        try
+        {
+            IntraOpThreads.TakeShare(_concurrentBatches);
+        }
+        catch (Exception)
+        {
+            // Only a matter of speed: the loop scores with the count it inherited.
         }
     }
 
     /// <summary>
     /// Waits for a first request, then (while company is expected) for others until MaxBatchSize wait or the first one
-    /// waited MaxDelay; empty when closing with nothing queued.
+    /// waited MaxDelay; empty when closing with nothing queued. <paramref name="scoredOne"/>: the loop comes back from
+    /// scoring a batch.
     /// </summary>
-    private List<Request> TakeBatch()
+    private List<Request> TakeBatch(bool scoredOne)
     {
         lock (_queue)
         {
+            if (scoredOne)
+                _scoring--;
             bool waitedInVain;
             while (true)
             {
@@ -169,8 +214,8 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
                     break;
                 // Every waiting request was cancelled while the loop waited for company: wait for the next one.
             }
-            var batch = new List<Request>(Math.Min(_queue.Count, _maxBatchSize));
-            while (batch.Count < _maxBatchSize && _queue.First is { } node)
+            var batch = new List<Request>(ShareToTake());
+            while (batch.Count < batch.Capacity && _queue.First is { } node)
             {
                 _queue.RemoveFirst();
                 node.Value.Node = null;
@@ -179,16 +224,37 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
             if (waitedInVain)
                 _companyExpected = false;
             Interlocked.Add(ref _taken, batch.Count);
+            _scoring++;
+            // What this batch left behind goes to another idle loop, if any (arrivals pulse only the first request).
+            if (_queue.Count > 0)
+                Monitor.Pulse(_queue);
             return batch;
         }
     }
 
-    private void Score(List<Request> batch)
+    /// <summary>
+    /// How many queued requests this loop takes (under the lock): MaxBatchSize when that many wait, or everything when
+    /// closing; otherwise (the wait for company is over) an even share with the loops that are free, so that they score
+    /// at once rather than one after the other. Closed-loop callers (N clients that each send again once answered) would
+    /// otherwise come back together and be gathered by one loop every time while the others idle.
+    /// </summary>
+    private int ShareToTake()
+    {
+        int queued = _queue.Count;
+        if (queued >= _maxBatchSize)
+            return _maxBatchSize;
+        if (_closing)
+            return queued;
+        int freeLoops = Math.Max(0, _concurrentBatches - _scoring - 1) + 1; // this loop among them
+        return (queued + freeLoops - 1) / freeLoops;
+    }
+
+    private void Score(List<Request> batch, PredictionEngine<TInput, TOutput> single)
     {
         var started = Stopwatch.GetTimestamp();
         if (batch.Count == 1)
         {
-            ScoreAlone(batch[0]);
+            ScoreAlone(batch[0], single);
             Report(1, Stopwatch.GetElapsedTime(started));
             return;
         }
@@ -202,7 +268,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         {
             // One bad row fails the whole Transform: score each row alone so only that row's caller sees the error.
             foreach (var request in batch)
-                ScoreAlone(request);
+                ScoreAlone(request, single);
         }
         finally
         {
@@ -210,11 +276,11 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         }
     }
 
-    private void ScoreAlone(Request request)
+    private static void ScoreAlone(Request request, PredictionEngine<TInput, TOutput> single)
     {
         try
         {
-            request.Complete(_single!.Predict(request.Input));
+            request.Complete(single.Predict(request.Input));
         }
         catch (Exception error)
         {
@@ -224,7 +290,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
 
     private List<TOutput> Transform(List<TInput> rows)
     {
-        var scored = _model.Transform(_data.LoadFromEnumerable(rows));
+        var scored = new SingleCursorView(_model.Transform(_data.LoadFromEnumerable(rows)));
         var outputs = _data.CreateEnumerable<TOutput>(scored, reuseRowObject: false, ignoreMissingColumns: true).ToList();
         if (outputs.Count != rows.Count)
             throw new InvalidOperationException($"The model returned {outputs.Count} rows for {rows.Count}; a batching engine needs a model that maps each row to one row (no filter).");

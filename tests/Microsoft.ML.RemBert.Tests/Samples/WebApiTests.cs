@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.ML.RemBert.Serving;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
 using Microsoft.ML.RemBert.Tests.MLNet;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
@@ -63,6 +64,7 @@ public sealed class WebApiTests : MLNetFileTestBase
         Assert.Equal(Sha256(zip), health.GetProperty("sha256").GetString());
         Assert.Equal(zip, health.GetProperty("model").GetString());
         Assert.Equal(("cpu", "float32"), (health.GetProperty("device").GetString(), health.GetProperty("precision").GetString()));
+        Assert.Equal(new RemBertBatchingOptions().ConcurrentBatches, health.GetProperty("concurrentBatches").GetInt32());
 
         for (int i = 0; i < 3; i++)
             assertSame(expected[i], await PostAsync(server, "/predict", body(rows[i])));
@@ -404,10 +406,11 @@ public sealed class WebApiTests : MLNetFileTestBase
     public async Task PrecisionAndDeviceFlagsAreAppliedOrRefusedClearly()
     {
         string zip = WebApiModels.Intents(MLContext, Path.Combine(TempDirectory, "intents.zip"), seed: 7);
-        using (var server = WebApiServer.Start(zip, "--precision", "bfloat16"))
+        using (var server = WebApiServer.Start(zip, "--precision", "bfloat16", "--concurrent-batches", "3"))
         {
             var health = JsonDocument.Parse(await server.Client.GetStringAsync("/health")).RootElement;
             Assert.Equal("bfloat16", health.GetProperty("precision").GetString());
+            Assert.Equal(3, health.GetProperty("concurrentBatches").GetInt32());
             var answer = await PostAsync(server, "/predict", new { Sentence1 = "wake me up at seven" });
             Assert.Equal(1f, Floats(answer.GetProperty("Score")).Sum(), 0.02f);
             Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
@@ -419,6 +422,9 @@ public sealed class WebApiTests : MLNetFileTestBase
         var badPrecision = DotnetProcess.Run([SampleApp.Assembly("WebApi"), "--model", zip, "--precision", "fp16"], TimeSpan.FromMinutes(1));
         Assert.Equal(2, badPrecision.ExitCode);
         Assert.Contains("--precision is 'fp16'; use float32 or bfloat16.", badPrecision.StandardError);
+        var badLoops = DotnetProcess.Run([SampleApp.Assembly("WebApi"), "--model", zip, "--concurrent-batches", "0"], TimeSpan.FromMinutes(1));
+        Assert.Equal(2, badLoops.ExitCode);
+        Assert.Contains("--concurrent-batches is '0'; it must be a whole number from 1 to 256.", badLoops.StandardError);
         if (!TorchSharp.torch.cuda.is_available())
         {
             var cuda = DotnetProcess.Run([SampleApp.Assembly("WebApi"), "--model", zip, "--device", "cuda", "--urls", "http://127.0.0.1:0"], TimeSpan.FromMinutes(1));

@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.RemBert.Onnx;
+using Microsoft.ML.RemBert.Serving;
 using Microsoft.ML.RemBert.Trainers;
 using Microsoft.ML.Runtime;
 
@@ -72,12 +73,15 @@ internal sealed class ScoredDataView : ITransformCanSaveOnnx
 
         // Both cursors must see the same order: a shuffled cursor pair gets two generators with one seed.
         int? seed = rand?.Next();
-        var primary = _input.GetRowCursor(_input.Schema.Where(column => needed.Contains(column.Index)), Shuffler(seed));
+        // The input's cursors are sets of one: for GetRowCursor, ML.NET's row-to-row transforms (MapValueToKey before
+        // our trainers) split their input over threads made for each cursor and consolidate them, which costs more
+        // than the mapping they parallelise and leaves threads spinning beside the forward passes (Serving/SingleCursorView.cs).
+        var primary = SingleCursorView.Open(_input, _input.Schema.Where(column => needed.Contains(column.Index)), Shuffler(seed));
         DataViewRowCursor? readAhead = null;
         try
         {
             if (anyOutput)
-                readAhead = _input.GetRowCursor(task.InputColumns.Select(input => _input.Schema[input.Name]), Shuffler(seed));
+                readAhead = SingleCursorView.Open(_input, task.InputColumns.Select(input => _input.Schema[input.Name]), Shuffler(seed));
             var getters = task.CreateGetters(_transformer.Lifetime, engineHold: null, primary, readAhead, _transformer.InferenceBatchSize, i => needed.Contains(inputCount + i));
             return new BatchScoringCursor(primary, readAhead, Schema, getters);
         }

@@ -6,6 +6,7 @@ using Microsoft.ML.RemBert.Tests.MLNet.Trainers.MultipleChoice;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers.NamedEntities;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers.QuestionAnswering;
 using Microsoft.ML.RemBert.Trainers;
+using TorchSharp;
 using Xunit;
 
 namespace Microsoft.ML.RemBert.Tests.MLNet.Serving;
@@ -20,15 +21,20 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
 {
     private const float Tolerance = 1e-5f;
 
-    // A long MaxDelay makes every batch exactly MaxBatchSize rows when a multiple of it is queued at once.
-    private static RemBertBatchingOptions Exactly(int batchSize, ConcurrentQueue<int> sizes) => new()
+    // A long MaxDelay makes every batch exactly MaxBatchSize rows when a multiple of it is queued at once (with several
+    // loops too: each waits until MaxBatchSize requests are queued).
+    private static RemBertBatchingOptions Exactly(int batchSize, ConcurrentQueue<int> sizes, int concurrentBatches = 1) => new()
     {
         MaxBatchSize = batchSize,
         MaxDelay = TimeSpan.FromSeconds(30),
+        ConcurrentBatches = concurrentBatches,
         BatchScored = (size, _) => sizes.Enqueue(size),
     };
 
-    /// <summary>Scores <paramref name="rows"/> alone with PredictionEngine, then through the batching engine in batches of exactly 1, 7 and 32.</summary>
+    /// <summary>
+    /// Scores <paramref name="rows"/> alone with PredictionEngine, then through the batching engine in batches of exactly
+    /// 1, 7 and 32 with one loop, and of 1 and 7 with two loops scoring at once.
+    /// </summary>
     private async Task AssertBatchesEqualPredictionEngine<TInput, TOutput>(ITransformer model, TInput[] rows, Action<TOutput, TOutput> assertSame)
         where TInput : class
         where TOutput : class, new()
@@ -36,10 +42,10 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
         Assert.True(rows.Length >= 32);
         using var engine = MLContext.Model.CreatePredictionEngine<TInput, TOutput>(model, new PredictionEngineOptions { OwnsTransformer = false });
         var expected = rows.Select(engine.Predict).ToArray();
-        foreach (var (batchSize, count) in new[] { (1, 5), (7, 28), (32, 32) })
+        foreach (var (batchSize, count, concurrentBatches) in new[] { (1, 5, 1), (7, 28, 1), (32, 32, 1), (1, 6, 2), (7, 28, 2) })
         {
             var sizes = new ConcurrentQueue<int>();
-            var batching = MLContext.Model.CreateBatchingPredictionEngine<TInput, TOutput>(model, Exactly(batchSize, sizes));
+            var batching = MLContext.Model.CreateBatchingPredictionEngine<TInput, TOutput>(model, Exactly(batchSize, sizes, concurrentBatches));
             await using (batching)
             {
                 var tasks = rows.Take(count).Select(row => batching.PredictAsync(row)).ToArray();
@@ -233,8 +239,10 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
         var rows = KeywordData.IntentRows(8, seed: 8);
         var sizes = new ConcurrentQueue<int>();
         var maxDelay = TimeSpan.FromSeconds(3);
+        // Two loops: a lone caller must not wait with several loops either; with more loops than 2, the 3 requests that
+        // overlap below could be shared out one per free loop.
         var batching = MLContext.Model.CreateBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>(model,
-            new RemBertBatchingOptions { MaxBatchSize = 8, MaxDelay = maxDelay, BatchScored = (size, _) => sizes.Enqueue(size) });
+            new RemBertBatchingOptions { MaxBatchSize = 8, MaxDelay = maxDelay, ConcurrentBatches = 2, BatchScored = (size, _) => sizes.Enqueue(size) });
         await using (batching)
         {
             var clock = Stopwatch.StartNew();
@@ -281,6 +289,122 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
     }
 
     [Fact]
+    public async Task SeveralLoopsScoreBatchesAtOnceEachOnItsShareOfTheIntraOpThreads()
+    {
+        var model = TrainIntents();
+        var rows = KeywordData.IntentRows(2, seed: 9);
+        int inherited = OnFreshThread(torch.get_num_threads);
+
+        // Each row's text is first read on the loop that scores it, and waits there for the other row's loop: with two
+        // loops both reads meet; with one, the first read gives up and the rows are scored one after the other.
+        async Task<bool[]> ReadsMeet(int concurrentBatches, TimeSpan patience, ConcurrentQueue<int> loopThreads)
+        {
+            using var gate = new Barrier(2);
+            var met = new ConcurrentQueue<bool>();
+            var batching = MLContext.Model.CreateBatchingPredictionEngine<GatedRow, LabelPrediction>(model, new RemBertBatchingOptions
+            {
+                MaxBatchSize = 1,
+                ConcurrentBatches = concurrentBatches,
+                BatchScored = (_, _) => loopThreads.Enqueue(torch.get_num_threads()), // called on the loop
+            });
+            await using (batching)
+            {
+                await Task.WhenAll(rows.Select(row => batching.PredictAsync(new GatedRow(row, () => met.Enqueue(gate.SignalAndWait(patience))))))
+                    .WaitAsync(TimeSpan.FromMinutes(2));
+            }
+            return met.ToArray();
+        }
+
+        var twoLoopThreads = new ConcurrentQueue<int>();
+        var twoLoops = await ReadsMeet(2, TimeSpan.FromSeconds(60), twoLoopThreads);
+        var oneLoop = await ReadsMeet(1, TimeSpan.FromMilliseconds(300), new ConcurrentQueue<int>());
+        Assert.Equal(new[] { true, true }, twoLoops);
+        Assert.Equal(new[] { false, false }, oneLoop);
+
+        // Two loops split the threads a thread of this process gets; threads that start using libtorch later still get them all.
+        Assert.Equal(new[] { Math.Max(1, inherited / 2), Math.Max(1, inherited / 2) }, twoLoopThreads);
+        Assert.Equal(inherited, OnFreshThread(torch.get_num_threads));
+        (model as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public async Task ABatchIsReadAndScoredOnItsLoopsOwnThread()
+    {
+        // ML.NET's MapValueToKey/MapKeyToValue around the trainer would split a plain cursor over threads of their own,
+        // which start with the process's libtorch thread count rather than the loop's share (SingleCursorView).
+        var model = TrainIntents();
+        var rows = KeywordData.IntentRows(8, seed: 12);
+        var readOn = new ConcurrentBag<int>();
+        var loops = new ConcurrentBag<int>();
+        var batching = MLContext.Model.CreateBatchingPredictionEngine<GatedRow, LabelPrediction>(model, new RemBertBatchingOptions
+        {
+            MaxBatchSize = 4,
+            MaxDelay = TimeSpan.FromSeconds(30),
+            ConcurrentBatches = 2,
+            BatchScored = (_, _) => loops.Add(Environment.CurrentManagedThreadId),
+        });
+        await using (batching)
+        {
+            await Task.WhenAll(rows.Select(row => batching.PredictAsync(new GatedRow(row, () => readOn.Add(Environment.CurrentManagedThreadId)))))
+                .WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        Assert.Equal(2, loops.Count);
+        Assert.Equal(8, readOn.Count);
+        Assert.All(readOn, thread => Assert.Contains(thread, loops));
+        (model as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public async Task RequestsGatheredBelowMaxBatchSizeAreSharedOutToTheFreeLoops()
+    {
+        var model = TrainIntents();
+        var rows = KeywordData.IntentRows(16, seed: 11);
+        var sizes = new ConcurrentQueue<int>();
+        // 16 requests queued at once, fewer than MaxBatchSize: when the wait for company ends, the loop that waited takes
+        // half and the other free loop the rest at once (one loop taking all 16 would leave the other idle).
+        var batching = MLContext.Model.CreateBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>(model,
+            new RemBertBatchingOptions { MaxBatchSize = 32, MaxDelay = TimeSpan.FromMilliseconds(500), ConcurrentBatches = 2, BatchScored = (size, _) => sizes.Enqueue(size) });
+        await using (batching)
+            await Task.WhenAll(rows.Select(row => batching.PredictAsync(row))).WaitAsync(TimeSpan.FromMinutes(1));
+        // Usually [8, 8]; on a loaded machine the second loop may wake after the first scored its 8 and took half the rest.
+        Assert.Equal(16, sizes.Sum());
+        Assert.Equal(8, sizes.Max());
+        (model as IDisposable)?.Dispose();
+    }
+
+    private static T OnFreshThread<T>(Func<T> read)
+    {
+        T value = default!;
+        var thread = new Thread(() => value = read());
+        thread.Start();
+        thread.Join();
+        return value;
+    }
+
+    [Fact]
+    public async Task DisposeWithSeveralLoopsScoresEverythingQueuedThenRefuses()
+    {
+        var model = TrainIntents();
+        var rows = KeywordData.IntentRows(7, seed: 10);
+        var sizes = new ConcurrentQueue<int>();
+        // Three loops take a full batch of 2 each at once; the seventh request waits for company (30 s) until disposal.
+        var batching = MLContext.Model.CreateBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>(model, Exactly(2, sizes, concurrentBatches: 3));
+        var tasks = rows.Select(row => batching.PredictAsync(row)).ToArray();
+        var clock = Stopwatch.StartNew();
+        while (sizes.Count < 3 && clock.Elapsed < TimeSpan.FromMinutes(1))
+            await Task.Delay(10);
+        Assert.Equal(new[] { 2, 2, 2 }, sizes);
+        Assert.Equal(1, batching.QueueLength);
+        Assert.False(tasks[6].IsCompleted);
+
+        await batching.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.All(tasks, task => Assert.True(task.IsCompletedSuccessfully));
+        Assert.Equal(new[] { 2, 2, 2, 1 }, sizes);
+        ThrowsAtOnce<ObjectDisposedException>(() => batching.PredictAsync(rows[0]));
+        (model as IDisposable)?.Dispose();
+    }
+
+    [Fact]
     public async Task ACancelledQueuedRequestLeavesTheQueue()
     {
         var model = TrainIntents();
@@ -318,6 +442,12 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
         Assert.Contains("MaxDelay must be between 0 and 1 minute", delay.Message);
         var queue = Assert.Throws<ArgumentOutOfRangeException>(() => MLContext.Model.CreateBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>(plain, new RemBertBatchingOptions { MaxQueueLength = 0 }));
         Assert.Contains("MaxQueueLength must be at least 1, not 0", queue.Message);
+        foreach (int concurrentBatches in new[] { 0, -1 })
+        {
+            var loops = Assert.Throws<ArgumentOutOfRangeException>(() => MLContext.Model.CreateBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>(plain, new RemBertBatchingOptions { ConcurrentBatches = concurrentBatches }));
+            Assert.Equal("ConcurrentBatches", loops.ParamName);
+            Assert.Contains($"ConcurrentBatches must be between 1 and 256, not {concurrentBatches}", loops.Message);
+        }
     }
 
     [Fact]
@@ -331,6 +461,25 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
     }
 
     private sealed record BinaryRow(string Sentence1, bool Label);
+
+    /// <summary>An intent row that calls <c>firstRead</c> when its text is read the first time (on the loop that scores it).</summary>
+    private sealed class GatedRow(KeywordData.IntentRow row, Action firstRead)
+    {
+        private int _read;
+
+        public string Label { get; set; } = row.Label;
+
+        public string Sentence1
+        {
+            get
+            {
+                if (Interlocked.Exchange(ref _read, 1) == 0)
+                    firstRead();
+                return row.Sentence1;
+            }
+            set => throw new NotSupportedException();
+        }
+    }
 
     private sealed class WrongInput
     {
