@@ -3,26 +3,27 @@ using System.Globalization;
 namespace DefaultModelGain;
 
 /// <summary>
-/// The benchmark's command line: <c>[--tasks intent,ner,mc,qa] [--seeds 1,2,3] [--model DIR] [--epochs N]</c>.
+/// The benchmark's command line: <c>[--tasks intent,ner,mc,qa] [--seeds 1,2,3] [--model DIR] [--epochs N] [--results FILE]</c>.
 /// </summary>
 /// <param name="Tasks">Task keys (<see cref="TaskKeys"/>), in the order given.</param>
 /// <param name="Seeds">The seeds; each one is a pretrained run and a random-weights run.</param>
 /// <param name="Model">The start checkpoint's directory (full path); null: the embedded default model.</param>
 /// <param name="Epochs">Overrides every sample's epochs on both sides; null: each sample's own recipe.</param>
-internal sealed record GainArguments(IReadOnlyList<string> Tasks, IReadOnlyList<int> Seeds, string? Model, int? Epochs)
+/// <param name="Results">A JSON-lines file (full path) every finished run is appended to and that earlier runs are read from; null: none.</param>
+internal sealed record GainArguments(IReadOnlyList<string> Tasks, IReadOnlyList<int> Seeds, string? Model, int? Epochs, string? Results = null)
 {
     /// <summary>The tasks, in the tables' order: the four samples of samples/MLNetPipelines.</summary>
     public static IReadOnlyList<string> TaskKeys { get; } = ["intent", "ner", "mc", "qa"];
 
     /// <summary>The usage line printed with an argument error.</summary>
-    public const string Usage = "usage: [--tasks intent,ner,mc,qa] [--seeds 1,2,3] [--model DIR] [--epochs N]";
+    public const string Usage = "usage: [--tasks intent,ner,mc,qa] [--seeds 1,2,3] [--model DIR] [--epochs N] [--results FILE]";
 
     /// <summary>Parses <paramref name="args"/>; an <see cref="ArgumentException"/> names the argument and value at fault.</summary>
     public static GainArguments Parse(string[] args)
     {
         IReadOnlyList<string> tasks = TaskKeys;
         IReadOnlyList<int> seeds = [1, 2, 3];
-        string? model = null;
+        string? model = null, results = null;
         int? epochs = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -47,10 +48,11 @@ internal sealed record GainArguments(IReadOnlyList<string> Tasks, IReadOnlyList<
                     epochs = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
                         ? n : throw new ArgumentException($"--epochs is '{text}'; it must be a whole number of at least 1.");
                     break;
+                case "--results": results = Path.GetFullPath(Value(args, ref i)); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'.");
             }
         }
-        return new GainArguments(tasks, seeds, model, epochs);
+        return new GainArguments(tasks, seeds, model, epochs, results);
     }
 
     // A comma-separated list without repeats: a repeated task or seed would count one run twice in the means.

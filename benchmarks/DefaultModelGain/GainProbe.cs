@@ -41,6 +41,7 @@ internal static class GainProbe
             double metric = task.Train(sample, seed);
             Print("metric", metric);
             Print("wall_seconds", clock.Elapsed.TotalSeconds);
+            using (var self = Process.GetCurrentProcess()) Print("cpu_seconds", self.TotalProcessorTime.TotalSeconds);
             Print("peak_rss_bytes", ProcessMemory.PeakResidentBytes());
             Console.WriteLine($"load={ProcessMemory.LoadAverage()}");
             return 0;

@@ -14,15 +14,20 @@ internal static class Sides
 }
 
 /// <summary>One finished run: a task's held-out metric for one seed and one side.</summary>
+/// <param name="Key">The task's name on the command line.</param>
 /// <param name="Task">The task's name in the tables.</param>
 /// <param name="Metric">The metric's name.</param>
 /// <param name="Decimals">Decimals the metric is shown with.</param>
+/// <param name="Start">The start checkpoint's directory (the embedded default model's extracted one by default).</param>
+/// <param name="Epochs">The epochs override both sides ran with; null: the sample's recipe.</param>
 /// <param name="Seed">The run's seed.</param>
 /// <param name="Side"><see cref="Sides.Pretrained"/> or <see cref="Sides.Random"/>.</param>
 /// <param name="Value">The held-out metric.</param>
 /// <param name="WallSeconds">The run's wall time (child process: loading, the random checkpoint, training, evaluation).</param>
+/// <param name="CpuSeconds">The child process's CPU time (user + system, all threads): less sensitive to the machine's load than wall time.</param>
 /// <param name="Load">The 1/5/15-minute load averages when the run ended.</param>
-internal sealed record RunResult(string Task, string Metric, int Decimals, int Seed, string Side, double Value, double WallSeconds, string Load);
+internal sealed record RunResult(string Key, string Task, string Metric, int Decimals, string Start, int? Epochs, int Seed, string Side,
+    double Value, double WallSeconds, double CpuSeconds, string Load);
 
 /// <summary>
 /// The benchmark's markdown tables: every seed's pair, then per task the means over the seeds whose two runs both
@@ -34,8 +39,8 @@ internal static class GainTable
     public static string PerSeed(IReadOnlyList<RunResult> runs)
     {
         var text = new StringBuilder();
-        text.AppendLine("| task | metric | seed | pretrained | random weights | gain | wall time pretrained / random | load after (1/5/15 min) |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| task | metric | seed | pretrained | random weights | gain | wall time pretrained / random | CPU time pretrained / random | load after (1/5/15 min) |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var group in runs.GroupBy(run => (run.Task, run.Seed)))
         {
             var first = group.First();
@@ -43,7 +48,8 @@ internal static class GainTable
             var random = group.FirstOrDefault(run => run.Side == Sides.Random);
             string gain = pretrained is null || random is null ? "-" : Signed(pretrained.Value - random.Value, first.Decimals);
             text.AppendLine($"| {first.Task} | {first.Metric} | {first.Seed} | {Value(pretrained)} | {Value(random)} | {gain} | " +
-                            $"{Seconds(pretrained)} / {Seconds(random)} | {(random ?? pretrained)!.Load} |");
+                            $"{Seconds(pretrained?.WallSeconds)} / {Seconds(random?.WallSeconds)} | {Seconds(pretrained?.CpuSeconds)} / {Seconds(random?.CpuSeconds)} | " +
+                            $"{(random ?? pretrained)!.Load} |");
         }
         return text.ToString();
     }
@@ -79,7 +85,7 @@ internal static class GainTable
 
     private static string Value(RunResult? run) => run is null ? "failed" : F(run.Value, run.Decimals);
 
-    private static string Seconds(RunResult? run) => run is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{run.WallSeconds:F0} s");
+    private static string Seconds(double? seconds) => seconds is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{seconds:F0} s");
 
     private static string Range(IReadOnlyList<double> values, int decimals) => $"{F(values.Min(), decimals)}..{F(values.Max(), decimals)}";
 

@@ -29,43 +29,33 @@ internal sealed record GainTask(string Key, string Name, string MetricName, int 
         new GainTask("qa", "answers (QuestionAnswering)", "SQuAD F1 (%)", 1, Answers),
     }.ToDictionary(task => task.Key);
 
-    private static double Intent(SampleArguments arguments, int seed)
-    {
-        var mlContext = new MLContext(seed);
-        var training = IntentModel.LoadData(mlContext, SampleData.File(IntentModel.TrainingFile));
-        var test = IntentModel.LoadData(mlContext, SampleData.File(IntentModel.TestFile));
-        var model = IntentModel.Train(mlContext, training, Seeded(IntentModel.TrainerOptions(arguments, CancellationToken.None), seed));
-        try { return IntentModel.Evaluate(mlContext, model, test).MicroAccuracy; }
-        finally { Release(model); }
-    }
+    private static double Intent(SampleArguments arguments, int seed) =>
+        Run(seed, IntentModel.LoadData, IntentModel.TrainingFile, IntentModel.TestFile, IntentModel.TrainerOptions(arguments, CancellationToken.None),
+            IntentModel.Train, (mlContext, model, test) => IntentModel.Evaluate(mlContext, model, test).MicroAccuracy);
 
-    private static double Entities(SampleArguments arguments, int seed)
-    {
-        var mlContext = new MLContext(seed);
-        var training = EntityModel.LoadData(mlContext, SampleData.File(EntityModel.TrainingFile));
-        var test = EntityModel.LoadData(mlContext, SampleData.File(EntityModel.TestFile));
-        var model = EntityModel.Train(mlContext, training, Seeded(EntityModel.TrainerOptions(arguments, CancellationToken.None), seed));
-        try { return EntityModel.Evaluate(mlContext, model, test).F1Score; }
-        finally { Release(model); }
-    }
+    private static double Entities(SampleArguments arguments, int seed) =>
+        Run(seed, EntityModel.LoadData, EntityModel.TrainingFile, EntityModel.TestFile, EntityModel.TrainerOptions(arguments, CancellationToken.None),
+            EntityModel.Train, (mlContext, model, test) => EntityModel.Evaluate(mlContext, model, test).F1Score);
 
-    private static double Replies(SampleArguments arguments, int seed)
-    {
-        var mlContext = new MLContext(seed);
-        var training = ReplyModel.LoadData(mlContext, SampleData.File(ReplyModel.TrainingFile));
-        var test = ReplyModel.LoadData(mlContext, SampleData.File(ReplyModel.TestFile));
-        var model = ReplyModel.Train(mlContext, training, Seeded(ReplyModel.TrainerOptions(arguments, CancellationToken.None), seed));
-        try { return ReplyModel.Evaluate(mlContext, model, test).MicroAccuracy; }
-        finally { Release(model); }
-    }
+    private static double Replies(SampleArguments arguments, int seed) =>
+        Run(seed, ReplyModel.LoadData, ReplyModel.TrainingFile, ReplyModel.TestFile, ReplyModel.TrainerOptions(arguments, CancellationToken.None),
+            ReplyModel.Train, (mlContext, model, test) => ReplyModel.Evaluate(mlContext, model, test).MicroAccuracy);
 
-    private static double Answers(SampleArguments arguments, int seed)
+    private static double Answers(SampleArguments arguments, int seed) =>
+        Run(seed, AnswerModel.LoadData, AnswerModel.TrainingFile, AnswerModel.TestFile, AnswerModel.TrainerOptions(arguments, CancellationToken.None),
+            AnswerModel.Train, (mlContext, model, test) => AnswerModel.Evaluate(mlContext, model, test).F1Score);
+
+    // What every sample's Run does up to its held-out metrics: its files loaded by its reader, its pipeline fitted with
+    // its options, its evaluator on the held-out file.
+    private static double Run<TOptions>(int seed, Func<MLContext, string, IDataView> load, string trainingFile, string testFile, TOptions options,
+        Func<MLContext, IDataView, TOptions, ITransformer> train, Func<MLContext, ITransformer, IDataView, double> evaluate)
+        where TOptions : RemBertTrainerOptions
     {
         var mlContext = new MLContext(seed);
-        var training = AnswerModel.LoadData(mlContext, SampleData.File(AnswerModel.TrainingFile));
-        var test = AnswerModel.LoadData(mlContext, SampleData.File(AnswerModel.TestFile));
-        var model = AnswerModel.Train(mlContext, training, Seeded(AnswerModel.TrainerOptions(arguments, CancellationToken.None), seed));
-        try { return AnswerModel.Evaluate(mlContext, model, test).F1Score; }
+        var training = load(mlContext, SampleData.File(trainingFile));
+        var test = load(mlContext, SampleData.File(testFile));
+        var model = train(mlContext, training, Seeded(options, seed));
+        try { return evaluate(mlContext, model, test); }
         finally { Release(model); }
     }
 

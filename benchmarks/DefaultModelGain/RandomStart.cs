@@ -20,18 +20,20 @@ internal static class RandomStart
     private const ulong BodySeedOffset = 1_000_003;
 
     /// <summary>Writes the random checkpoint shaped like <paramref name="start"/> into <paramref name="directory"/> (created).</summary>
-    /// <exception cref="InvalidDataException">The start checkpoint lacks weights of its own architecture, or has weights it cannot hold.</exception>
+    /// <exception cref="InvalidDataException">The start checkpoint lacks weights of its own architecture, or has base-model weights it drops.</exception>
     public static void Write(string start, string directory, int seed)
     {
         var loaded = RemBertCheckpoint.LoadWithReport<RemBertPreTrainedModel>(start);
         using var model = loaded.Model;
-        // Keys the start lacks (or the architecture drops) would be in one side's checkpoint and not the other's, and the
-        // trainer would draw a different set of new weights on each side: the head would no longer be paired.
+        // Keys the start lacks, or base-model keys its architecture drops (a pooler in a masked-LM file), would be in one
+        // side's checkpoint and not the other's, and the trainer would draw a different set of new weights on each side:
+        // the head would no longer be paired. Other dropped keys (a pretraining head) no task model loads: harmless.
         var report = loaded.Report;
-        if (report.MissingKeys.Count > 0 || report.UnexpectedKeys.Count > 0)
+        var dropped = report.UnexpectedKeys.Where(key => key.StartsWith(RemBertPreTrainedModel.BaseModelPrefix + ".", StringComparison.Ordinal)).ToList();
+        if (report.MissingKeys.Count > 0 || dropped.Count > 0)
             throw new InvalidDataException(
                 $"{start}: its weights do not match its architecture ({model.GetType().Name}): missing [{string.Join(", ", report.MissingKeys)}], " +
-                $"unexpected [{string.Join(", ", report.UnexpectedKeys)}]; a random copy of it could not be paired with it.");
+                $"not loaded [{string.Join(", ", dropped)}]; a random copy of it could not be paired with it.");
         using (var generator = new torch.Generator(unchecked((ulong)seed + BodySeedOffset)))
             model.InitializeWeights(generator);
         // Saved in the start's dtype, as the pretrained side's weights are stored (the trainer loads both into float32).

@@ -53,7 +53,7 @@ public class DefaultModelGainTests
     [Fact]
     public void TheMeansArePairedOverTheSeedsWhoseTwoRunsFinished()
     {
-        RunResult Run(int seed, string side, double value) => new("intents", "micro accuracy", 3, seed, side, value, 42, "1.00 2.00 3.00");
+        RunResult Run(int seed, string side, double value) => Result(seed, side, value);
         var runs = new[]
         {
             Run(1, Sides.Pretrained, 0.60), Run(1, Sides.Random, 0.40),
@@ -65,9 +65,42 @@ public class DefaultModelGainTests
         Assert.Contains("| intents | micro accuracy | 2 | 0.550 | 0.500..0.600 | 0.425 | 0.400..0.450 | +0.125 | +0.050..+0.200 |", means);
 
         string perSeed = GainTable.PerSeed(runs);
-        Assert.Contains("| intents | micro accuracy | 2 | 0.500 | 0.450 | +0.050 | 42 s / 42 s | 1.00 2.00 3.00 |", perSeed);
-        Assert.Contains("| intents | micro accuracy | 3 | 0.900 | failed | - | 42 s / - |", perSeed);
+        Assert.Contains("| intents | micro accuracy | 2 | 0.500 | 0.450 | +0.050 | 42 s / 42 s | 70 s / 70 s | 1.00 2.00 3.00 |", perSeed);
+        Assert.Contains("| intents | micro accuracy | 3 | 0.900 | failed | - | 42 s / - | 70 s / - |", perSeed);
     }
+
+    [Fact]
+    public void TheResultsFileGivesBackEveryFinishedRunAndSkipsAnAppendCutShort()
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("results.jsonl");
+        Assert.Empty(GainResults.Read(path));
+        var first = Result(1, Sides.Pretrained, 0.6);
+        var second = Result(1, Sides.Random, 0.4) with { Epochs = 2 };
+        GainResults.Append(path, first);
+        GainResults.Append(path, second);
+        File.AppendAllText(path, "{\"Key\":\"intent\",\"Ta"); // a process killed mid-append
+
+        var runs = GainResults.Read(path);
+        Assert.Equal([first, second], runs);
+        Assert.Equal(first, GainResults.Find(runs, "/start", null, "intent", 1, Sides.Pretrained));
+        Assert.Null(GainResults.Find(runs, "/start", null, "intent", 1, Sides.Random)); // only with 2 epochs
+        Assert.Null(GainResults.Find(runs, "/other", null, "intent", 1, Sides.Pretrained));
+    }
+
+    [Fact]
+    public void AMalformedResultsLineIsRefusedWithItsFileAndLine()
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("results.jsonl");
+        GainResults.Append(path, Result(1, Sides.Pretrained, 0.6));
+        File.AppendAllText(path, "not json\n");
+        var error = Assert.Throws<InvalidDataException>(() => GainResults.Read(path));
+        Assert.StartsWith($"{path}:2: not a run of this benchmark", error.Message);
+    }
+
+    private static RunResult Result(int seed, string side, double value) =>
+        new("intent", "intents", "micro accuracy", 3, "/start", null, seed, side, value, 42, 70, "1.00 2.00 3.00");
 
     [Fact]
     public void ARandomStartHasTheCheckpointsShapeAndTokenizerNewBodyWeightsAndTheSameHeadForTheSameSeed()
