@@ -83,7 +83,7 @@ internal static class GainTable
         return text.ToString();
     }
 
-    private static string Value(RunResult? run) => run is null ? "failed" : F(run.Value, run.Decimals);
+    private static string Value(RunResult? run) => run is null ? "missing" : F(run.Value, run.Decimals);
 
     private static string Seconds(double? seconds) => seconds is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{seconds:F0} s");
 

@@ -6,7 +6,8 @@
 // --model DIR: a candidate checkpoint directory (config.json, weights, sentencepiece.model, tokenizer_config.json);
 // default: the embedded default model. --epochs N replaces every sample's epochs on both sides (not the sample's recipe).
 // --results FILE: each finished run is appended there, and runs already there are not run again (resume; or several
-// processes, e.g. one per seed, appending to one file, then one more over all seeds prints the tables).
+// processes, e.g. one per seed, appending to one file, then one more over all seeds prints the tables);
+// with --table-only, only the tables over the runs already in FILE are printed.
 using System.Diagnostics;
 using System.Globalization;
 using DefaultModelGain;
@@ -54,6 +55,8 @@ foreach (string key in arguments.Tasks)
                 Console.WriteLine($"{key}, seed {seed}, {side}: {task.MetricName} {done.Value.ToString("F" + task.Decimals, CultureInfo.InvariantCulture)} (from {arguments.Results})");
                 continue;
             }
+            if (arguments.TableOnly)
+                continue;
             var values = ChildProbe.Run($"{key} {side} seed {seed}", GainProbe.Arguments(key, side, seed, arguments));
             if (values is null)
             {

@@ -29,8 +29,10 @@ public class DefaultModelGainTests
     {
         using var model = new TemporaryDirectory();
         File.WriteAllText(model.File("config.json"), "{}");
-        var arguments = GainArguments.Parse(["--tasks", "qa,intent", "--seeds", "7,2", "--model", model.Path, "--epochs", "3"]);
+        var arguments = GainArguments.Parse(["--tasks", "qa,intent", "--seeds", "7,2", "--model", model.Path, "--epochs", "3", "--results", model.File("r.jsonl"), "--table-only"]);
         Assert.Equal(["qa", "intent"], arguments.Tasks);
+        Assert.Equal(model.File("r.jsonl"), arguments.Results);
+        Assert.True(arguments.TableOnly);
         Assert.Equal([7, 2], arguments.Seeds);
         Assert.Equal(model.Path, arguments.Model);
         Assert.Equal(3, arguments.Epochs);
@@ -44,6 +46,7 @@ public class DefaultModelGainTests
     [InlineData("--epochs", "--epochs needs a value")]
     [InlineData("--model /nonexistent-checkpoint", "--model '/nonexistent-checkpoint': no config.json")]
     [InlineData("--quick", "unknown argument '--quick'")]
+    [InlineData("--table-only", "--table-only needs --results FILE")]
     public void ABadArgumentIsRefusedByName(string commandLine, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => GainArguments.Parse(commandLine.Split(' ')));
@@ -66,7 +69,7 @@ public class DefaultModelGainTests
 
         string perSeed = GainTable.PerSeed(runs);
         Assert.Contains("| intents | micro accuracy | 2 | 0.500 | 0.450 | +0.050 | 42 s / 42 s | 70 s / 70 s | 1.00 2.00 3.00 |", perSeed);
-        Assert.Contains("| intents | micro accuracy | 3 | 0.900 | failed | - | 42 s / - | 70 s / - |", perSeed);
+        Assert.Contains("| intents | micro accuracy | 3 | 0.900 | missing | - | 42 s / - | 70 s / - |", perSeed);
     }
 
     [Fact]
