@@ -54,7 +54,8 @@ public class RemBertPretrainerTests
         using var optimizer = Microsoft.ML.RemBert.MLNet.Training.DecoupledWeightDecay.CreateOptimizer(electra, 3e-3, 0);
         electra.train();
         var parts = new List<(double Generator, double Discriminator, double Probe)>();
-        for (int step = 0; step < 40; step++)
+        var detection = new List<(double ReplacedShare, double Accuracy)>();
+        for (int step = 0; step < 60; step++)
         {
             using var scope = NewDisposeScope();
             var loss = electra.Loss(collator.Collate(blocks, generator), generator, CPU)!;
@@ -62,7 +63,12 @@ public class RemBertPretrainerTests
             optimizer.step();
             optimizer.zero_grad();
             parts.Add(electra.LastLosses);
+            detection.Add(electra.LastDetection);
         }
+        // Beyond the prior: labelling every token "original" scores 1 - the replaced share; the discriminator must do better.
+        double prior = 1 - detection.TakeLast(10).Average(d => d.ReplacedShare);
+        double accuracy = detection.TakeLast(10).Average(d => d.Accuracy);
+        Assert.True(accuracy > prior + 0.02, $"discriminator accuracy {accuracy:P1} is not above the prior {prior:P1}");
         (double First, double Last) Span(Func<(double Generator, double Discriminator, double Probe), double> part) =>
             (parts.Take(5).Select(part).Average(), parts.TakeLast(5).Select(part).Average());
         var (generatorFirst, generatorLast) = Span(p => p.Generator);
