@@ -119,7 +119,9 @@ internal sealed class ElectraPretrainingModel : nn.Module
         var tokenLogits = PrecisionOps.Linear(discriminator_prediction,
             discriminator_activation.forward(PrecisionOps.Linear(discriminator_dense, hidden))).squeeze(-1).to_type(ScalarType.Float32);
         var real = attentionMask.to_type(ScalarType.Bool);
-        var discriminatorLoss = nn.functional.binary_cross_entropy_with_logits(tokenLogits[real], replaced[real]);
+        var realLogits = tokenLogits[real];
+        var realReplaced = replaced[real];
+        var discriminatorLoss = nn.functional.binary_cross_entropy_with_logits(realLogits, realReplaced);
 
         var probeLogits = PrecisionOps.Float32Scores(discriminator.LanguageModelScores(hidden.detach()[selected]));
         var probeLoss = nn.functional.cross_entropy(probeLogits, originals);
@@ -127,8 +129,8 @@ internal sealed class ElectraPretrainingModel : nn.Module
         LastLosses = (generatorLoss.item<float>(), discriminatorLoss.item<float>(), probeLoss.item<float>());
         using (no_grad())
         {
-            var detected = tokenLogits[real].gt(HeldScalars.ZeroDouble).to_type(ScalarType.Float32);
-            LastDetection = (replaced[real].mean().item<float>(), detected.eq(replaced[real]).to_type(ScalarType.Float32).mean().item<float>());
+            var detected = realLogits.gt(HeldScalars.ZeroDouble).to_type(ScalarType.Float32);
+            LastDetection = (realReplaced.mean().item<float>(), detected.eq(realReplaced).to_type(ScalarType.Float32).mean().item<float>());
         }
         using var weight = _discriminatorWeight.ToScalar();
         return generatorLoss.add(discriminatorLoss.mul(weight), HeldScalars.One).add(probeLoss, HeldScalars.One);
