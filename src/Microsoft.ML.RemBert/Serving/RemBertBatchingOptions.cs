@@ -11,12 +11,13 @@ public sealed class RemBertBatchingOptions
     public int MaxBatchSize { get; set; } = 32;
 
     /// <summary>
-    /// How long the first queued request waits for others before its batch is scored (default 5 ms). A batch is scored
-    /// at once when <see cref="MaxBatchSize"/> requests wait, and without waiting when the first one already waited this
-    /// long (e.g. while the previous batch was scored). Zero scores whatever is queued as soon as the loop is free.
-    /// The wait is adaptive: once a wait of <see cref="MaxDelay"/> brought no other request, lone requests are scored
-    /// at once until requests overlap again (one arrives while another waits or is scored), so a single caller pays
-    /// the delay once rather than on every request.
+    /// How long the first queued request waits for others before its batch is scored, at most (default 5 ms). A batch
+    /// is scored at once when <see cref="MaxBatchSize"/> requests wait, and without waiting when the first one already
+    /// waited this long (e.g. while the previous batch was scored); the wait also ends when no request has arrived for a
+    /// quarter of this delay (the callers that come together have come: waiting longer would leave a core idle). Zero
+    /// scores whatever is queued as soon as a loop is free. The wait is adaptive: once a wait brought no other request,
+    /// lone requests are scored at once until requests overlap again (one arrives while another waits or is scored),
+    /// so a single caller pays the wait once rather than on every request.
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 

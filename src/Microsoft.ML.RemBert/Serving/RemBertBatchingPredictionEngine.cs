@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
 using Microsoft.ML.Runtime;
@@ -36,6 +37,23 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     private readonly int _maxQueueLength;
     private readonly Action<int, TimeSpan>? _batchScored;
     private readonly int _concurrentBatches;
+    // Whether a batch scored while every other loop is idle gets all the loops' threads (see ThreadsFor).
+    private readonly bool _aloneTakesAllThreads;
+    // The wait for company ends once no request has arrived for this long (see TakeBatch).
+    private readonly TimeSpan _arrivalGap;
+
+    // A lone batch of a model this wide (multiply-adds per token per layer: 4·hidden² for the attention's projections,
+    // 2·hidden·intermediate for the feed-forward) runs operators of a millisecond or more, which a team of threads
+    // shortens (google/rembert's width: 15.9 M; measured in docs/serving.md, 4-layer zip at 1 client). A narrow model's
+    // operators last tens of microseconds, about what forking and joining a team costs (the embedded default: 0.8 M):
+    // its lone batches stay on the loop's share. Between BERT-small (3.1 M) and BERT-base (7.1 M).
+    private const long WideModelMultiplyAddsPerToken = 4_000_000;
+
+    // The wait for company ends when arrivals pause for this fraction of MaxDelay: requests that come together
+    // (callers answered by one batch sending again) arrive within a fraction of a millisecond of one another, so a
+    // pause of a quarter of the delay means the burst is over; waiting out the rest would leave a core idle
+    // (measured: 4 closed-loop clients on 2 loops, docs/serving.md).
+    private const int ArrivalGapsPerMaxDelay = 4;
     // One per loop (a PredictionEngine is not thread-safe), each dropped when its loop stops: an engine's scoring row
     // holds the model until collected (docs/serving.md, "Model lifetime"), and a stopped batching engine that is still
     // referenced must not keep a disposed model's memory.
@@ -66,6 +84,9 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
             throw new ArgumentException($"The model ({model.GetType().Name}) contains no RemBERT transformer; a batching prediction engine gains nothing over ML.NET's PredictionEngine for it.", nameof(model));
         _model = model;
         _data = new DataOperationsCatalog(env);
+        var config = RemBertModelDescription.Find(model)!.ScoringTask.ScoredModel?.Config;
+        _aloneTakesAllThreads = config is not null && AloneTakesAllThreads(config);
+        _arrivalGap = options.MaxDelay / ArrivalGapsPerMaxDelay;
         _options = options;
         (_maxBatchSize, _maxDelay, _maxQueueLength, _batchScored, _concurrentBatches) =
             (options.MaxBatchSize, options.MaxDelay, options.MaxQueueLength, options.BatchScored, options.ConcurrentBatches);
@@ -139,16 +160,24 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
         return new ValueTask(_stopped.Task);
     }
 
+    /// <summary>Whether a lone batch of a model of this shape is scored on all the loops' threads (WideModelMultiplyAddsPerToken).</summary>
+    internal static bool AloneTakesAllThreads(RemBertConfig config)
+        => 4L * config.HiddenSize * config.HiddenSize + 2L * config.HiddenSize * config.IntermediateSize >= WideModelMultiplyAddsPerToken;
+
     private void Run(int loop)
     {
         try
         {
-            ShareIntraOpThreads();
+            var (share, all) = ShareIntraOpThreads();
+            int current = share;
             var single = _singles[loop]!;
             bool scored = false;
-            while (TakeBatch(scored) is { Count: > 0 } batch)
+            while (TakeBatch(scored, out bool alone) is { Count: > 0 } batch)
             {
                 scored = true;
+                int wanted = alone && _aloneTakesAllThreads ? all : share;
+                if (wanted != current && IntraOpThreads.TrySetForThisThread(wanted))
+                    current = wanted;
                 Score(batch, single);
             }
         }
@@ -163,29 +192,33 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
 
     /// <summary>
     /// Several loops split the intra-op threads libtorch would give one (IntraOpThreads), so that N loops scoring at once
-    /// fill the cores rather than oversubscribe them; one loop keeps the count it inherits.
+    /// fill the cores rather than oversubscribe them; one loop keeps the count it inherits. Returns the loop's share
+    /// and the inherited count, which a lone batch of a wide model takes whole (no other loop is scoring then).
     /// </summary>
-    private void ShareIntraOpThreads()
+    private (int Share, int All) ShareIntraOpThreads()
     {
         if (_concurrentBatches == 1)
-            return;
+            return (0, 0); // one loop: nothing to share, nothing to change
         try
         {
-            IntraOpThreads.TakeShare(_concurrentBatches);
+            return IntraOpThreads.TakeShare(_concurrentBatches);
         }
         catch (Exception)
         {
             // Only a matter of speed: the loop scores with the count it inherited.
+            return (0, 0);
         }
     }
 
     /// <summary>
-    /// Waits for a first request, then (while company is expected) for others until MaxBatchSize wait or the first one
-    /// waited MaxDelay; empty when closing with nothing queued. <paramref name="scoredOne"/>: the loop comes back from
-    /// scoring a batch.
+    /// Waits for a first request, then (while company is expected) for others until MaxBatchSize wait, the first one
+    /// waited MaxDelay, or none arrived for a quarter of it; empty when closing with nothing queued.
+    /// <paramref name="scoredOne"/>: the loop comes back from scoring a batch. <paramref name="alone"/>: no other loop
+    /// is scoring as this batch is taken.
     /// </summary>
-    private List<Request> TakeBatch(bool scoredOne)
+    private List<Request> TakeBatch(bool scoredOne, out bool alone)
     {
+        alone = false;
         lock (_queue)
         {
             if (scoredOne)
@@ -202,13 +235,15 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
                 }
                 while (_queue.Count is > 0 && _queue.Count < _maxBatchSize && !_closing && _companyExpected)
                 {
-                    var waited = Stopwatch.GetElapsedTime(_queue.First!.Value.QueuedAt);
-                    if (waited >= _maxDelay)
+                    long now = Stopwatch.GetTimestamp();
+                    var waited = Stopwatch.GetElapsedTime(_queue.First!.Value.QueuedAt, now);
+                    var quiet = Stopwatch.GetElapsedTime(_queue.Last!.Value.QueuedAt, now);
+                    if (waited >= _maxDelay || quiet >= _arrivalGap)
                     {
                         waitedInVain = _queue.Count == 1;
                         break;
                     }
-                    Monitor.Wait(_queue, _maxDelay - waited);
+                    Monitor.Wait(_queue, TimeSpan.FromTicks(Math.Min((_maxDelay - waited).Ticks, (_arrivalGap - quiet).Ticks)));
                 }
                 if (_queue.Count > 0)
                     break;
@@ -224,6 +259,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
             if (waitedInVain)
                 _companyExpected = false;
             Interlocked.Add(ref _taken, batch.Count);
+            alone = _scoring == 0;
             _scoring++;
             // What this batch left behind goes to another idle loop, if any (arrivals pulse only the first request).
             if (_queue.Count > 0)

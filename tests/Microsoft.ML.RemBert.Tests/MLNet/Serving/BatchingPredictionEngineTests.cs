@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Serving;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers;
 using Microsoft.ML.RemBert.Tests.MLNet.Trainers.MultipleChoice;
@@ -247,7 +248,9 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
         {
             var clock = Stopwatch.StartNew();
             await batching.PredictAsync(rows[0]).WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.True(clock.Elapsed >= maxDelay * 0.9, $"the first request took {clock.Elapsed}: it should have waited MaxDelay for company");
+            // Nobody else arrives: the wait ends after a quarter of MaxDelay without arrivals, not MaxDelay.
+            Assert.True(clock.Elapsed >= maxDelay / 4 * 0.9, $"the first request took {clock.Elapsed}: it should have waited for company");
+            Assert.True(clock.Elapsed < maxDelay * 0.9, $"the first request took {clock.Elapsed}: it waited MaxDelay ({maxDelay}) although nobody arrived");
 
             // One caller, one request at a time: the wait brought nobody, so the next requests do not wait.
             clock.Restart();
@@ -370,6 +373,30 @@ public sealed class BatchingPredictionEngineTests : MLNetFileTestBase
         Assert.Equal(16, sizes.Sum());
         Assert.Equal(8, sizes.Max());
         (model as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public void ALoneBatchOfAWideModelTakesEveryThreadOnlyThatLoopsOwn()
+    {
+        // google/rembert's width gets the threads when alone; the embedded default's and BERT-small's stay on their share.
+        Assert.True(RemBertBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>.AloneTakesAllThreads(RemBertConfig.GoogleRemBert()));
+        Assert.True(RemBertBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>.AloneTakesAllThreads(new RemBertConfig { HiddenSize = 768, IntermediateSize = 3072, NumAttentionHeads = 12 }));
+        Assert.False(RemBertBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>.AloneTakesAllThreads(new RemBertConfig { HiddenSize = 512, IntermediateSize = 2048, NumAttentionHeads = 8 }));
+        Assert.False(RemBertBatchingPredictionEngine<KeywordData.IntentRow, LabelPrediction>.AloneTakesAllThreads(new RemBertConfig { HiddenSize = 256, IntermediateSize = 1024, NumAttentionHeads = 4 }));
+
+        // The switch acts on the calling thread only, and leaves the process default (what a new thread starts with) alone.
+        int inherited = OnFreshThread(torch.get_num_threads);
+        var (before, after, set) = OnFreshThread(() =>
+        {
+            int first = torch.get_num_threads();
+            bool done = IntraOpThreads.TrySetForThisThread(first + 1);
+            return (first, torch.get_num_threads(), done);
+        });
+        Assert.True(set, "libtorch's OpenMP and oneMKL setters were not found");
+        Assert.Equal(inherited, before);
+        Assert.Equal(inherited + 1, after);
+        Assert.Equal(inherited, OnFreshThread(torch.get_num_threads));
+        Assert.Equal(inherited, torch.get_num_threads());
     }
 
     private static T OnFreshThread<T>(Func<T> read)
