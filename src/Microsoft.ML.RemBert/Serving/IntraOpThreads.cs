@@ -11,8 +11,10 @@ namespace Microsoft.ML.RemBert.Serving;
 /// (at::set_num_threads, aten/src/ATen/ParallelOpenMP.cpp) calls <c>omp_set_num_threads</c> and
 /// <c>mkl_set_num_threads_local</c>, which act on the calling thread only. It also stores the value in one process-wide
 /// atomic, from which every thread that has not used libtorch yet initialises its own count on its first parallel
-/// operation (at::init_num_threads). That part is put back here (from a short-lived thread of its own), so threads that
-/// start using libtorch later keep the process default. Measured with TorchSharp 0.107 (libtorch 2.10): docs/serving.md.
+/// operation (at::init_num_threads). So the share is set by calling those two per-thread setters directly
+/// (<see cref="TrySetForThisThread"/>); only when they are not found is <c>torch.set_num_threads</c> used and the atomic
+/// put back (from a short-lived thread of its own), so threads that start using libtorch later keep the process
+/// default. Measured with TorchSharp 0.107 (libtorch 2.10): docs/serving.md.
 /// </remarks>
 internal static unsafe class IntraOpThreads
 {
@@ -36,6 +38,9 @@ internal static unsafe class IntraOpThreads
             int inherited = torch.get_num_threads();
             int own = Math.Max(1, inherited / shares);
             if (own == inherited)
+                return (own, inherited);
+            // This thread only: the process default is never touched, so no other thread can inherit the share.
+            if (TrySetForThisThread(own))
                 return (own, inherited);
             torch.set_num_threads(own);
             var restore = new Thread(() => torch.set_num_threads(inherited)) { IsBackground = true, Name = "RemBERT intra-op threads restore" };
