@@ -30,8 +30,9 @@ public sealed class RemBertBatchingOptions
     /// max(1, T / <see cref="ConcurrentBatches"/>) intra-op threads, where T is the count libtorch gives a thread of
     /// this process (one per core, or what the host set with OMP_NUM_THREADS or <c>torch.set_num_threads</c>), so the
     /// loops together use the cores one loop would have used: one batch at a time on a team of threads leaves cores idle
-    /// while the loop does the managed work between forwards and spins the team up and down (docs/serving.md). Other
-    /// threads of the process keep their own count. Use 1 for the lowest latency of a lone request on a many-core machine.
+    /// while the loop does the managed work between forwards and spins the team up and down (docs/serving.md). A batch
+    /// taken while every other loop is idle runs on all T threads when the model is at least BERT-base's width (a lone
+    /// caller of a wide model then gets a forward on every core). Other threads of the process keep their own count.
     /// </summary>
     public int ConcurrentBatches { get; set; } = Environment.ProcessorCount;
 
