@@ -135,24 +135,6 @@ internal static unsafe class MklAvx512Dispatch
         BitConverter.TryWriteBytes(vendor[8..], ecx);
         return Encoding.ASCII.GetString(vendor);
     }
-
-    /// <summary>One line of /proc/self/maps.</summary>
-    private sealed record ProcessMappings(ulong Start, ulong End, bool Writable, ulong FileOffset, string Path)
-    {
-        public static IEnumerable<ProcessMappings> Read()
-        {
-            foreach (var line in File.ReadLines("/proc/self/maps"))
-            {
-                var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length < 6)
-                    continue;
-                var range = fields[0].Split('-');
-                yield return new(ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                    ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[1].Length > 1 && fields[1][1] == 'w',
-                    ulong.Parse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[5].Trim());
-            }
-        }
-    }
 }
 
 /// <summary>Whether oneMKL's vendor check was redirected in this process (see <see cref="TorchRuntime.UseMklAvx512Kernels"/>), and why (not).</summary>
@@ -163,4 +145,22 @@ public sealed record MklDispatchStatus(bool Applied, string Reason)
     internal static MklDispatchStatus AppliedNow(string what) => new(true, "applied: " + what);
 
     internal static MklDispatchStatus NotApplied(string why) => new(false, "not applied: " + why);
+}
+
+/// <summary>One line of /proc/self/maps: an address range of this process and the file mapped there.</summary>
+internal sealed record ProcessMappings(ulong Start, ulong End, bool Writable, ulong FileOffset, string Path)
+{
+    public static IEnumerable<ProcessMappings> Read()
+    {
+        foreach (var line in File.ReadLines("/proc/self/maps"))
+        {
+            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 6)
+                continue;
+            var range = fields[0].Split('-');
+            yield return new(ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[1].Length > 1 && fields[1][1] == 'w',
+                ulong.Parse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields[5].Trim());
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.RemBert.Runtime;
 using TorchSharp;
 
 namespace Microsoft.ML.RemBert.Serving;
@@ -69,9 +70,7 @@ internal static unsafe class IntraOpThreads
     {
         try
         {
-            var loaded = File.ReadLines("/proc/self/maps")
-                .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
-                .Where(fields => fields.Length == 6).Select(fields => fields[5].Trim()).Distinct().ToList();
+            var loaded = ProcessMappings.Read().Select(mapping => mapping.Path).Distinct().ToList();
             string? torchCpu = loaded.FirstOrDefault(path => Path.GetFileName(path) == "libtorch_cpu.so");
             // libtorch's own OpenMP runtime sits beside it; another libgomp in the process would not be the one it uses.
             string? gomp = loaded.FirstOrDefault(path => Path.GetFileName(path).StartsWith("libgomp", StringComparison.Ordinal)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.Data;
 using Microsoft.ML.RemBert.MLNet.Scoring;
+using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.RemBert.Serving;
@@ -37,7 +37,7 @@ public sealed class RemBertBatchingPredictionEngine<TInput, TOutput> : IAsyncDis
     private readonly int _maxQueueLength;
     private readonly Action<int, TimeSpan>? _batchScored;
     private readonly int _concurrentBatches;
-    // Whether a batch scored while every other loop is idle gets all the loops' threads (see ThreadsFor).
+    // Whether a batch scored while every other loop is idle gets all the loops' threads (see Run).
     private readonly bool _aloneTakesAllThreads;
     // The wait for company ends once no request has arrived for this long (see TakeBatch).
     private readonly TimeSpan _arrivalGap;
