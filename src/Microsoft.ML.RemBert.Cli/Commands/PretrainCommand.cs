@@ -10,10 +10,10 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.RemBert.Cli.Commands;
 
 /// <summary>
-/// <c>rembert pretrain --tokenizer sentencepiece.model --corpus FILE --output DIR [--objective mlm|clm|electra] [--config
-/// config.json | size options] [--epochs --batch-size --learning-rate --max-length --seed --max-steps --time-limit]
+/// <c>rembert pretrain --tokenizer sentencepiece.model --corpus FILE --output DIR [--objective mlm|clm|electra|translation-ranking]
+/// [--init-from DIR | --config config.json | size options] [--epochs --batch-size --learning-rate --max-length --seed --max-steps --time-limit]
 /// [--checkpoint-dir DIR --checkpoint-steps N --checkpoints-to-keep N] [--resume DIR]</c>: pretrains a RemBERT language
-/// model from scratch (<see cref="RemBertPretrainer"/>), or continues a run from its checkpoint, and writes a transformers
+/// model from scratch or from a model's weights (<see cref="RemBertPretrainer"/>), or continues a run from its checkpoint, and writes a transformers
 /// checkpoint directory, all at once at the end (SIGINT/SIGTERM leave no output, and only complete checkpoints).
 /// </summary>
 public static class PretrainCommand
@@ -26,11 +26,17 @@ public static class PretrainCommand
         var output = new Option<string>("--output") { Description = "Checkpoint directory to write (replaced as a whole if it exists).", Required = true };
         var objective = new Option<string>("--objective")
         {
-            Description = "mlm (masked LM, RemBertForMaskedLM), clm (causal LM, RemBertForCausalLM) or electra (replaced-token detection with a small " +
-                          "generator; saves a RemBertForMaskedLM).",
+            Description = "mlm (masked LM, RemBertForMaskedLM), clm (causal LM, RemBertForCausalLM), electra (replaced-token detection with a small " +
+                          "generator; saves a RemBertForMaskedLM) or translation-ranking (the corpus: one group of tab-separated translations per line; " +
+                          "each text's [CLS] state learns to find its translation's, with masked LM alongside; usually with --init-from).",
             DefaultValueFactory = _ => "mlm",
         };
-        objective.AcceptOnlyFromAmong("mlm", "clm", "electra");
+        objective.AcceptOnlyFromAmong("mlm", "clm", "electra", "translation-ranking");
+        var initFrom = new Option<string?>("--init-from")
+        {
+            HelpName = "DIR",
+            Description = "Start from this checkpoint directory's weights (continued pretraining); its config.json gives the shape, so --config and the size options are not used.",
+        };
         var generatorSize = new Option<double>("--generator-size") { DefaultValueFactory = _ => 0.25, Description = "electra: the generator's hidden size as a share of the model's." };
         var discriminatorWeight = new Option<double>("--discriminator-weight") { DefaultValueFactory = _ => 50, Description = "electra: weight of the replaced-token loss against the generator's." };
         var config = new Option<string?>("--config") { Description = "config.json giving the model's shape (vocabulary size and special ids come from the tokenizer); overrides the size options." };
@@ -65,9 +71,9 @@ public static class PretrainCommand
                 "Pass --checkpoint-dir as well to go on writing checkpoints.",
         };
 
-        var command = new System.CommandLine.Command("pretrain", "Pretrain a RemBERT language model from scratch on a text corpus and write a transformers checkpoint directory.")
+        var command = new System.CommandLine.Command("pretrain", "Pretrain a RemBERT language model from scratch (or from a checkpoint's weights) on a text corpus and write a transformers checkpoint directory.")
         {
-            tokenizer, corpus, output, objective, generatorSize, discriminatorWeight, config, epochs, batchSize, learningRate, maxLength, seed, maxSteps, timeLimit, saveDtype, device, logEvery,
+            tokenizer, corpus, output, objective, initFrom, generatorSize, discriminatorWeight, config, epochs, batchSize, learningRate, maxLength, seed, maxSteps, timeLimit, saveDtype, device, logEvery,
             checkpointDir, checkpointSteps, checkpointsToKeep, resume,
         };
         size.AddTo(command);
@@ -79,8 +85,10 @@ public static class PretrainCommand
                 {
                     "clm" => PretrainingObjective.CausalLanguageModeling,
                     "electra" => PretrainingObjective.ReplacedTokenDetection,
+                    "translation-ranking" => PretrainingObjective.TranslationRanking,
                     _ => PretrainingObjective.MaskedLanguageModeling,
                 },
+                InitialModel = parse.GetValue(initFrom),
                 GeneratorSizeFraction = parse.GetValue(generatorSize),
                 DiscriminatorLossWeight = parse.GetValue(discriminatorWeight),
                 Epochs = parse.GetValue(epochs),
@@ -98,6 +106,8 @@ public static class PretrainCommand
                 CancellationToken = interruption.Token,
             };
             string? configPath = parse.GetValue(config);
+            if (configPath is not null && options.InitialModel is not null)
+                throw new InvalidDataException($"--config {configPath} and --init-from {options.InitialModel} both give the model's shape; --init-from takes its checkpoint's config.json, so drop --config.");
             var modelConfig = configPath is null ? size.Read(parse) : RemBertConfig.Load(configPath);
             var dtype = parse.GetValue(saveDtype) == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
             Run(parse.GetValue(tokenizer)!, parse.GetValue(corpus)!, parse.GetValue(output)!, modelConfig, options, dtype,

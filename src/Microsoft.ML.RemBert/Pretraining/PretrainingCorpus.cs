@@ -37,11 +37,79 @@ internal sealed class PretrainingCorpus
     /// <exception cref="FileRefusedException">The path is not a regular file, or it is too large.</exception>
     public static PretrainingCorpus Read(string path, RemBertTokenizer tokenizer, int maxLength, CancellationToken cancellationToken)
     {
-        var bytes = BoundedInputFile.ReadAllBytes(path, MaxCorpusBytes, "a UTF-8 text corpus, one passage per line");
-        var noSpecials = new RemBertEncodeOptions { AddSpecialTokens = false };
         var stream = new List<int>();
-        int start = 0, lineNumber = 0, lines = 0;
-        // A UTF-8 byte-order mark on the first line is not text.
+        int lines = 0, lineNumber = 0;
+        foreach (var (number, line) in TextLines(path, "a UTF-8 text corpus, one passage per line", cancellationToken))
+        {
+            lineNumber = number;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            lines++;
+            stream.AddRange(tokenizer.Encode(line, options: NoSpecials).InputIds);
+        }
+        if (stream.Count == 0)
+            throw new InvalidDataException($"{path}: the corpus has no text to train on ({lineNumber} lines, all blank).");
+        return new PretrainingCorpus(Cut(stream, tokenizer.ClsTokenId, tokenizer.SepTokenId, maxLength), stream.Count, lines);
+    }
+
+    /// <summary>
+    /// Reads an aligned corpus for <see cref="PretrainingObjective.TranslationRanking"/>: one group of translations per
+    /// line, its texts separated by tabs (blank lines ignored). A group of two gives one pair; a larger group pairs each
+    /// text with the next and the last with the first, so every language is paired directly with two others rather
+    /// than only through English. Each block is one pair, both texts framed alone and truncated to
+    /// <paramref name="maxLength"/>: <c>[CLS] a [SEP] [CLS] b [SEP]</c> (<see cref="SplitPair"/> parts them again).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A line is not UTF-8, holds a NUL byte, has fewer than two texts or an empty one (the message names the file, line and text).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileRefusedException">The path is not a regular file, or it is too large.</exception>
+    public static PretrainingCorpus ReadAligned(string path, RemBertTokenizer tokenizer, int maxLength, CancellationToken cancellationToken)
+    {
+        var pairs = new List<int[]>();
+        long tokens = 0;
+        int lines = 0, lineNumber = 0;
+        foreach (var (number, line) in TextLines(path, "an aligned corpus, one group of tab-separated translations per line", cancellationToken))
+        {
+            lineNumber = number;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            lines++;
+            var texts = line.Split('\t');
+            if (texts.Length < 2)
+                throw new InvalidDataException($"{path}:{number}: the line holds one text; a group needs at least two translations separated by tabs.");
+            var framed = new int[texts.Length][];
+            for (int i = 0; i < texts.Length; i++)
+            {
+                if (string.IsNullOrWhiteSpace(texts[i]))
+                    throw new InvalidDataException($"{path}:{number}: text {i + 1} of {texts.Length} (tab-separated) is empty.");
+                framed[i] = Frame(tokenizer.Encode(texts[i], options: NoSpecials).InputIds, tokenizer.ClsTokenId, tokenizer.SepTokenId, maxLength);
+            }
+            int pairCount = texts.Length == 2 ? 1 : texts.Length;
+            for (int i = 0; i < pairCount; i++)
+            {
+                var (first, second) = (framed[i], framed[(i + 1) % texts.Length]);
+                pairs.Add([.. first, .. second]);
+                tokens += first.Length + second.Length - 4;
+            }
+        }
+        if (pairs.Count == 0)
+            throw new InvalidDataException($"{path}: the aligned corpus has no group to train on ({lineNumber} lines, all blank).");
+        return new PretrainingCorpus(pairs, tokens, lines);
+    }
+
+    /// <summary>The two framed texts of a <see cref="ReadAligned"/> block: the second starts at the last <c>[CLS]</c>.</summary>
+    public static (ArraySegment<int> First, ArraySegment<int> Second) SplitPair(int[] block, int clsTokenId)
+    {
+        int second = Array.LastIndexOf(block, clsTokenId);
+        if (second <= 0) throw new ArgumentException("The block is not a pair of framed texts.", nameof(block));
+        return (new ArraySegment<int>(block, 0, second), new ArraySegment<int>(block, second, block.Length - second));
+    }
+
+    private static readonly RemBertEncodeOptions NoSpecials = new() { AddSpecialTokens = false };
+
+    // The rules of every data file: a bounded line, UTF-8 without NUL (the message names the line, the byte and its
+    // offset); a UTF-8 byte-order mark on the first line is not text. Lines are yielded without their line break.
+    private static IEnumerable<(int Number, string Text)> TextLines(string path, string expected, CancellationToken cancellationToken)
+    {
+        var bytes = BoundedInputFile.ReadAllBytes(path, MaxCorpusBytes, expected);
+        int start = 0, lineNumber = 0;
         if (bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble)) start = Encoding.UTF8.Preamble.Length;
         while (start < bytes.Length)
         {
@@ -49,22 +117,25 @@ internal sealed class PretrainingCorpus
             lineNumber++;
             int end = Array.IndexOf(bytes, (byte)'\n', start);
             if (end < 0) end = bytes.Length;
-            var lineBytes = bytes.AsSpan(start, end - start);
             int lineOffset = start;
+            int length = end - start;
             start = end + 1;
-            int nul = lineBytes.IndexOf((byte)0);
+            int nul = bytes.AsSpan(lineOffset, length).IndexOf((byte)0);
             if (nul >= 0)
-                throw new InvalidDataException($"{path}:{lineNumber}: byte {nul + 1} of the line is NUL: a corpus is UTF-8 text, one passage per line (is this a binary file?).");
-            // The rules of every data file: a bounded line, UTF-8 (the message names the line, the byte and its offset).
-            if (lineBytes.Length > DataFileLines.MaxLineBytes) throw DataFileLines.TooLong(path, lineNumber, DataFileLines.MaxLineBytes);
-            string line = DataFileLines.Decode(lineBytes, path, lineNumber, lineOffset);
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            lines++;
-            stream.AddRange(tokenizer.Encode(line.TrimEnd('\r'), options: noSpecials).InputIds);
+                throw new InvalidDataException($"{path}:{lineNumber}: byte {nul + 1} of the line is NUL: a corpus is UTF-8 text (is this a binary file?).");
+            if (length > DataFileLines.MaxLineBytes) throw DataFileLines.TooLong(path, lineNumber, DataFileLines.MaxLineBytes);
+            yield return (lineNumber, DataFileLines.Decode(bytes.AsSpan(lineOffset, length), path, lineNumber, lineOffset).TrimEnd('\r'));
         }
-        if (stream.Count == 0)
-            throw new InvalidDataException($"{path}: the corpus has no text to train on ({lineNumber} lines, all blank).");
-        return new PretrainingCorpus(Cut(stream, tokenizer.ClsTokenId, tokenizer.SepTokenId, maxLength), stream.Count, lines);
+    }
+
+    private static int[] Frame(IReadOnlyList<int> ids, int cls, int sep, int maxLength)
+    {
+        int count = Math.Min(ids.Count, maxLength - 2);
+        var framed = new int[count + 2];
+        framed[0] = cls;
+        for (int i = 0; i < count; i++) framed[i + 1] = ids[i];
+        framed[^1] = sep;
+        return framed;
     }
 
     private static List<int[]> Cut(List<int> stream, int cls, int sep, int maxLength)

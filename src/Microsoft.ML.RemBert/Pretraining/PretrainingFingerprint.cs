@@ -15,7 +15,16 @@ namespace Microsoft.ML.RemBert.Pretraining;
 /// </summary>
 internal static class PretrainingFingerprint
 {
-    public static Dictionary<string, string> Of(RemBertTokenizer tokenizer, RemBertConfig config, PretrainingCorpus corpus, RemBertPretrainingOptions options) => new()
+    public static Dictionary<string, string> Of(RemBertTokenizer tokenizer, RemBertConfig config, PretrainingCorpus corpus, RemBertPretrainingOptions options,
+        string? initialWeights = null)
+    {
+        var fingerprint = Recipe(tokenizer, config, corpus, options);
+        // Only when there are starting weights: checkpoints of runs from fresh weights, written before the key existed, still resume.
+        if (initialWeights is not null) fingerprint["InitialModel"] = initialWeights;
+        return fingerprint;
+    }
+
+    private static Dictionary<string, string> Recipe(RemBertTokenizer tokenizer, RemBertConfig config, PretrainingCorpus corpus, RemBertPretrainingOptions options) => new()
     {
         ["Objective"] = options.Objective.ToString(),
         ["Config"] = $"sha256 {TrainingFingerprint.Hash(config.ToJson())}",

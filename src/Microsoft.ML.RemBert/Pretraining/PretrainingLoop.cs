@@ -16,13 +16,14 @@ internal static class PretrainingLoop
 {
     /// <summary>
     /// Trains <paramref name="model"/> in place (with <paramref name="electra"/>, the ELECTRA pair whose discriminator it
-    /// is, trained as a whole) and leaves it in eval mode; with <paramref name="checkpoints"/>, starts where the
+    /// is, trained as a whole; with <paramref name="ranking"/>, on translation pairs) and leaves it in eval mode; with <paramref name="checkpoints"/>, starts where the
     /// checkpoint to resume from stopped and writes checkpoints as the options ask.
     /// </summary>
     /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
     /// <exception cref="ArgumentException">The checkpoint to resume from was written with other settings.</exception>
     public static RemBertPretrainingResult Run(RemBertLanguageModel model, ElectraPretrainingModel? electra, PretrainingCorpus corpus,
-        LanguageModelingCollator collator, RemBertPretrainingOptions options, IChannel channel, PretrainingCheckpoints? checkpoints = null)
+        LanguageModelingCollator collator, RemBertPretrainingOptions options, IChannel channel, PretrainingCheckpoints? checkpoints = null,
+        TranslationRankingLoss? ranking = null)
     {
         nn.Module trained = (nn.Module?)electra ?? model;
         var electraReport = new ElectraProgressNotes();
@@ -68,8 +69,10 @@ internal static class PretrainingLoop
                         group.LearningRate = learningRate;
                     using (var scope = NewDisposeScope())
                     {
-                        var collated = collator.Collate(batch, generator);
-                        var loss = electra is null ? Loss(model, collated, device) : electra.Loss(collated, generator, device);
+                        var collated = ranking is null ? collator.Collate(batch, generator) : ranking.Collate(batch, collator, generator);
+                        var loss = ranking is not null ? ranking.Loss(model, collated, device, step + 1, channel)
+                            : electra is null ? Loss(model, collated, device)
+                            : electra.Loss(collated, generator, device);
                         if (electra is not null && loss is not null) electraReport.Add(electra, step + 1, channel);
                         if (loss is null) continue;
                         loss.backward();

@@ -20,4 +20,15 @@ public enum PretrainingObjective
     /// alongside on the encoder's detached states, so it still fills masks.
     /// </summary>
     ReplacedTokenDetection,
+
+    /// <summary>
+    /// Translation ranking with masked LM alongside, for continued pretraining from
+    /// <see cref="RemBertPretrainingOptions.InitialModel"/>: the corpus holds groups of translations (one group per line,
+    /// its texts separated by tabs), and each batch pairs a text with a translation of it. The model encodes every text
+    /// alone, and the <c>[CLS]</c> state of each must pick out its translation's among the batch's (in-batch softmax over
+    /// cosine similarities, both directions), so sentences that mean the same get the same sentence state whatever the
+    /// language: the state a classifier fine-tuned on a few examples per language reads. Masked LM on the same texts
+    /// keeps the LM head in step with the encoder. Saves a <c>RemBertForMaskedLM</c>.
+    /// </summary>
+    TranslationRanking,
 }

@@ -35,7 +35,8 @@ public static class RemBertPretrainer
 
     /// <summary>
     /// Reads <paramref name="corpusPath"/>, builds a freshly initialised model of <paramref name="config"/> (see
-    /// <see cref="ConfigureFor"/>) seeded by <see cref="RemBertPretrainingOptions.Seed"/>, and trains it.
+    /// <see cref="ConfigureFor"/>) seeded by <see cref="RemBertPretrainingOptions.Seed"/>, or one of
+    /// <see cref="RemBertPretrainingOptions.InitialModel"/>'s shape and weights, and trains it.
     /// </summary>
     /// <exception cref="InvalidDataException">The corpus is not UTF-8 text or is empty (the message names the file and line), or the checkpoint to resume from is missing or damaged.</exception>
     /// <exception cref="ArgumentException">An option is out of range, MaxLength exceeds the config's max_position_embeddings, or the checkpoint to resume from was written with other settings (each named).</exception>
@@ -52,6 +53,8 @@ public static class RemBertPretrainer
         ArgumentException.ThrowIfNullOrEmpty(corpusPath);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.InitialModel is { } initialModel)
+            config = InitialConfig(initialModel, tokenizer);
         config = ConfigureFor(config, tokenizer, options.Objective);
         config.Validate();
         if (options.MaxLength > config.MaxPositionEmbeddings)
@@ -65,14 +68,27 @@ public static class RemBertPretrainer
         using var channel = environment.Start(nameof(RemBertPretrainer));
         // Before the corpus is read (minutes for a large one): a wrong or damaged checkpoint to resume from fails at once.
         var resumeFrom = PretrainingCheckpoints.Locate(options, channel);
-        var corpus = PretrainingCorpus.Read(corpusPath, tokenizer, options.MaxLength, options.CancellationToken);
+        bool ranking = options.Objective == PretrainingObjective.TranslationRanking;
+        var corpus = ranking
+            ? PretrainingCorpus.ReadAligned(corpusPath, tokenizer, options.MaxLength, options.CancellationToken)
+            : PretrainingCorpus.Read(corpusPath, tokenizer, options.MaxLength, options.CancellationToken);
         var collator = CollatorFor(tokenizer, options);
-        var checkpoints = PretrainingCheckpoints.For(options, resumeFrom, PretrainingFingerprint.Of(tokenizer, config, corpus, options), channel);
+        string? initialWeights = options.InitialModel is { } start ? WeightsFingerprint(start) : null;
+        var checkpoints = PretrainingCheckpoints.For(options, resumeFrom, PretrainingFingerprint.Of(tokenizer, config, corpus, options, initialWeights), channel);
         var (model, electra) = CreateModel(config, options);
-        channel.Info($"{corpusPath}: {corpus.Lines:N0} lines, {corpus.Tokens:N0} tokens, {corpus.Blocks.Count:N0} blocks of up to {options.MaxLength} tokens.");
+        channel.Info(ranking
+            ? $"{corpusPath}: {corpus.Lines:N0} groups of translations, {corpus.Blocks.Count:N0} pairs, {corpus.Tokens:N0} tokens, each text truncated to {options.MaxLength} tokens."
+            : $"{corpusPath}: {corpus.Lines:N0} lines, {corpus.Tokens:N0} tokens, {corpus.Blocks.Count:N0} blocks of up to {options.MaxLength} tokens.");
         try
         {
-            var result = PretrainingLoop.Run(model, electra, corpus, collator, options, channel, checkpoints);
+            if (options.InitialModel is { } initial)
+            {
+                // Strict: every weight of the model must come from the checkpoint (an ELECTRA generator is not the model's).
+                CheckpointLoader.LoadInto(model, initial, new CheckpointLoadOptions { RequireAllModelKeys = true });
+                channel.Info($"Starting from the weights of {initial} ({initialWeights}).");
+            }
+            var rankingLoss = ranking ? new TranslationRankingLoss(tokenizer.ClsTokenId) : null;
+            var result = PretrainingLoop.Run(model, electra, corpus, collator, options, channel, checkpoints, rankingLoss);
             // The pair owns the discriminator; the caller gets a copy of it and the pair (generator included) is freed.
             return electra is null ? result : result.WithModel(electra.CopyDiscriminator());
         }
@@ -122,6 +138,33 @@ public static class RemBertPretrainer
             TokenizerConfigFile.Write(Path.Combine(staging, TokenizerConfigReader.FileName),
                 tokenizer.Options with { ModelMaxLength = model.Config.MaxPositionEmbeddings });
         }, cancellationToken);
+    }
+
+    /// <summary>The shape of the model in <paramref name="directory"/>, which must share the tokenizer's vocabulary.</summary>
+    private static RemBertConfig InitialConfig(string directory, RemBertTokenizer tokenizer)
+    {
+        string path = Path.Combine(directory, "config.json");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"InitialModel {directory}: no config.json; it must be a checkpoint directory (rembert pretrain --output, save_pretrained).", path);
+        var config = RemBertConfig.Load(path);
+        if (config.VocabSize != tokenizer.SentencePiece.VocabularySize)
+            throw new ArgumentException($"InitialModel {directory}: its vocab_size is {config.VocabSize} but the tokenizer has {tokenizer.SentencePiece.VocabularySize} pieces; " +
+                "continue with the tokenizer the model was trained with.", nameof(RemBertPretrainingOptions.InitialModel));
+        return config;
+    }
+
+    /// <summary>A SHA-256 over the weights files of <paramref name="directory"/>: a resume refuses other starting weights.</summary>
+    private static string WeightsFingerprint(string directory)
+    {
+        using var reader = CheckpointReader.Open(directory);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in reader.Files)
+        {
+            using var stream = File.OpenRead(file);
+            var buffer = new byte[1 << 20];
+            for (int read; (read = stream.Read(buffer)) > 0;) hash.AppendData(buffer, 0, read);
+        }
+        return $"weights sha256 {Convert.ToHexStringLower(hash.GetHashAndReset())[..16]}";
     }
 
     // The run's notes and warnings for RemBertPretrainingOptions.Log; not the step reports (they reach Progress), which the

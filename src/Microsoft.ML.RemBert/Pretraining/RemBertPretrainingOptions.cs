@@ -6,8 +6,15 @@ namespace Microsoft.ML.RemBert.Pretraining;
 /// <summary>How <see cref="RemBertPretrainer"/> trains: the objective, the optimisation and when to stop.</summary>
 public sealed record RemBertPretrainingOptions
 {
-    /// <summary>Masked (the default) or causal language modelling, or ELECTRA's replaced-token detection.</summary>
+    /// <summary>Masked (the default) or causal language modelling, ELECTRA's replaced-token detection, or translation ranking.</summary>
     public PretrainingObjective Objective { get; init; } = PretrainingObjective.MaskedLanguageModeling;
+
+    /// <summary>
+    /// A checkpoint directory whose weights start the run (continued pretraining, e.g. translation ranking after ELECTRA):
+    /// its config.json gives the model's shape, replacing the config passed in, and its vocabulary must be the
+    /// tokenizer's. Null starts from fresh weights drawn from <see cref="Seed"/>.
+    /// </summary>
+    public string? InitialModel { get; init; }
 
     /// <summary>Passes over the corpus (unless <see cref="MaxSteps"/> or <see cref="TimeLimit"/> stops earlier).</summary>
     public int Epochs { get; init; } = 1;
@@ -115,6 +122,8 @@ public sealed record RemBertPretrainingOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointsToKeep, 1, nameof(CheckpointsToKeep));
         if (CheckpointDirectory is not null && string.IsNullOrWhiteSpace(CheckpointDirectory))
             throw new ArgumentException($"{nameof(CheckpointDirectory)} is empty: give a directory, or null for no checkpoints.", nameof(CheckpointDirectory));
+        if (InitialModel is not null && string.IsNullOrWhiteSpace(InitialModel))
+            throw new ArgumentException($"{nameof(InitialModel)} is empty: give a checkpoint directory, or null to start from fresh weights.", nameof(InitialModel));
         if (ResumeFrom is not null && string.IsNullOrWhiteSpace(ResumeFrom))
             throw new ArgumentException($"{nameof(ResumeFrom)} is empty: give a checkpoint directory, or null to start from scratch.", nameof(ResumeFrom));
         if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, "TimeLimit must be positive.");

@@ -54,6 +54,39 @@ public sealed class PretrainCommandResumeTests : IDisposable
         Assert.Contains(_work.File("nowhere"), error);
     }
 
+    [Fact]
+    public void TranslationRankingContinuesFromInitFromAndAResumeFromOtherStartingWeightsIsRefused()
+    {
+        var (code, error) = ConsoleRedirection.RunMain(Pretrain(_work.File("start"), "--max-steps", "2"));
+        Assert.True(code == ExitCodes.Success, error);
+        (code, error) = ConsoleRedirection.RunMain(Pretrain(_work.File("other-start"), "--max-steps", "3"));
+        Assert.True(code == ExitCodes.Success, error);
+        string aligned = _work.File("aligned.tsv");
+        File.WriteAllLines(aligned, ["weather please\tmétéo please\ttiempo please", "music now\tmusique maintenant", "alarm today\tWecker heute"]);
+        string[] Ranking(string output, string start, params string[] extra) =>
+            ["pretrain", "--tokenizer", KeywordData.TinyTokenizerPath, "--corpus", aligned, "--output", output, "--objective", "translation-ranking",
+             "--init-from", start, "--max-length", "24", "--batch-size", "2", "--seed", "3", "--max-steps", "4", .. extra];
+
+        string checkpoints = _work.File("ranking-checkpoints");
+        (code, error) = ConsoleRedirection.RunMain(Ranking(_work.File("ranked"), _work.File("start"), "--checkpoint-dir", checkpoints, "--checkpoint-steps", "2"));
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("3 groups of translations, 5 pairs", error);
+        Assert.Contains($"Starting from the weights of {_work.File("start")}", error);
+        Assert.True(File.Exists(Path.Combine(_work.File("ranked"), "model.safetensors")));
+
+        // The checkpoints remember the starting weights: resuming them from another model's is refused by name.
+        (code, error) = ConsoleRedirection.RunMain(Ranking(_work.File("ranked2"), _work.File("other-start"), "--resume", Path.Combine(checkpoints, "checkpoint-2")));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("InitialModel", error);
+
+        // --init-from gives the shape: --config beside it is refused before any work.
+        string config = Path.Combine(_work.File("start"), "config.json");
+        (code, error) = ConsoleRedirection.RunMain(Ranking(_work.File("ranked3"), _work.File("start"), "--config", config));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--init-from", error);
+        Assert.False(Directory.Exists(_work.File("ranked3")));
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
