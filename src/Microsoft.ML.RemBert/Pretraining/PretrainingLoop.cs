@@ -16,8 +16,9 @@ internal static class PretrainingLoop
 {
     /// <summary>
     /// Trains <paramref name="model"/> in place (with <paramref name="electra"/>, the ELECTRA pair whose discriminator it
-    /// is, trained as a whole; with <paramref name="ranking"/>, on translation pairs) and leaves it in eval mode; with <paramref name="checkpoints"/>, starts where the
-    /// checkpoint to resume from stopped and writes checkpoints as the options ask.
+    /// is, trained as a whole; with <paramref name="ranking"/>, on translation pairs) and leaves it in eval mode; with
+    /// <paramref name="checkpoints"/>, starts where the checkpoint to resume from stopped and writes checkpoints as the
+    /// options ask.
     /// </summary>
     /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
     /// <exception cref="ArgumentException">The checkpoint to resume from was written with other settings.</exception>

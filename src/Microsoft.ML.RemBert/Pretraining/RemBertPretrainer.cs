@@ -41,7 +41,8 @@ public static class RemBertPretrainer
     /// <exception cref="InvalidDataException">The corpus is not UTF-8 text or is empty (the message names the file and line), or the checkpoint to resume from is missing or damaged.</exception>
     /// <exception cref="ArgumentException">An option is out of range, MaxLength exceeds the config's max_position_embeddings, or the checkpoint to resume from was written with other settings (each named).</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing was written but complete checkpoints.</exception>
-    /// <exception cref="DirectoryNotFoundException"><see cref="RemBertPretrainingOptions.ResumeFrom"/> does not exist.</exception>
+    /// <exception cref="DirectoryNotFoundException"><see cref="RemBertPretrainingOptions.ResumeFrom"/> or <see cref="RemBertPretrainingOptions.InitialModel"/> does not exist.</exception>
+    /// <exception cref="FileNotFoundException"><see cref="RemBertPretrainingOptions.InitialModel"/> has no config.json or no weights file.</exception>
     /// <remarks>
     /// With <see cref="RemBertPretrainingOptions.ResumeFrom"/> training continues from that checkpoint (the model is
     /// still built from <paramref name="config"/> first, then filled from it); the result's

@@ -48,7 +48,8 @@ internal sealed class TranslationRankingLoss(int clsTokenId)
 
         var sentences = nn.functional.normalize(hidden.select(1, 0).to_type(ScalarType.Float32), p: 2.0, dim: -1);
         var scores = sentences.narrow(0, 0, pairs).matmul(sentences.narrow(0, pairs, pairs).t()).mul(Scale);
-        var targets = arange(pairs, dtype: ScalarType.Int64, device: device);
+        using var end = pairs.ToScalar();
+        var targets = arange(HeldScalars.Zero, end, HeldScalars.One, dtype: ScalarType.Int64, device: device);
         var ranking = nn.functional.cross_entropy(scores, targets).add(nn.functional.cross_entropy(scores.t(), targets), HeldScalars.One).div(HeldScalars.Two);
 
         var selected = labels.ne(LanguageModelingCollator.HeldIgnoreIndex);
