@@ -202,7 +202,11 @@ public sealed class WebApiTests : MLNetFileTestBase
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            string metrics = await server.Client.GetStringAsync("/metrics");
+            using var response = await server.Client.GetAsync("/metrics");
+            string metrics = await response.Content.ReadAsStringAsync();
+            // A failed scrape is a server fault: its log says why (seen once, under load, as a 500 not reproduced since).
+            if (!response.IsSuccessStatusCode)
+                throw new Xunit.Sdk.XunitException($"/metrics answered {(int)response.StatusCode}: {metrics}\nserver log:\n{string.Join('\n', server.Log.TakeLast(40))}");
             if (pattern.IsMatch(metrics))
                 return metrics;
             if (DateTime.UtcNow > deadline)
