@@ -143,14 +143,7 @@ internal sealed class PretrainingCorpus
         int run = maxLength - 2;
         var blocks = new List<int[]>((stream.Count + run - 1) / run);
         for (int first = 0; first < stream.Count; first += run)
-        {
-            int count = Math.Min(run, stream.Count - first);
-            var block = new int[count + 2];
-            block[0] = cls;
-            stream.CopyTo(first, block, 1, count);
-            block[^1] = sep;
-            blocks.Add(block);
-        }
+            blocks.Add(Frame(stream.GetRange(first, Math.Min(run, stream.Count - first)), cls, sep, maxLength));
         return blocks;
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Microsoft.ML.RemBert.Checkpoints;
 using Microsoft.ML.RemBert.MLNet.Training;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tokenization;
@@ -44,6 +45,20 @@ internal static class PretrainingFingerprint
         ["GeneratorSizeFraction"] = TrainingFingerprint.Text(options.GeneratorSizeFraction),
         ["DiscriminatorLossWeight"] = TrainingFingerprint.Text(options.DiscriminatorLossWeight),
     };
+
+    /// <summary>The fingerprint of starting weights: a SHA-256 over the weights files of the checkpoint <paramref name="directory"/>, streamed.</summary>
+    public static string InitialWeights(string directory)
+    {
+        using var reader = CheckpointReader.Open(directory);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        foreach (var file in reader.Files)
+        {
+            using var stream = File.OpenRead(file);
+            for (int read; (read = stream.Read(buffer)) > 0;) hash.AppendData(buffer, 0, read);
+        }
+        return $"weights sha256 {Convert.ToHexStringLower(hash.GetHashAndReset())[..16]}";
+    }
 
     private static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
 

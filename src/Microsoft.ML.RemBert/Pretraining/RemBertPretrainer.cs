@@ -74,7 +74,7 @@ public static class RemBertPretrainer
             ? PretrainingCorpus.ReadAligned(corpusPath, tokenizer, options.MaxLength, options.CancellationToken)
             : PretrainingCorpus.Read(corpusPath, tokenizer, options.MaxLength, options.CancellationToken);
         var collator = CollatorFor(tokenizer, options);
-        string? initialWeights = options.InitialModel is { } start ? WeightsFingerprint(start) : null;
+        string? initialWeights = options.InitialModel is { } start ? PretrainingFingerprint.InitialWeights(start) : null;
         var checkpoints = PretrainingCheckpoints.For(options, resumeFrom, PretrainingFingerprint.Of(tokenizer, config, corpus, options, initialWeights), channel);
         var (model, electra) = CreateModel(config, options);
         channel.Info(ranking
@@ -144,7 +144,7 @@ public static class RemBertPretrainer
     /// <summary>The shape of the model in <paramref name="directory"/>, which must share the tokenizer's vocabulary.</summary>
     private static RemBertConfig InitialConfig(string directory, RemBertTokenizer tokenizer)
     {
-        string path = Path.Combine(directory, "config.json");
+        string path = Path.Combine(directory, CheckpointFileNames.Config);
         if (!File.Exists(path))
             throw new FileNotFoundException($"InitialModel {directory}: no config.json; it must be a checkpoint directory (rembert pretrain --output, save_pretrained).", path);
         var config = RemBertConfig.Load(path);
@@ -152,20 +152,6 @@ public static class RemBertPretrainer
             throw new ArgumentException($"InitialModel {directory}: its vocab_size is {config.VocabSize} but the tokenizer has {tokenizer.SentencePiece.VocabularySize} pieces; " +
                 "continue with the tokenizer the model was trained with.", nameof(RemBertPretrainingOptions.InitialModel));
         return config;
-    }
-
-    /// <summary>A SHA-256 over the weights files of <paramref name="directory"/>: a resume refuses other starting weights.</summary>
-    private static string WeightsFingerprint(string directory)
-    {
-        using var reader = CheckpointReader.Open(directory);
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var file in reader.Files)
-        {
-            using var stream = File.OpenRead(file);
-            var buffer = new byte[1 << 20];
-            for (int read; (read = stream.Read(buffer)) > 0;) hash.AppendData(buffer, 0, read);
-        }
-        return $"weights sha256 {Convert.ToHexStringLower(hash.GetHashAndReset())[..16]}";
     }
 
     // The run's notes and warnings for RemBertPretrainingOptions.Log; not the step reports (they reach Progress), which the

@@ -43,8 +43,7 @@ public class TranslationRankingTests
         using var work = new TemporaryDirectory();
         var tokenizer = TinyPretraining.Tokenizer();
         string corpus = TinyPretraining.WriteCorpus(work.File("corpus.txt"));
-        using (var pretrained = RemBertPretrainer.Pretrain(tokenizer, corpus, TinyPretraining.Config(), TinyPretraining.Options() with { MaxSteps = 5 }))
-            RemBertPretrainer.SaveCheckpoint(pretrained.Model, tokenizer, work.File("start"));
+        SaveStartingModel(tokenizer, corpus, work.File("start"), steps: 5);
         using var saved = RemBertCheckpointLoad(work.File("start"));
 
         // Another shape is passed in: the checkpoint's wins. A learning rate of ~0 leaves the weights where they started.
@@ -67,8 +66,7 @@ public class TranslationRankingTests
         using var work = new TemporaryDirectory();
         var tokenizer = TinyPretraining.Tokenizer();
         string corpus = TinyPretraining.WriteCorpus(work.File("corpus.txt"));
-        using (var pretrained = RemBertPretrainer.Pretrain(tokenizer, corpus, TinyPretraining.Config(), TinyPretraining.Options() with { MaxSteps = 1 }))
-            RemBertPretrainer.SaveCheckpoint(pretrained.Model, tokenizer, work.File("start"));
+        SaveStartingModel(tokenizer, corpus, work.File("start"), steps: 1);
         var config = RemBertConfig.Load(Path.Combine(work.File("start"), "config.json"));
         File.WriteAllText(Path.Combine(work.File("start"), "config.json"), (config with { VocabSize = config.VocabSize + 1 }).ToJson());
 
@@ -109,6 +107,13 @@ public class TranslationRankingTests
         Assert.Equal(
             [["weather", "météo"], ["météo", "tiempo"], ["tiempo", "weather"], ["music", "musique"]],
             corpus.Blocks.Select(Texts).ToArray());
+    }
+
+    /// <summary>Pretrains the tiny model for <paramref name="steps"/> masked-LM steps and saves it to <paramref name="directory"/>: a start for <c>InitialModel</c>.</summary>
+    private static void SaveStartingModel(RemBertTokenizer tokenizer, string corpus, string directory, int steps)
+    {
+        using var pretrained = RemBertPretrainer.Pretrain(tokenizer, corpus, TinyPretraining.Config(), TinyPretraining.Options() with { MaxSteps = steps });
+        RemBertPretrainer.SaveCheckpoint(pretrained.Model, tokenizer, directory);
     }
 
     /// <summary>One group per intent and filler: the intent's keyword in six languages, each followed by the filler.</summary>
