@@ -33,9 +33,10 @@ internal static class ComparisonTable
         Console.WriteLine("ORT: ONNX Runtime, ORT_ENABLE_ALL, intra-op threads = libtorch's; \"ours\": our ConvertToOnnx export; " +
             "\"standard\": torch.onnx.export of the same checkpoint (export_standard_onnx.py); ratios against the best ORT fp32 of the row");
         Console.WriteLine();
-        Console.WriteLine("| model | batch | torch fp32 tok/s | torch bf16 tok/s | ORT fp32 ours tok/s | ORT fp32 standard tok/s | ORT int8 ours tok/s | " +
-            "ORT fp32 ours / standard | torch fp32 / best ORT fp32 | torch bf16 / best ORT fp32 | ORT int8 / best ORT fp32 |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| model | batch | torch fp32 tok/s | torch fp32 prepacked tok/s | torch bf16 tok/s | torch bf16 prepacked tok/s | " +
+            "ORT fp32 ours tok/s | ORT fp32 standard tok/s | ORT int8 ours tok/s | ORT fp32 ours / standard | torch fp32 / best ORT fp32 | " +
+            "torch fp32 prepacked / best ORT fp32 | torch bf16 / best ORT fp32 | torch bf16 prepacked / best ORT fp32 | ORT int8 / best ORT fp32 |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         bool allRan = true;
         int threads = torch.get_num_threads();
         // CPU per forward, printed after the table: unlike wall-clock time, it does not count the time a loaded machine's
@@ -66,10 +67,12 @@ internal static class ComparisonTable
                         : engine == EngineKind.OrtStandardFloat32 && standardProblem is not null
                             ? (standardProblem.StartsWith(StandardExport.NoTorch, StringComparison.Ordinal) ? "n/a (no python3-torch)" : "n/a (export failed)") : "n/a";
                     string Ratio(double? rate, double? baseline) => rate is double value && baseline is double other ? (value / other).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
-                    Console.WriteLine($"| {name} | {batch} x {sequence} | {Cell(EngineKind.TorchFloat32)} | {Cell(EngineKind.TorchBFloat16)} | " +
-                        $"{Cell(EngineKind.OrtFloat32)} | {Cell(EngineKind.OrtStandardFloat32)} | {Cell(EngineKind.OrtInt8)} | " +
+                    Console.WriteLine($"| {name} | {batch} x {sequence} | {Cell(EngineKind.TorchFloat32)} | {Cell(EngineKind.TorchFloat32Prepacked)} | " +
+                        $"{Cell(EngineKind.TorchBFloat16)} | {Cell(EngineKind.TorchBFloat16Prepacked)} | {Cell(EngineKind.OrtFloat32)} | " +
+                        $"{Cell(EngineKind.OrtStandardFloat32)} | {Cell(EngineKind.OrtInt8)} | " +
                         $"{Ratio(rates[EngineKind.OrtFloat32], rates[EngineKind.OrtStandardFloat32])} | {Ratio(rates[EngineKind.TorchFloat32], best)} | " +
-                        $"{Ratio(rates[EngineKind.TorchBFloat16], best)} | {Ratio(rates[EngineKind.OrtInt8], best)} |");
+                        $"{Ratio(rates[EngineKind.TorchFloat32Prepacked], best)} | {Ratio(rates[EngineKind.TorchBFloat16], best)} | " +
+                        $"{Ratio(rates[EngineKind.TorchBFloat16Prepacked], best)} | {Ratio(rates[EngineKind.OrtInt8], best)} |");
                 }
                 if (onnxProblem is not null)
                     Console.WriteLine($"  ({name}: no ONNX export: {onnxProblem})");

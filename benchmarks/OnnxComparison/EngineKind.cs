@@ -1,13 +1,20 @@
 namespace OnnxComparison;
 
-/// <summary>The four ways of running the same weights that the table compares.</summary>
+/// <summary>The seven ways of running the same weights that the table compares.</summary>
 internal enum EngineKind
 {
     /// <summary>Our TorchSharp forward in float32.</summary>
     TorchFloat32,
 
+    /// <summary>Our TorchSharp forward in float32 with the encoder's weights prepacked for oneMKL
+    /// (what <c>ConfigureRemBertScoring(new() { PrepackWeights = true })</c> does to a loaded model).</summary>
+    TorchFloat32Prepacked,
+
     /// <summary>Our TorchSharp forward with the weights loaded in bfloat16 (RemBertPrecision.BFloat16).</summary>
     TorchBFloat16,
+
+    /// <summary>Our bfloat16 forward with the encoder's weights prepacked for oneDNN (PrepackWeights in bfloat16).</summary>
+    TorchBFloat16Prepacked,
 
     /// <summary>ONNX Runtime on our float32 export.</summary>
     OrtFloat32,
@@ -26,7 +33,9 @@ internal static class EngineKinds
     public static string Name(EngineKind kind) => kind switch
     {
         EngineKind.TorchFloat32 => "torch-fp32",
+        EngineKind.TorchFloat32Prepacked => "torch-fp32-prepacked",
         EngineKind.TorchBFloat16 => "torch-bf16",
+        EngineKind.TorchBFloat16Prepacked => "torch-bf16-prepacked",
         EngineKind.OrtFloat32 => "ort-fp32",
         EngineKind.OrtInt8 => "ort-int8",
         EngineKind.OrtStandardFloat32 => "ort-standard-fp32",

@@ -21,16 +21,20 @@ internal static partial class EngineTimer
     /// </summary>
     public static ForwardTimes BestSeconds(EngineKind engine, string directory, int batch, int sequence, int repeats, int threads) => engine switch
     {
-        EngineKind.TorchFloat32 => TorchSeconds(directory, RemBertPrecision.Float32, batch, sequence, repeats),
-        EngineKind.TorchBFloat16 => TorchSeconds(directory, RemBertPrecision.BFloat16, batch, sequence, repeats),
+        EngineKind.TorchFloat32 => TorchSeconds(directory, RemBertPrecision.Float32, batch, sequence, repeats, prepack: false),
+        EngineKind.TorchFloat32Prepacked => TorchSeconds(directory, RemBertPrecision.Float32, batch, sequence, repeats, prepack: true),
+        EngineKind.TorchBFloat16 => TorchSeconds(directory, RemBertPrecision.BFloat16, batch, sequence, repeats, prepack: false),
+        EngineKind.TorchBFloat16Prepacked => TorchSeconds(directory, RemBertPrecision.BFloat16, batch, sequence, repeats, prepack: true),
         _ => OrtSeconds(Path.Combine(directory, EngineKinds.OnnxFile(engine)), batch, sequence, repeats, threads),
     };
 
-    /// <summary>Our TorchSharp classifier (eval, no_grad) loaded in <paramref name="precision"/>.</summary>
-    private static ForwardTimes TorchSeconds(string directory, RemBertPrecision precision, int batch, int sequence, int repeats)
+    /// <summary>Our TorchSharp classifier (eval, no_grad) loaded in <paramref name="precision"/>, its encoder's weights prepacked if asked.</summary>
+    private static ForwardTimes TorchSeconds(string directory, RemBertPrecision precision, int batch, int sequence, int repeats, bool prepack)
     {
         using var model = RemBertCheckpoint.FromPretrained<RemBertForSequenceClassification>(directory, torch.CPU, new CheckpointLoadOptions { Precision = precision });
         model.eval();
+        if (prepack)
+            PrepackedWeight.PackEncoder(model);
         using var noGrad = torch.no_grad();
         using var inputIds = torch.tensor(Inputs(batch, sequence), [batch, sequence]);
         using var mask = torch.ones(batch, sequence, dtype: torch.int64);

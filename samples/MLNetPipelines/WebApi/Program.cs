@@ -149,6 +149,7 @@ app.MapGet("/health", context =>
         writer.WriteString("task", model.Description.Task);
         writer.WriteString("device", model.Device);
         writer.WriteString("precision", model.Precision);
+        writer.WriteBoolean("prepackedWeights", arguments.PrepackWeights);
         writer.WriteString("engine", arguments.Engine);
         if (arguments.Engine == "batching")
             writer.WriteNumber("concurrentBatches", arguments.ConcurrentBatches);

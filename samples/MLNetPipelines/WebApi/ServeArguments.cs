@@ -5,13 +5,13 @@ using Microsoft.ML.RemBert.Serving;
 namespace MLNetPipelines.WebApi;
 
 /// <summary>
-/// The command line: <c>--model MODEL.zip [--urls URLS] [--device cpu|cuda] [--precision float32|bfloat16]</c>, plus the
+/// The command line: <c>--model MODEL.zip [--urls URLS] [--device cpu|cuda] [--precision float32|bfloat16] [--prepack-weights]</c>, plus the
 /// serving knobs <c>[--engine batching|pool] [--max-batch-size N] [--max-delay-ms N] [--max-queue-length N] [--concurrent-batches N]</c>.
 /// </summary>
 internal sealed record ServeArguments
 {
     public const string Usage =
-        "usage: --model MODEL.zip [--urls http://127.0.0.1:5080] [--device cpu|cuda] [--precision float32|bfloat16] " +
+        "usage: --model MODEL.zip [--urls http://127.0.0.1:5080] [--device cpu|cuda] [--precision float32|bfloat16] [--prepack-weights] " +
         "[--engine batching|pool] [--max-batch-size 32] [--max-delay-ms 5] [--max-queue-length 1024] [--concurrent-batches N (default: cores)]";
 
     /// <summary>The zip to serve; replacing it (atomic rename) reloads it.</summary>
@@ -25,6 +25,12 @@ internal sealed record ServeArguments
 
     /// <summary>The precision the model scores in.</summary>
     public RemBertPrecision Precision { get; init; } = RemBertPrecision.Float32;
+
+    /// <summary>
+    /// Packs the encoder's weights once for the CPU's kernels (RemBertScoringSettings.PrepackWeights): faster small
+    /// batches, for extra memory (float32: about twice the encoder's weights; bfloat16: their size). CPU only.
+    /// </summary>
+    public bool PrepackWeights { get; init; }
 
     /// <summary>"batching" (the default: RemBertBatchingPredictionEngine) or "pool" (a pool of PredictionEngines, one per request, for comparison).</summary>
     public string Engine { get; init; } = "batching";
@@ -45,6 +51,7 @@ internal sealed record ServeArguments
     {
         string? model = null, urls = null, device = null, engine = null;
         RemBertPrecision precision = RemBertPrecision.Float32;
+        bool prepackWeights = false;
         int maxBatchSize = 32, maxDelayMs = 5, maxQueueLength = 1024, concurrentBatches = DefaultConcurrentBatches;
         for (int i = 0; i < args.Length; i++)
         {
@@ -66,6 +73,7 @@ internal sealed record ServeArguments
                         _ => throw new ArgumentException($"--precision is '{name}'; use float32 or bfloat16."),
                     };
                     break;
+                case "--prepack-weights": prepackWeights = true; break;
                 case "--engine":
                     engine = Value(args, ref i);
                     if (engine is not ("batching" or "pool"))
@@ -80,11 +88,13 @@ internal sealed record ServeArguments
         }
         if (model is null)
             throw new ArgumentException("--model is required: the ML.NET zip to serve.");
+        if (prepackWeights && (device ?? "cpu") != "cpu")
+            throw new ArgumentException($"--prepack-weights applies to --device cpu, not {device}.");
         return new ServeArguments
         {
             ModelPath = Path.GetFullPath(model), Urls = urls ?? "http://127.0.0.1:5080", Device = device ?? "cpu", Precision = precision,
             Engine = engine ?? "batching", MaxBatchSize = maxBatchSize, MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs), MaxQueueLength = maxQueueLength,
-            ConcurrentBatches = concurrentBatches,
+            ConcurrentBatches = concurrentBatches, PrepackWeights = prepackWeights,
         };
     }
 

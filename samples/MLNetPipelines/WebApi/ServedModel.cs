@@ -78,12 +78,15 @@ internal sealed class ServedModel
         }
     }
 
-    /// <summary>--device and --precision, applied to every RemBERT transformer of the loaded chain before it serves.</summary>
+    /// <summary>--device, --precision and --prepack-weights, applied to every RemBERT transformer of the loaded chain before it serves.</summary>
     private static void ApplyScoringSettings(ITransformer model, ServeArguments arguments)
     {
         try
         {
-            model.ConfigureRemBertScoring(new RemBertScoringSettings { Device = arguments.Device, Precision = arguments.Precision });
+            model.ConfigureRemBertScoring(new RemBertScoringSettings
+            {
+                Device = arguments.Device, Precision = arguments.Precision, PrepackWeights = arguments.PrepackWeights ? true : null,
+            });
         }
         catch (ArgumentException error)
         {

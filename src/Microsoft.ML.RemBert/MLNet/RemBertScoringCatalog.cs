@@ -9,14 +9,16 @@ namespace Microsoft.ML;
 public static class RemBertScoringCatalog
 {
     /// <summary>
-    /// Applies <paramref name="settings"/> (device, precision, batch size) to every RemBERT transformer inside
+    /// Applies <paramref name="settings"/> (device, precision, batch size, prepacked weights) to every RemBERT transformer inside
     /// <paramref name="model"/>: the transformer itself or any ML.NET chain that contains one (nested chains included),
     /// e.g. a model just loaded with <c>mlContext.Model.Load</c>. Call it before scoring: it is not thread-safe with
     /// respect to cursors or PredictionEngines that score with the model meanwhile.
     /// </summary>
     /// <param name="model">The model; returned, for chaining after <c>mlContext.Model.Load</c>.</param>
     /// <param name="settings">What to change; null properties are left as they are.</param>
-    /// <exception cref="ArgumentException">The device is unknown or absent (the message names it and what is available), or the batch size is below 1.</exception>
+    /// <exception cref="ArgumentException">The device is unknown or absent (the message names it and what is available), the batch size is
+    /// below 1, or weights would be prepacked on a GPU.</exception>
+    /// <exception cref="NotSupportedException">Weights would be prepacked but this process's libtorch cannot (the message says why).</exception>
     /// <exception cref="InvalidOperationException"><paramref name="model"/> holds no RemBERT transformer.</exception>
     public static TTransformer ConfigureRemBertScoring<TTransformer>(this TTransformer model, RemBertScoringSettings settings)
         where TTransformer : ITransformer
@@ -31,7 +33,9 @@ public static class RemBertScoringCatalog
         if (transformers.Count == 0)
             throw new InvalidOperationException($"The model ({model.GetType().Name}) holds no RemBERT transformer whose scoring could be configured.");
         foreach (var transformer in transformers)
-            transformer.Configure(device, settings.Precision, settings.InferenceBatchSize);
+            transformer.CheckPrepackable(device, settings.Precision, settings.PrepackWeights);
+        foreach (var transformer in transformers)
+            transformer.Configure(device, settings.Precision, settings.InferenceBatchSize, settings.PrepackWeights);
         return model;
     }
 

@@ -150,6 +150,17 @@ public sealed record MklDispatchStatus(bool Applied, string Reason)
 /// <summary>One line of /proc/self/maps: an address range of this process and the file mapped there.</summary>
 internal sealed record ProcessMappings(ulong Start, ulong End, bool Writable, ulong FileOffset, string Path)
 {
+    /// <summary>
+    /// A handle to the library named <paramref name="fileName"/> that this process has mapped (libtorch loaded first if
+    /// nothing has loaded it yet), or 0 when none is.
+    /// </summary>
+    public static nint Load(string fileName)
+    {
+        _ = torch.get_num_threads();
+        return Read().Select(m => m.Path).FirstOrDefault(p => System.IO.Path.GetFileName(p) == fileName) is { } path
+            && NativeLibrary.TryLoad(path, out var handle) ? handle : 0;
+    }
+
     public static IEnumerable<ProcessMappings> Read()
     {
         foreach (var line in File.ReadLines("/proc/self/maps"))

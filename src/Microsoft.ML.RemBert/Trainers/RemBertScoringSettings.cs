@@ -24,4 +24,15 @@ public sealed class RemBertScoringSettings
 
     /// <summary>Rows per forward pass in <c>Transform</c> (PredictionEngine always scores one row); at least 1.</summary>
     public int? InferenceBatchSize { get; set; }
+
+    /// <summary>
+    /// True: packs the encoder's weights once into the layout the CPU's matrix-product kernels read, as ONNX Runtime
+    /// does with its MatMul weights, instead of the kernels re-packing them in every forward pass: about a quarter less
+    /// time per forward at small batches (1 × 32 tokens), little at large ones (docs/onnx-performance.md). It costs
+    /// memory beside the weights themselves (which saves and exports still read): float32 packs (oneMKL's layout) take
+    /// 1.7 to 2.9 times the encoder's weights, bfloat16 packs (oneDNN's) their size. CPU only: asking for it on a GPU is
+    /// an <see cref="ArgumentException"/>. A later change of precision packs again; a move to a GPU drops the packs.
+    /// False drops them. Not saved with the model: set it after each load.
+    /// </summary>
+    public bool? PrepackWeights { get; set; }
 }

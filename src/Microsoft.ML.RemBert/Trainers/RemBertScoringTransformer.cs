@@ -231,19 +231,36 @@ public abstract class RemBertScoringTransformer : ITransformer, IDisposable
     /// new precision. Not thread-safe: call it before scoring, never while a cursor or PredictionEngine uses the transformer.
     /// </summary>
     /// <exception cref="NotSupportedException">The transformer's task exposes no RemBERT model.</exception>
-    public void ConvertTo(RemBertPrecision precision) => Configure(device: null, precision, inferenceBatchSize: null);
+    public void ConvertTo(RemBertPrecision precision) => Configure(device: null, precision, inferenceBatchSize: null, prepackWeights: null);
 
     /// <summary>
-    /// Moves the model to <paramref name="device"/>, converts its weights to <paramref name="precision"/> and sets
-    /// <see cref="InferenceBatchSize"/> (null: unchanged); see <c>RemBertScoringExtensions.ConfigureRemBertScoring</c>.
+    /// Refuses, before anything changes, prepacked weights (<paramref name="prepackWeights"/> true) that the model would
+    /// not have on <paramref name="device"/> in <paramref name="precision"/> (null: the current ones): only on the CPU.
+    /// </summary>
+    internal void CheckPrepackable(TorchSharp.torch.Device? device, RemBertPrecision? precision, bool? prepackWeights)
+    {
+        if (prepackWeights != true)
+            return;
+        var targetDevice = device ?? _task.ModelDevice;
+        var targetType = precision?.ToScalarType() ?? _task.ModelType;
+        if (targetDevice.type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException($"PrepackWeights applies to weights on the CPU; this model would score on {targetDevice}.", nameof(prepackWeights));
+        if (PrepackedWeight.WhyNotPackable(targetType, targetDevice.type) is { } why)
+            throw new NotSupportedException(why);
+    }
+
+    /// <summary>
+    /// Moves the model to <paramref name="device"/>, converts its weights to <paramref name="precision"/>, prepacks or
+    /// unpacks its weights and sets <see cref="InferenceBatchSize"/> (null: unchanged); see <c>RemBertScoringCatalog.ConfigureRemBertScoring</c>.
     /// Not thread-safe: never while a cursor or PredictionEngine scores with this transformer.
     /// </summary>
-    internal void Configure(TorchSharp.torch.Device? device, RemBertPrecision? precision, int? inferenceBatchSize)
+    internal void Configure(TorchSharp.torch.Device? device, RemBertPrecision? precision, int? inferenceBatchSize, bool? prepackWeights)
     {
         if (inferenceBatchSize is < 1)
             throw Host.ExceptParam(nameof(inferenceBatchSize), $"InferenceBatchSize must be at least 1, not {inferenceBatchSize}.");
-        if (device is not null || precision is not null)
-            _lifetime.Change(task => task.MoveModel(device, precision));
+        CheckPrepackable(device, precision, prepackWeights);
+        if (device is not null || precision is not null || prepackWeights is not null)
+            _lifetime.Change(task => task.MoveModel(device, precision, prepackWeights));
         if (precision is { } wanted)
             BFloat16Support.WarnIfEmulated(wanted, device ?? _task.ModelDevice, message =>
             {

@@ -414,11 +414,24 @@ public sealed class WebApiTests : MLNetFileTestBase
         {
             var health = JsonDocument.Parse(await server.Client.GetStringAsync("/health")).RootElement;
             Assert.Equal("bfloat16", health.GetProperty("precision").GetString());
+            Assert.False(health.GetProperty("prepackedWeights").GetBoolean());
             Assert.Equal(3, health.GetProperty("concurrentBatches").GetInt32());
             var answer = await PostAsync(server, "/predict", new { Sentence1 = "wake me up at seven" });
             Assert.Equal(1f, Floats(answer.GetProperty("Score")).Sum(), 0.02f);
             Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
         }
+
+        using (var server = WebApiServer.Start(zip, "--prepack-weights"))
+        {
+            var health = JsonDocument.Parse(await server.Client.GetStringAsync("/health")).RootElement;
+            Assert.True(health.GetProperty("prepackedWeights").GetBoolean());
+            var answer = await PostAsync(server, "/predict", new { Sentence1 = "wake me up at seven" });
+            Assert.Equal(1f, Floats(answer.GetProperty("Score")).Sum(), 1e-4f);
+            Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
+        }
+        var packedOnGpu = DotnetProcess.Run([SampleApp.Assembly("WebApi"), "--model", zip, "--device", "cuda", "--prepack-weights"], TimeSpan.FromMinutes(1));
+        Assert.Equal(2, packedOnGpu.ExitCode);
+        Assert.Contains("--prepack-weights applies to --device cpu, not cuda.", packedOnGpu.StandardError);
 
         var badDevice = DotnetProcess.Run([SampleApp.Assembly("WebApi"), "--model", zip, "--device", "gpu"], TimeSpan.FromMinutes(1));
         Assert.Equal(2, badDevice.ExitCode);

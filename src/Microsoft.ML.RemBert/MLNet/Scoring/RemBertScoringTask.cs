@@ -81,19 +81,29 @@ internal abstract class RemBertScoringTask : IDisposable
     /// <summary>Where the model's weights live, so where <c>Collate</c> puts a batch's tensors (the CPU for a task without a model).</summary>
     internal torch.Device ModelDevice => _modelDevice ??= ScoredModel?.parameters().First().device ?? torch.CPU;
 
+    /// <summary>The element type of the model's weights (float32 for a task without a model).</summary>
+    internal torch.ScalarType ModelType => ScoredModel?.parameters().First().dtype ?? torch.ScalarType.Float32;
+
     /// <summary>
-    /// Moves the model to <paramref name="device"/> and/or converts its weights to <paramref name="precision"/> (null: unchanged).
-    /// Not thread-safe: no forward pass may run meanwhile.
+    /// Moves the model to <paramref name="device"/>, converts its weights to <paramref name="precision"/> and packs
+    /// (true) or unpacks (false) its encoder's weights for oneMKL (<see cref="PrepackedWeight"/>; null: all unchanged).
+    /// Packs made before a move are made again after it when the model can still be packed (on the CPU), and dropped
+    /// otherwise. Not thread-safe: no forward pass may run meanwhile.
     /// </summary>
-    /// <exception cref="NotSupportedException">The task exposes no RemBERT model.</exception>
-    internal void MoveModel(torch.Device? device, RemBertPrecision? precision)
+    /// <exception cref="NotSupportedException">The task exposes no RemBERT model, or packing is not possible (see <see cref="PrepackedWeight.PackEncoder"/>).</exception>
+    internal void MoveModel(torch.Device? device, RemBertPrecision? precision, bool? prepackWeights)
     {
-        var model = ScoredModel ?? throw new NotSupportedException($"{GetType().Name} does not expose its RemBERT model, so its device and precision cannot be changed.");
+        var model = ScoredModel ?? throw new NotSupportedException($"{GetType().Name} does not expose its RemBERT model, so its device, precision and packing cannot be changed.");
+        bool moves = device is not null || precision is not null;
+        // A move may give the weights new storage, which the packs would no longer describe.
+        bool wasPacked = (moves || prepackWeights == false) && PrepackedWeight.RemoveAll(model) > 0;
         if (device is not null)
             model.to(device);
         if (precision is { } wanted)
             model.to(wanted.ToScalarType());
         _modelDevice = null;
+        if (prepackWeights ?? (wasPacked && PrepackedWeight.WhyNotPackable(ModelType, ModelDevice.type) is null))
+            PrepackedWeight.PackEncoder(model);
     }
 
     /// <summary>Frees the task's native memory (the model's tensors).</summary>

@@ -64,13 +64,7 @@ internal sealed class LoraAdapter : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The adapter attached to <paramref name="layer"/>, or null (the usual case: no children to look through).</summary>
-    public static LoraAdapter? Find(Linear layer)
-    {
-        foreach (var (_, child) in layer.named_children())
-            if (child is LoraAdapter adapter)
-                return adapter;
-        return null;
-    }
+    public static LoraAdapter? Find(Linear layer) => LinearChildren.Find<LoraAdapter>(layer);
 
     /// <summary>The update <c>scaling · B(A(dropout(<paramref name="input"/>)))</c>, in the type the layer computes in.</summary>
     public override Tensor forward(Tensor input)
@@ -89,6 +83,8 @@ internal sealed class LoraAdapter : nn.Module<Tensor, Tensor>
     public static void MergeAndRemove(Linear layer)
     {
         var adapter = Find(layer) ?? throw new InvalidOperationException("The layer has no LoRA adapter to merge.");
+        // A packed copy of the weight would keep the weight from before the merge.
+        PrepackedWeight.Remove(layer);
         using (no_grad())
         using (var scope = NewDisposeScope())
         using (var scaling = adapter._scaling.ToScalar())
@@ -101,12 +97,5 @@ internal sealed class LoraAdapter : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Detaches and disposes the adapter of <paramref name="layer"/> without merging it (a failed run).</summary>
-    public static void Remove(Linear layer)
-    {
-        if (Find(layer) is not { } adapter)
-            return;
-        // TorchSharp's register_module with null unregisters the name.
-        layer.register_module(ChildName, null!);
-        adapter.Dispose();
-    }
+    public static void Remove(Linear layer) => LinearChildren.Remove<LoraAdapter>(layer, ChildName);
 }

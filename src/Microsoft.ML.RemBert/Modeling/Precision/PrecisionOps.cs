@@ -17,7 +17,8 @@ internal static class PrecisionOps
     /// <paramref name="layer"/> applied to <paramref name="input"/>: under autocast with float32 weights, input, weight
     /// and bias are cast to the compute type first (the casts are differentiable, so gradients reach the float32 weights).
     /// </summary>
-    /// <remarks>A layer with a LoRA adapter (training only) adds the adapter's update, computed the same way.</remarks>
+    /// <remarks>A layer with a LoRA adapter (training only) adds the adapter's update, computed the same way. A layer
+    /// whose weight was prepacked for inference (<see cref="PrepackedWeight"/>) multiplies by the packed copy where it serves.</remarks>
     public static Tensor Linear(Linear layer, Tensor input)
     {
         var output = PlainLinear(layer, input);
@@ -26,6 +27,8 @@ internal static class PrecisionOps
 
     private static Tensor PlainLinear(Linear layer, Tensor input)
     {
+        if (PrepackedWeight.Find(layer) is { } packed && packed.Serves(layer, input))
+            return packed.Forward(layer, input);
         var weight = layer.weight!;
         if (RemBertAutocast.ComputeType is ScalarType compute && weight.dtype != compute)
             return nn.functional.linear(input.to(compute), weight.to(compute), layer.bias?.to(compute));

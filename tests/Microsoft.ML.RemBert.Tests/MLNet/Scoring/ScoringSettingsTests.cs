@@ -56,6 +56,43 @@ public sealed class ScoringSettingsTests(ITestOutputHelper output) : MLNetFileTe
         Assert.InRange(worst, 0, BFloat16Tolerance);
     }
 
+    [Fact]
+    public void PrepackedWeightsScoreAsBeforeInBothPrecisionsAndFollowAPrecisionChange()
+    {
+        string zip = SaveIntentModel();
+        using var model = (TransformerChain<ITransformer>)MLContext.Model.Load(zip, out _);
+        var scoring = model.OfType<RemBertTextClassificationTransformer>().Single();
+        var expected = Predict(model);
+
+        model.ConfigureRemBertScoring(new RemBertScoringSettings { PrepackWeights = true });
+
+        Assert.NotEmpty(PrepackedWeight.In(scoring.Model));
+        var packed = Predict(model);
+        output.WriteLine($"largest probability difference prepacked vs plain float32 over {expected.Length} rows: {LargestDifference(expected, packed):G3}");
+        Assert.Equal(expected.Select(p => p.PredictedLabel), packed.Select(p => p.PredictedLabel));
+        Assert.InRange(LargestDifference(expected, packed), 0, 1e-5f);
+
+        // A conversion gives the weights new storage: they are packed again, in bfloat16's layout (oneDNN's, the weights' size).
+        model.ConfigureRemBertScoring(new RemBertScoringSettings { Precision = RemBertPrecision.BFloat16 });
+        var packs = PrepackedWeight.In(scoring.Model);
+        Assert.NotEmpty(packs);
+        Assert.Equal(scoring.Model.BaseModel.named_parameters().Where(p => p.name.StartsWith("encoder.", StringComparison.Ordinal) && p.parameter.dim() == 2)
+            .Sum(p => p.parameter.NumberOfElements * p.parameter.ElementSize), packs.Sum(p => p.Bytes));
+        var packedBFloat16 = Predict(model);
+        model.ConfigureRemBertScoring(new RemBertScoringSettings { PrepackWeights = false });
+        Assert.Empty(PrepackedWeight.In(scoring.Model));
+        var plainBFloat16 = Predict(model);
+        output.WriteLine($"largest probability difference prepacked vs plain bfloat16: {LargestDifference(plainBFloat16, packedBFloat16):G3}");
+        Assert.InRange(LargestDifference(plainBFloat16, packedBFloat16), 0, BFloat16Tolerance);
+        Assert.InRange(LargestDifference(expected, packedBFloat16), 0, BFloat16Tolerance);
+    }
+
+    private static float LargestDifference(Prediction[] expected, Prediction[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        return expected.Zip(actual).Max(pair => pair.First.Score.Zip(pair.Second.Score).Max(s => Math.Abs(s.First - s.Second)));
+    }
+
     [SkippableFact]
     public void AnAbsentDeviceIsOneErrorNamingItAndWhatIsAvailableAndChangesNothing()
     {

@@ -46,6 +46,17 @@ internal sealed class UnheldScalarScanner(TorchSharpScalarCreators torchSharp, s
     private string? Reason(IOperation operation) => Created(operation) ?? ModuleForward(operation);
 
     /// <summary>
+    /// <c>ScriptModule.invoke(name, params object[])</c> turns each float, double or long argument into a Scalar it does
+    /// not hold (TorchSharp's DetermineArgumentTypeRefs), and passes tensors, bools, ints and null by handle or value:
+    /// a call whose arguments are all tensors or null creates none, whatever the method's IL can do.
+    /// </summary>
+    private static bool InvokesWithTensorsOnly(IOperation operation) =>
+        operation is IInvocationOperation { TargetMethod: { Name: "invoke", ContainingType.Name: "ScriptModule" } } invocation
+        && invocation.Arguments.Skip(1).All(argument => argument.Value is IArrayCreationOperation { Initializer: { } initializer }
+            && initializer.ElementValues.All(value => value is IConversionOperation { Operand: var operand }
+                && (operand.ConstantValue is { HasValue: true, Value: null } || operand.Type?.Name is "Tensor" or "Parameter")));
+
+    /// <summary>
     /// A TorchSharp module our code creates: its forward is called through nn.Module&lt;T, TResult&gt; (the activation of
     /// RemBertActivation.Create), where the call binds to the abstract method, so its own forward is checked here.
     /// </summary>
@@ -53,6 +64,8 @@ internal sealed class UnheldScalarScanner(TorchSharpScalarCreators torchSharp, s
     {
         if (operation is not (IInvocationOperation or IObjectCreationOperation) || operation.Type is not INamedTypeSymbol type) return null;
         if (!IsTorchSharp(type) || !DerivesFromModule(type)) return null;
+        // A TorchScript module is called by its methods' names (invoke, checked above), never through nn.Module<T, TResult>.
+        if (type.Name == "ScriptModule") return null;
         for (var declaring = type; declaring is not null && IsTorchSharp(declaring); declaring = declaring.BaseType)
         {
             var forwards = declaring.GetMembers("forward").OfType<IMethodSymbol>().Where(f => !f.IsAbstract).ToList();
@@ -79,6 +92,8 @@ internal sealed class UnheldScalarScanner(TorchSharpScalarCreators torchSharp, s
         {
             case IConversionOperation conversion when IsScalar(conversion.Type) && conversion.OperatorMethod is not null:
                 return IsHeld(conversion) ? null : $"{conversion.Operand.Type} converted to a Scalar nothing holds";
+            case IInvocationOperation invocation when InvokesWithTensorsOnly(invocation):
+                return null;
             case IInvocationOperation invocation:
                 return Call(MostDerived(invocation.TargetMethod, invocation.Instance?.Type), invocation);
             case IBinaryOperation binary when binary.OperatorMethod is not null:

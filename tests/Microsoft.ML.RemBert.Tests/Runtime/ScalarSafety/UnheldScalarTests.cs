@@ -81,6 +81,12 @@ public class UnheldScalarTests
                 optimizer.step(); // unheld
             }
 
+            public static void Script(jit.ScriptModule module, Tensor a, Tensor b)
+            {
+                var numbered = module.invoke("f", a, 32L); // unheld
+                var tensors = module.invoke("g", a, b, null!);
+            }
+
             public static void Good(Tensor a, Tensor b, Tensor mask, double x)
             {
                 using var sum = a.add(b, Held.One);
