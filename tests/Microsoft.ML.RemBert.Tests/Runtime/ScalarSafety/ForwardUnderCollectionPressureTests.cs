@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.RemBert.Modeling;
 using Microsoft.ML.RemBert.Tests.Modeling;
+using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -30,10 +31,17 @@ public class ForwardUnderCollectionPressureTests(ITestOutputHelper output)
     }.WithLabels(["a", "b", "c"]);
 
     [Trait("Category", "Slow")]
-    [Fact]
-    public void ForwardsOnTwoThreadsUnderForcedCollectionsNeverFailAndAreBitIdentical()
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(ScalarType.Float32, true)] // oneMKL's packed SGEMM
+    [InlineData(ScalarType.BFloat16, true)] // oneDNN's prepacked linear, through TorchScript's invoke
+    public void ForwardsOnTwoThreadsUnderForcedCollectionsNeverFailAndAreBitIdentical(ScalarType? type, bool prepacked)
     {
         using var model = TinyModels.Build<RemBertForSequenceClassification>(ReferenceSized(), RemBertArchitectures.ForSequenceClassification);
+        if (type is { } converted)
+            model.to(converted);
+        if (prepacked)
+            PrepackedWeight.PackEncoder(model);
         var (ids, mask) = TinyModels.Inputs([4]); // the last row padded: the extended mask's arithmetic runs every time
         var expected = Forward(model, ids, mask);
 
