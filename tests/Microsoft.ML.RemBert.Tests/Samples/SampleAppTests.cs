@@ -18,11 +18,11 @@ public sealed class SampleAppTests : IDisposable
 
     /// <summary>Each sample, the held-out metric it prints, and the value it must reach: chance plus a clear margin.</summary>
     [SkippableTheory]
-    [InlineData("TextClassification", "micro accuracy", 0.35)] // 5 balanced intents: chance 0.2; measured 0.504
-    [InlineData("NamedEntityRecognition", "entity F1", 0.10)] // tagging every word O scores 0; measured 0.177
-    [InlineData("MultipleChoice", "accuracy", 0.30)] // 4 choices: chance 0.25; measured 0.356
-    // Measured 28.0: above a model that answers nothing right (0) but below always answering "no answer" (33.3): this
-    // small default has not learned span extraction in the reduced mode; the row checks the pipeline end to end.
+    [InlineData("TextClassification", "micro accuracy", 0.35)] // 5 balanced intents: chance 0.2
+    [InlineData("NamedEntityRecognition", "entity F1", 0.10)] // tagging every word O scores 0
+    [InlineData("MultipleChoice", "accuracy", 0.30)] // 4 choices: chance 0.25
+    // Above a model that answers nothing right (0) but below always answering "no answer" (33.3): this small default
+    // has not learned span extraction in the reduced mode; the row checks the pipeline end to end.
     [InlineData("QuestionAnswering", "F1", 15.0)]
     public void QuickRunBeatsChanceAndANewProcessPredictsTheSameFromTheZip(string sample, string metric, double atLeast)
     {

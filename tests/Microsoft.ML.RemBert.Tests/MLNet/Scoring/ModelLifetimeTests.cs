@@ -16,6 +16,7 @@ namespace Microsoft.ML.RemBert.Tests.MLNet.Scoring;
 public sealed class ModelLifetimeTests(ServingModelFixture serving, ITestOutputHelper output) : MLNetFileTestBase, IClassFixture<ServingModelFixture>
 {
     private const int Reloads = 50;
+    private const int WarmUpReloads = 5;
     private const int PoolRuns = 10;
 
     [Trait("Category", "Slow")]
@@ -77,7 +78,11 @@ public sealed class ModelLifetimeTests(ServingModelFixture serving, ITestOutputH
             .Where(line => line.StartsWith("managed=", StringComparison.Ordinal)).Select(line => long.Parse(line["managed=".Length..]) >> 20)));
         output.WriteLine($"RSS after reload 1: {rss[0] >> 20} MiB; max {rss.Max() >> 20} MiB; after reload {rss.Length}: {rss[^1] >> 20} MiB");
         Assert.Equal(Reloads, rss.Length);
-        Assert.All(rss, value => Assert.InRange(value, 0, rss[0] + rss[0] / 10));
+        // Flat after a warm-up: the first reloads grow while malloc's per-thread arenas and libtorch's caches reach their
+        // working set (with the 32,000-piece default, 204 MiB after the first and 213 after the fifth, then 228 at most
+        // over 50). A model leaked per reload would add its weights (tens of MiB) every time: gigabytes over 50.
+        long baseline = rss[WarmUpReloads - 1];
+        Assert.All(rss, value => Assert.InRange(value, 0, baseline + baseline / 10));
     }
 
     [Fact]
