@@ -72,7 +72,7 @@ internal sealed class PrepackedWeight : nn.Module
     }
 
     /// <summary>Null when weights of <paramref name="type"/> on <paramref name="device"/> can be prepacked in this process, else why not.</summary>
-    public static string? WhyNotPackable(ScalarType type, DeviceType device) => (type, device) switch
+    public static string? WhyNotPackable(ScalarType type, DeviceType device) => TensorAddress.WhyNotAvailable ?? (type, device) switch
     {
         (_, not DeviceType.CPU) => $"Weights are prepacked only on the CPU, not on {device}.",
         (ScalarType.Float32, _) => MklPackedGemm.WhyNotAvailable,

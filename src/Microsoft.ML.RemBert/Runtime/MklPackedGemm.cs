@@ -17,8 +17,7 @@ internal static unsafe class MklPackedGemm
     private const int RowMajor = 101, NoTranspose = 111, Transpose = 112, PackedOperand = 151, BMatrix = 162;
 
     private static readonly Lazy<Exports?> Resolved = new(Resolve);
-    private static readonly Lazy<string> WhyUnavailable = new(() => Resolved.Value is null ? Unavailable : "");
-    private static string Unavailable => $"oneMKL's packed SGEMM is not exported by the libtorch this process loaded ({LibraryFileName})";
+    private const string Unavailable = $"oneMKL's packed SGEMM is not exported by the libtorch this process loaded ({LibraryFileName})";
 
     private const string LibraryFileName = "libtorch_cpu.so";
 
@@ -33,7 +32,7 @@ internal static unsafe class MklPackedGemm
     }
 
     /// <summary>Null when packing is possible here, else why not (another libtorch build, another platform).</summary>
-    public static string? WhyNotAvailable => Resolved.Value is null ? WhyUnavailable.Value : null;
+    public static string? WhyNotAvailable => Resolved.Value is null ? Unavailable : null;
 
     /// <summary>
     /// Packs the float32 CPU matrix Wᵀ of a linear layer whose <paramref name="weight"/> has nn.Linear's shape
@@ -42,7 +41,7 @@ internal static unsafe class MklPackedGemm
     /// <exception cref="NotSupportedException">Packing is not available in this process, or the weight has another type, device or layout.</exception>
     public static PackedMatrix Pack(Tensor weight)
     {
-        var exports = Resolved.Value ?? throw new NotSupportedException(WhyUnavailable.Value);
+        var exports = Resolved.Value ?? throw new NotSupportedException(Unavailable);
         if (weight.dtype != ScalarType.Float32 || weight.device_type != DeviceType.CPU || weight.dim() != 2)
             throw new NotSupportedException($"Only a float32 CPU matrix can be packed, not a {weight.dtype} {weight.device_type} tensor of {weight.dim()} dimensions.");
         int outFeatures = checked((int)weight.shape[0]), inFeatures = checked((int)weight.shape[1]);
@@ -65,7 +64,7 @@ internal static unsafe class MklPackedGemm
     /// </summary>
     public static Tensor Multiply(Tensor input, PackedMatrix packed, Tensor? bias)
     {
-        var exports = Resolved.Value ?? throw new NotSupportedException(WhyUnavailable.Value);
+        var exports = Resolved.Value ?? throw new NotSupportedException(Unavailable);
         // oneMKL trusts the sizes it is given: a wrong width would read past the input.
         if (input.dim() == 0 || input.shape[^1] != packed.InFeatures || input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU)
             throw new ArgumentException($"The input must be a float32 CPU tensor of {packed.InFeatures} features, not a {input.dtype} {input.device_type} tensor of shape [{string.Join(", ", input.shape)}].", nameof(input));
@@ -104,7 +103,7 @@ internal static unsafe class MklPackedGemm
         if (!OperatingSystem.IsLinux())
             return null;
         nint torchCpu = ProcessMappings.Load(LibraryFileName);
-        if (torchCpu == 0 || TensorAddress.WhyNotAvailable is not null)
+        if (torchCpu == 0)
             return null;
         if (!NativeLibrary.TryGetExport(torchCpu, "cblas_sgemm_pack_get_size", out var getSize)
             || !NativeLibrary.TryGetExport(torchCpu, "cblas_sgemm_pack", out var pack)
