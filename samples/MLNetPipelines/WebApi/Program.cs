@@ -43,6 +43,10 @@ catch (Exception error)
     Console.Error.WriteLine($"error: {error.Message}");
     return 1;
 }
+// Rendered once before listening: the first scrape then costs what the others cost instead of racing the first
+// requests through first-call compilation (two bare 500s were seen there in CI clones, cause not found), and a renderer
+// that cannot render stops the start rather than every scrape.
+metrics.Render(host.Current);
 
 // Errors of the prediction endpoints become one JSON {"error": "..."}; every request is counted and timed.
 app.Use(async (context, next) =>
@@ -171,10 +175,22 @@ app.MapGet("/health", context =>
     });
 });
 
-app.MapGet("/metrics", context =>
+app.MapGet("/metrics", async context =>
 {
+    string text;
+    try
+    {
+        text = metrics.Render(host.Current);
+    }
+    catch (Exception error)
+    {
+        // A scrape that fails says why, to the scraper and in the log (with the stack: this is our fault, not the caller's).
+        logger.LogError("/metrics failed: {Error}", error);
+        await TryWriteErrorAsync(context, StatusCodes.Status500InternalServerError, $"server: {ServedModel.OneLine(error)}");
+        return;
+    }
     context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-    return context.Response.WriteAsync(metrics.Render(host.Current), context.RequestAborted);
+    await context.Response.WriteAsync(text, context.RequestAborted);
 });
 
 await app.RunAsync();
