@@ -27,7 +27,8 @@ public static class ModelArgument
         }
         catch (InvalidOperationException e)
         {
-            throw new InvalidDataException($"--model {DefaultName}: {e.Message} Give a checkpoint directory or a Hub id such as google/rembert instead.", e);
+            // The message already says what to do instead (build the weights, or give a checkpoint directory or Hub id).
+            throw new InvalidDataException($"--model {DefaultName}: {e.Message}", e);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using Microsoft.ML.RemBert.Cli;
 using Microsoft.ML.RemBert.Tests.Hostile;
 using Microsoft.ML.RemBert.Tests.Infrastructure;
@@ -114,19 +115,19 @@ public sealed class TrainCommandBadInputTests : IDisposable
         AssertNothingWritten();
     }
 
-    [SkippableFact]
+    [Fact]
     public void ModelDefaultWithoutEmbeddedWeightsIsABadInputNotABug()
     {
-        bool hasWeights = true;
-        try { _ = RemBertDefaultModel.Directory; }
-        catch (InvalidOperationException) { hasWeights = false; }
-        Skip.If(hasWeights, "this build embeds the default model's weights");
-
+        using var weightless = new CliWithoutDefaultWeights();
         string good = CliTaskData.Intents(directory.File("good.tsv"), 4, seed: 1);
-        var result = RembertCli.Run("train", "text-classification", "--model", "default", "--train", good, "--output", directory.File("model.zip"));
+
+        var result = weightless.Run("train", "text-classification", "--model", "default", "--train", good, "--output", directory.File("model.zip"));
 
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);
-        Assert.StartsWith("rembert train: --model default: ", result.StandardError);
+        Assert.StartsWith("rembert train: --model default: The embedded default model is missing from Microsoft.ML.RemBert.DefaultModel (config.json, model.safetensors, sentencepiece.model, tokenizer_config.json not embedded)", result.StandardError);
+        // One way out, said once: models/default/build.sh, or a checkpoint directory or Hub id instead.
+        Assert.Single(Regex.Matches(result.StandardError, "google/rembert"));
+        Assert.Contains("models/default/build.sh", result.StandardError);
         AssertNothingWritten();
     }
 
