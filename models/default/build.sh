@@ -52,6 +52,13 @@ python3 "$REPO/models/default/static_embeddings.py" corpus.ids aligned.ids 32000
 python3 "$REPO/models/default/static_checkpoint.py" "$WORK/template" vectors.npy "$WORK/default-model"
 echo "$MODEL_SHA256  $WORK/default-model/model.safetensors" | sha256sum -c -
 
-cp "$WORK"/default-model/config.json "$WORK"/default-model/model.safetensors "$WORK"/default-model/sentencepiece.model \
-  "$WORK"/default-model/tokenizer_config.json "$REPO/src/Microsoft.ML.RemBert.DefaultModel/Model/"
-echo "Wrote the default model to $REPO/src/Microsoft.ML.RemBert.DefaultModel/Model/"
+# Each file is copied under a temporary name beside its own, then renamed into place: an interrupted copy leaves the
+# repository's file as it was, never half-written, and the trap removes the temporary copy (Model/* is embedded).
+MODEL_DIR="$REPO/src/Microsoft.ML.RemBert.DefaultModel/Model"
+trap 'rm -f "$MODEL_DIR"/*.tmp.$$' EXIT
+trap 'exit 130' INT TERM
+for file in config.json model.safetensors sentencepiece.model tokenizer_config.json; do
+  cp "$WORK/default-model/$file" "$MODEL_DIR/$file.tmp.$$"
+  mv -f "$MODEL_DIR/$file.tmp.$$" "$MODEL_DIR/$file"
+done
+echo "Wrote the default model to $MODEL_DIR/"

@@ -60,11 +60,14 @@ def main(template, vectors_path, out):
     layout["__metadata__"] = {"format": "pt"}
     encoded = json.dumps(layout, separators=(",", ":")).encode()
     encoded += b" " * (-len(encoded) % 8)
-    with open(os.path.join(out, "model.safetensors"), "wb") as f:
+    # Written beside its final name and renamed: an interrupted run leaves no half-written model.safetensors.
+    target = os.path.join(out, "model.safetensors")
+    with open(target + ".tmp", "wb") as f:
         f.write(struct.pack("<Q", len(encoded)))
         f.write(encoded)
         for _, data in tensors.values():
             f.write(data)
+    os.replace(target + ".tmp", target)
     print(f"wrote {out}: {len(tensors)} tensors")
 
 

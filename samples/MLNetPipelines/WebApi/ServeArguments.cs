@@ -28,7 +28,7 @@ internal sealed record ServeArguments
 
     /// <summary>
     /// Packs the encoder's weights once for the CPU's kernels (RemBertScoringSettings.PrepackWeights): faster small
-    /// batches, for extra memory (float32: about twice the encoder's weights; bfloat16: their size). CPU only.
+    /// batches, for extra memory (float32: 1.7 to 2.9 times the encoder's weights; bfloat16: their size). CPU only.
     /// </summary>
     public bool PrepackWeights { get; init; }
 
