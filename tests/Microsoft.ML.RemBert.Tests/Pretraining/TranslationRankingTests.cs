@@ -32,9 +32,18 @@ public class TranslationRankingTests
         // among the 3 intents' texts of that filler at best 1 time in 3; the intent's keyword must be aligned too.
         double found = NearestIsTranslation(result.Model, tokenizer, language: 0, other: 2);
         Assert.True(found >= 0.6, $"the nearest Spanish text was the translation for only {found:P0} of the English texts (chance {1.0 / Groups().Count:P0})");
-        using var fresh = (RemBertForMaskedLM)RemBertModelFactory.Create(result.Model.Config, nameof(RemBertForMaskedLM), initializeWeights: true);
-        double fromFresh = NearestIsTranslation(fresh, tokenizer, 0, 2);
-        Assert.True(found > fromFresh + 0.2, $"ranking found {found:P0}, fresh weights {fromFresh:P0}");
+        // Fresh weights already find many translations through the pieces the languages share (the fillers): seeded
+        // initialisations 1 to 10 give 46 % to 83 % (mean 62 %; 38 % to 88 % over 20). One unseeded draw made this
+        // comparison fail about one run in ten, so the ranking is compared with all ten: above each, and 0.2 above their mean.
+        var fromFresh = Enumerable.Range(1, 10).Select(seed =>
+        {
+            using var fresh = (RemBertForMaskedLM)RemBertModelFactory.Create(result.Model.Config, nameof(RemBertForMaskedLM), initializeWeights: false);
+            using var generator = new Generator((ulong)seed);
+            fresh.InitializeWeights(generator);
+            return NearestIsTranslation(fresh, tokenizer, 0, 2);
+        }).ToList();
+        Assert.True(found > fromFresh.Max() && found > fromFresh.Average() + 0.2,
+            $"ranking found {found:P0}; fresh weights, seeds 1 to 10: {string.Join(", ", fromFresh.Select(value => value.ToString("P0")))}");
     }
 
     [Fact]
